@@ -1,0 +1,14 @@
+/** The contract every `gemini-webhooks` subcommand implements. */
+
+export interface CliContext {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Runs the command; long-running ones resolve when they have stopped (SIGINT/SIGTERM). */
+  run(args: readonly string[], ctx: CliContext): Promise<number>;
+}

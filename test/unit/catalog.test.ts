@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { EVENT_CATALOG, SUBSCRIBABLE_EVENT_TYPES, describeEventType, isSubscribableEventType } from '../../src/core/events/catalog';
+import { makeEnvelope, parseEnvelope } from '../../src/core/events/envelope';
+import { redact } from '../../src/core/util/redact';
+
+describe('event catalog', () => {
+  it('lists the API enum and the guide-only types', () => {
+    const types = EVENT_CATALOG.map((e) => e.type);
+    for (const t of ['batch.succeeded', 'batch.expired', 'batch.failed', 'interaction.requires_action', 'interaction.completed', 'interaction.failed', 'video.generated', 'batch.cancelled', 'interaction.cancelled']) {
+      assert.ok(types.includes(t), t);
+    }
+    assert.ok(SUBSCRIBABLE_EVENT_TYPES.includes('video.generated'));
+  });
+
+  it('describes unknown types instead of dropping them', () => {
+    const info = describeEventType('batch.completed');
+    assert.equal(info.type, 'batch.completed');
+    assert.equal(info.family, 'unknown');
+    assert.equal(isSubscribableEventType('batch.completed'), false);
+  });
+
+  it('round-trips a thin envelope with user metadata', () => {
+    const env = makeEnvelope('batch.failed', undefined, { job: 'nightly' }, new Date('2026-01-22T12:00:00.123Z'));
+    assert.equal(env.timestamp, '2026-01-22T12:00:00Z');
+    assert.deepEqual(Object.keys(env.data).sort(), ['error_code', 'error_message', 'id']);
+    const parsed = parseEnvelope(JSON.stringify(env));
+    assert.deepEqual(parsed, env);
+  });
+
+  it('rejects bodies that are not an event object', () => {
+    assert.equal(parseEnvelope('not json'), undefined);
+    assert.equal(parseEnvelope('[1,2]'), undefined);
+    assert.equal(parseEnvelope('{"type":3}'), undefined);
+  });
+});
+
+describe('redact', () => {
+  it('removes signing secrets, API keys and known literals', () => {
+    const secret = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
+    const key = 'AIzaSyA-1234567890abcdefghijklmnopq';
+    const out = redact(`secret=${secret} key=${key} token=hunter22`, ['hunter22']);
+    assert.ok(!out.includes(secret.slice(6)));
+    assert.ok(!out.includes(key.slice(4)));
+    assert.ok(!out.includes('hunter22'));
+  });
+});
