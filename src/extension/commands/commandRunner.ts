@@ -1,0 +1,100 @@
+/**
+ * The one wrapper every command runs through:
+ * - a cancelled prompt stays silent;
+ * - anything else is logged in full (redacted) to the LogOutputChannel, and the user sees a short
+ *   message with the next step (from the error describers) and a "Show Log" button.
+ * Command errors never escape to the extension host.
+ */
+import * as vscode from 'vscode';
+import { redact } from '../../core/util/redact';
+import { UserCancelledError, UserInterface } from '../ui/userInterface';
+
+export interface ErrorAction {
+  readonly title: string;
+  run(): unknown;
+}
+
+export interface UserFacingError {
+  /** Short, plain, secret-free. */
+  readonly message: string;
+  readonly actions?: readonly ErrorAction[];
+  /** Cancellation and the like: log at debug level only, show nothing. */
+  readonly silent?: boolean;
+}
+
+/** Maps an error it recognises to what the user should see; returns undefined for others. */
+export type ErrorDescriber = (error: unknown, commandId: string) => UserFacingError | undefined;
+
+/** Holds the UI the commands prompt through; tests swap in a ScriptedUi. */
+export class UiHolder {
+  constructor(public current: UserInterface) {}
+}
+
+const SHOW_LOG = 'Show Log';
+
+export class CommandRunner {
+  private readonly describers: ErrorDescriber[] = [];
+
+  constructor(
+    private readonly ui: UiHolder,
+    private readonly log: vscode.LogOutputChannel,
+    /** Secrets known at the moment of logging (e.g. the API key), redacted on top of the known shapes. */
+    private readonly knownSecrets: () => Iterable<string> = () => [],
+  ) {}
+
+  /** Adds a describer; the first one that recognises an error wins. */
+  addDescriber(describer: ErrorDescriber): void {
+    this.describers.push(describer);
+  }
+
+  /** Registers a command whose handler runs through `run`. */
+  register<A extends unknown[]>(id: string, handler: (...args: A) => unknown): vscode.Disposable {
+    return vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => handler(...(args as A))));
+  }
+
+  /** Runs `fn` and reports its failure the one consistent way. Resolves to fn's result, or undefined when it failed. */
+  async run<T>(commandId: string, fn: () => T | Thenable<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (error) {
+      await this.report(commandId, error);
+      return undefined;
+    }
+  }
+
+  private async report(commandId: string, error: unknown): Promise<void> {
+    if (error instanceof UserCancelledError || isAbort(error)) {
+      this.log.debug(`${commandId}: cancelled`);
+      return;
+    }
+    const described = this.describe(error, commandId);
+    const detail = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}` : String(error);
+    const safe = (text: string) => redact(text, this.knownSecrets());
+    if (described.silent) {
+      this.log.debug(`${commandId}: ${safe(detail)}`);
+      return;
+    }
+    this.log.error(`${commandId} failed: ${safe(detail)}`);
+    const actions = described.actions ?? [];
+    const choice = await this.ui.current.error(safe(described.message), ...actions.map((a) => a.title), SHOW_LOG);
+    if (choice === SHOW_LOG) {
+      this.log.show(true);
+      return;
+    }
+    const action = actions.find((a) => a.title === choice);
+    if (action) await this.run(`${commandId} → ${action.title}`, () => action.run());
+  }
+
+  private describe(error: unknown, commandId: string): UserFacingError {
+    for (const describer of this.describers) {
+      const described = describer(error, commandId);
+      if (described) return described;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return { message: message || 'The command failed.' };
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
+}

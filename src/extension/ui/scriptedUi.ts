@@ -1,0 +1,99 @@
+/**
+ * A UserInterface for tests: each prompt takes the next scripted answer, checks its kind, and records
+ * what was shown (messages, items) so tests can assert on what the user would have seen.
+ */
+import * as vscode from 'vscode';
+import { UserCancelledError, UserInterface } from './userInterface';
+
+export type ScriptedAnswer =
+  | { kind: 'pick'; choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined }
+  | { kind: 'pickMany'; choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined }
+  | { kind: 'input'; value: string | undefined }
+  | { kind: 'confirm'; accept: boolean }
+  | { kind: 'modal'; button: string | undefined }
+  | { kind: 'message'; action: string | undefined };
+
+export interface ShownPrompt {
+  kind: ScriptedAnswer['kind'] | 'info' | 'warn' | 'error';
+  message: string;
+  detail?: string;
+  items?: string[];
+  /** For input boxes: the message the validator gave for the answered value, if any. */
+  validation?: string;
+}
+
+export class ScriptedUi implements UserInterface {
+  private readonly answers: ScriptedAnswer[] = [];
+  readonly shown: ShownPrompt[] = [];
+
+  /** Queues answers, consumed in order. */
+  answer(...answers: ScriptedAnswer[]): this {
+    this.answers.push(...answers);
+    return this;
+  }
+
+  get pending(): number {
+    return this.answers.length;
+  }
+
+  private next<K extends ScriptedAnswer['kind']>(kind: K, prompt: string): Extract<ScriptedAnswer, { kind: K }> {
+    const answer = this.answers.shift();
+    if (!answer) throw new Error(`ScriptedUi: no answer queued for ${kind} "${prompt}"`);
+    if (answer.kind !== kind) throw new Error(`ScriptedUi: expected a ${answer.kind} answer but the command asked for ${kind} "${prompt}"`);
+    return answer as Extract<ScriptedAnswer, { kind: K }>;
+  }
+
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
+    this.shown.push({ kind: 'pick', message: options.placeHolder ?? options.title ?? '', items: items.map((i) => i.label) });
+    const chosen = this.next('pick', options.placeHolder ?? '').choose(items);
+    if (!chosen) throw new UserCancelledError();
+    return chosen as T;
+  }
+
+  async pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[]> {
+    this.shown.push({ kind: 'pickMany', message: options.placeHolder ?? options.title ?? '', items: items.map((i) => i.label) });
+    const chosen = this.next('pickMany', options.placeHolder ?? '').choose(items);
+    if (!chosen) throw new UserCancelledError();
+    return chosen as T[];
+  }
+
+  async input(options: vscode.InputBoxOptions): Promise<string> {
+    const { value } = this.next('input', options.prompt ?? '');
+    const shown: ShownPrompt = { kind: 'input', message: options.prompt ?? options.title ?? '' };
+    this.shown.push(shown);
+    if (value === undefined) throw new UserCancelledError();
+    const check = await options.validateInput?.(value);
+    const message = typeof check === 'string' ? check : check?.message;
+    if (message) {
+      shown.validation = message;
+      // A real input box would not accept the value: treat it as the user giving up.
+      throw new UserCancelledError();
+    }
+    return value;
+  }
+
+  async confirm(message: string, detail: string): Promise<void> {
+    this.shown.push({ kind: 'confirm', message, detail });
+    if (!this.next('confirm', message).accept) throw new UserCancelledError();
+  }
+
+  async modal(message: string, detail: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'modal', message, detail });
+    return this.next('modal', message).button;
+  }
+
+  async info(message: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'info', message });
+    return undefined;
+  }
+
+  async warn(message: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'warn', message });
+    return undefined;
+  }
+
+  async error(message: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'error', message });
+    return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Every prompt a command shows goes through this interface, so tests can answer prompts
+ * (ScriptedUi) while the real editor uses VS Code's own (VsCodeUi).
+ * A dismissed prompt throws UserCancelledError, which the command wrapper keeps silent.
+ */
+import * as vscode from 'vscode';
+
+export class UserCancelledError extends Error {
+  constructor() {
+    super('Cancelled by the user');
+    this.name = 'UserCancelledError';
+  }
+}
+
+export interface UserInterface {
+  /** One choice; throws UserCancelledError when dismissed. */
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T>;
+  /** Several choices (QuickPick multi-select); throws UserCancelledError when dismissed. */
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[]>;
+  /** Text input; throws UserCancelledError when dismissed. */
+  input(options: vscode.InputBoxOptions): Promise<string>;
+  /** A modal that names the action; resolves when the user chose `verb`, throws UserCancelledError otherwise. */
+  confirm(message: string, detail: string, verb: string): Promise<void>;
+  /** A modal with buttons; resolves to the chosen one, undefined when dismissed. */
+  modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
+  info(message: string, ...actions: string[]): Promise<string | undefined>;
+  warn(message: string, ...actions: string[]): Promise<string | undefined>;
+  error(message: string, ...actions: string[]): Promise<string | undefined>;
+}
+
+export class VsCodeUi implements UserInterface {
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
+    const picked = await vscode.window.showQuickPick(items, { ...options, canPickMany: false, ignoreFocusOut: true });
+    if (!picked) throw new UserCancelledError();
+    return picked;
+  }
+
+  async pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[]> {
+    const picked = await vscode.window.showQuickPick(items, { ...options, canPickMany: true, ignoreFocusOut: true });
+    if (!picked) throw new UserCancelledError();
+    return picked;
+  }
+
+  async input(options: vscode.InputBoxOptions): Promise<string> {
+    const value = await vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+    if (value === undefined) throw new UserCancelledError();
+    return value;
+  }
+
+  async confirm(message: string, detail: string, verb: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, verb);
+    if (choice !== verb) throw new UserCancelledError();
+  }
+
+  async modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
+    return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
+  }
+
+  async info(message: string, ...actions: string[]): Promise<string | undefined> {
+    return vscode.window.showInformationMessage(message, ...actions);
+  }
+
+  async warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    return vscode.window.showWarningMessage(message, ...actions);
+  }
+
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    return vscode.window.showErrorMessage(message, ...actions);
+  }
+}
