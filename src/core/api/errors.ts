@@ -1,0 +1,77 @@
+/**
+ * Typed failures of the REST client:
+ * - ApiError: the service answered with an error (Google's envelope `{ error: { code, message, status } }`);
+ * - NetworkError: no answer at all (refused, reset, DNS, timeout).
+ * Messages never carry the API key: they are built from the status line and the service's message only.
+ */
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status of the answer. */
+    readonly httpStatus: number,
+    /** `error.code` from the envelope (usually equal to httpStatus). */
+    readonly code: number,
+    /** `error.status`, e.g. NOT_FOUND, INVALID_ARGUMENT; derived from the HTTP status when absent. */
+    readonly status: string,
+    message: string,
+    /** Seconds the service asked us to wait (Retry-After), when it said so. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+  constructor(
+    /** Host (and port) that could not be reached. */
+    readonly host: string,
+    /** The underlying error code, e.g. ECONNREFUSED, UND_ERR_CONNECT_TIMEOUT. */
+    readonly causeCode: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_BY_HTTP: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  408: 'DEADLINE_EXCEEDED',
+  409: 'ALREADY_EXISTS',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+/** Builds an ApiError from an error answer; any body shape is tolerated (HTML proxies, empty bodies). */
+export function parseErrorEnvelope(httpStatus: number, bodyText: string, retryAfterSeconds?: number): ApiError {
+  let code = httpStatus;
+  let status = STATUS_BY_HTTP[httpStatus] ?? (httpStatus >= 500 ? 'INTERNAL' : 'UNKNOWN');
+  let message = `HTTP ${httpStatus}`;
+  try {
+    const parsed = JSON.parse(bodyText) as unknown;
+    const error = (parsed && typeof parsed === 'object' ? (parsed as { error?: unknown }).error : undefined) as
+      | { code?: unknown; status?: unknown; message?: unknown }
+      | undefined;
+    if (error && typeof error === 'object') {
+      if (typeof error.code === 'number') code = error.code;
+      if (typeof error.status === 'string' && error.status) status = error.status;
+      if (typeof error.message === 'string' && error.message) message = error.message;
+    }
+  } catch {
+    const text = bodyText.trim();
+    if (text && text.length <= 200 && !text.startsWith('<')) message = `HTTP ${httpStatus}: ${text}`;
+  }
+  return new ApiError(httpStatus, code, status, message, retryAfterSeconds);
+}
+
+export function isNotFound(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.httpStatus === 404;
+}

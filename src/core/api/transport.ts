@@ -1,0 +1,136 @@
+/**
+ * One keep-alive connection pool (an undici Agent) shared by every call, with connect, headers and
+ * body timeouts; JSON in and out; retries for idempotent methods; typed errors.
+ * The API key goes only into the `x-goog-api-key` header and is never part of a log line or error.
+ */
+import { Agent, request } from 'undici';
+import { ApiError, NetworkError, parseErrorEnvelope } from './errors';
+import { DEFAULT_RETRY_POLICY, RETRYABLE_METHODS, RetryPolicy, abortReason, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry';
+
+export interface TransportOptions {
+  /** e.g. https://generativelanguage.googleapis.com or http://127.0.0.1:PORT (no trailing path needed). */
+  readonly baseUrl: string;
+  /** Path segment of the API version: v1beta (reference) or v1 (guide). */
+  readonly apiVersion: string;
+  /** Asked before every call, so a key changed in SecretStorage applies at once. */
+  readonly apiKey: () => Promise<string | undefined>;
+  /** Applies to connecting, to waiting for the headers, and to the gaps while reading the body. */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** One line per attempt (method, path, status, time); never the key. */
+  readonly log?: (line: string) => void;
+  /** Share a pool (e.g. between clients); otherwise the transport owns one. */
+  readonly dispatcher?: Agent;
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export class Transport {
+  private readonly agent: Agent;
+  private readonly ownsAgent: boolean;
+  private readonly policy: RetryPolicy;
+  private readonly origin: string;
+  private readonly prefix: string;
+
+  constructor(private readonly options: TransportOptions) {
+    const timeout = options.timeoutMs ?? 30_000;
+    this.ownsAgent = !options.dispatcher;
+    this.agent = options.dispatcher ?? new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000, connections: 8 });
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    const basePath = base.pathname.replace(/\/+$/, '');
+    this.prefix = `${basePath}/${options.apiVersion.replace(/^\/+|\/+$/g, '')}`;
+  }
+
+  /** Host shown in "can't reach" messages. */
+  get host(): string {
+    return new URL(this.origin).host;
+  }
+
+  /** Calls `method {prefix}{path}` and answers the parsed JSON body ({} when empty). */
+  async call(method: Method, path: string, query: Record<string, string | number | undefined>, body: unknown, opts: CallOptions = {}): Promise<unknown> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
+    const pathAndQuery = `${this.prefix}${path}${qs.size ? `?${qs.toString()}` : ''}`;
+    const retryable = RETRYABLE_METHODS.has(method);
+    for (let attempt = 1; ; attempt++) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
+      const started = Date.now();
+      try {
+        const result = await this.once(method, pathAndQuery, body, opts.signal);
+        this.options.log?.(`${method} ${pathAndQuery} → ${result.status} (${Date.now() - started} ms)`);
+        if (result.error === undefined) return result.value;
+        const error = result.error;
+        if (!retryable || !isRetryableStatus(error.httpStatus) || attempt >= this.policy.maxAttempts) throw error;
+        const delay = this.retryDelay(error, attempt);
+        if (delay === undefined) throw error;
+        this.options.log?.(`retrying ${method} ${pathAndQuery} in ${delay} ms (attempt ${attempt + 1})`);
+        await sleep(delay, opts.signal);
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        this.options.log?.(`${method} ${pathAndQuery} → ${error.causeCode ?? 'network error'} (${Date.now() - started} ms)`);
+        if (!retryable || attempt >= this.policy.maxAttempts) throw error;
+        await sleep(backoffDelay(this.policy, attempt), opts.signal);
+      }
+    }
+  }
+
+  private retryDelay(error: ApiError, attempt: number): number | undefined {
+    if (error.retryAfterSeconds !== undefined) {
+      const ms = error.retryAfterSeconds * 1000;
+      return ms > this.policy.maxRetryAfterMs ? undefined : ms;
+    }
+    return backoffDelay(this.policy, attempt);
+  }
+
+  private async once(method: Method, pathAndQuery: string, body: unknown, signal: AbortSignal | undefined): Promise<{ status: number; value?: unknown; error?: ApiError }> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'gemini-webhooks-vscode' };
+    const key = await this.options.apiKey();
+    if (key) headers['x-goog-api-key'] = key;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    }
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(`${this.origin}${pathAndQuery}`, { method, headers, body: payload, signal, dispatcher: this.agent });
+    } catch (error) {
+      throw this.wrapNetworkError(error, signal);
+    }
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw this.wrapNetworkError(error, signal);
+    }
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) {
+      if (text.trim() === '') return { status, value: {} };
+      try {
+        return { status, value: JSON.parse(text) as unknown };
+      } catch {
+        return { status, error: new ApiError(status, status, 'INTERNAL', `The server answered ${status} with a body that is not JSON.`) };
+      }
+    }
+    return { status, error: parseErrorEnvelope(status, text, parseRetryAfter(response.headers['retry-after'])) };
+  }
+
+  private wrapNetworkError(error: unknown, signal: AbortSignal | undefined): Error {
+    if (signal?.aborted) return abortReason(signal);
+    if (error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')) return error;
+    const code = (error as { code?: string } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
+    const detail = error instanceof Error ? error.message : String(error);
+    return new NetworkError(this.host, code, `Can't reach ${this.host}: ${code ?? detail}`);
+  }
+
+  /** Closes the pool's connections (when this transport owns it). */
+  async close(): Promise<void> {
+    if (this.ownsAgent) await this.agent.close();
+  }
+}
