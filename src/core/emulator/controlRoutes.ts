@@ -1,0 +1,41 @@
+/** Routes outside the API (no key): the JWKS and the `/emulator/*` control surface. */
+import { invalidArgument } from './errors';
+import { DeliveryLog } from './deliveryLog';
+import { Dispatcher } from './dispatch';
+import { JwtSigner } from './jwtSigner';
+import { Router } from './router';
+
+export interface ControlDeps {
+  readonly dispatcher: Dispatcher;
+  readonly signer: JwtSigner;
+  readonly log: DeliveryLog;
+}
+
+export function addControlRoutes(router: Router, deps: ControlDeps): void {
+  router.add('GET', /^\/\.well-known\/jwks\.json$/, async () => ({ body: await deps.signer.jwks() }));
+
+  router.add('POST', /^\/emulator\/events$/, async (ctx) => {
+    const body = await ctx.body();
+    for (const key of Object.keys(body)) {
+      if (!['type', 'data', 'user_metadata', 'userMetadata'].includes(key)) throw invalidArgument(`Unknown name "${key.slice(0, 80)}": expected type, data, user_metadata.`);
+    }
+    const { type } = body;
+    if (typeof type !== 'string' || type.trim() === '' || type.length > 200) throw invalidArgument(`Invalid value at 'type': a non-empty event type string is required.`);
+    const data = optionalObject(body.data, 'data');
+    const userMetadata = optionalObject(body.user_metadata ?? body.userMetadata, 'user_metadata');
+    return { body: { webhook_ids: deps.dispatcher.emit(type, data, userMetadata) } };
+  });
+
+  router.add('GET', /^\/emulator\/deliveries$/, () => ({ body: { deliveries: deps.log.list() } }));
+
+  router.add('POST', /^\/emulator\/jwks:rotate$/, async (ctx) => {
+    await ctx.body();
+    return { body: { kid: await deps.signer.rotate() } };
+  });
+}
+
+export function optionalObject(value: unknown, field: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`Invalid value at '${field}': expected a JSON object.`);
+  return value as Record<string, unknown>;
+}

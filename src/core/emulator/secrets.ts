@@ -1,0 +1,64 @@
+/** Standard Webhooks signing secrets: `whsec_` + base64 of 32 random bytes, with rotation grace. */
+import { randomBytes } from 'node:crypto';
+import { rfc3339 } from './ids';
+
+export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export interface SigningSecretRecord {
+  /** The full secret. Never logged, never answered except once at creation/rotation. */
+  readonly secret: string;
+  /** The HMAC key: the decoded bytes after `whsec_`. */
+  readonly key: Buffer;
+  readonly createTime: number;
+  /** Epoch ms after which it no longer signs; undefined = current. */
+  expireTime?: number;
+}
+
+export type RevocationBehavior = 'revoke_previous_secrets_after_h24' | 'revoke_previous_secrets_immediately';
+
+export function newSigningSecret(now: number): SigningSecretRecord {
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  return secretRecord(secret, now);
+}
+
+export function secretRecord(secret: string, createTime: number, expireTime?: number): SigningSecretRecord {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return expireTime === undefined ? { secret, key, createTime } : { secret, key, createTime, expireTime };
+}
+
+/** The secrets that still sign at `now` (drops the expired ones from the list in place). */
+export function activeSecrets(list: SigningSecretRecord[], now: number): SigningSecretRecord[] {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const exp = list[i].expireTime;
+    if (exp !== undefined && exp <= now) list.splice(i, 1);
+  }
+  return list;
+}
+
+/** Adds a fresh current secret; previous ones expire after the (scaled) grace period or at once. */
+export function rotate(list: SigningSecretRecord[], behavior: RevocationBehavior, now: number, graceMs: number): SigningSecretRecord {
+  const fresh = newSigningSecret(now);
+  if (behavior === 'revoke_previous_secrets_immediately') list.length = 0;
+  else {
+    const until = now + graceMs;
+    for (const s of list) s.expireTime = s.expireTime === undefined ? until : Math.min(s.expireTime, until);
+  }
+  list.push(fresh);
+  return fresh;
+}
+
+/** The safe view the API answers: first characters only, and when it stops signing. */
+export function publicSecret(s: SigningSecretRecord): { truncated_secret: string; expire_time?: string } {
+  const view: { truncated_secret: string; expire_time?: string } = { truncated_secret: `${s.secret.slice(0, 10)}…` };
+  if (s.expireTime !== undefined) view.expire_time = rfc3339(s.expireTime);
+  return view;
+}
+
+/** Both spellings of the enum (the guide writes it upper-case). */
+export function parseRevocationBehavior(value: unknown): RevocationBehavior | undefined {
+  if (value === undefined || value === null || value === '') return 'revoke_previous_secrets_after_h24';
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  if (lower === 'revoke_previous_secrets_after_h24' || lower === 'revoke_previous_secrets_immediately') return lower;
+  return undefined;
+}

@@ -1,0 +1,111 @@
+/**
+ * The emulator's HTTP front: version prefix (`/v1beta` and `/v1` behave the same), API-key auth,
+ * routing, bounded JSON bodies, and every failure answered in Google's envelope. Never throws.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ApiError } from './errors';
+import { JsonObject, parseJsonObject, readRawBody, sendError, sendJson } from './http';
+import { RouteContext, Router } from './router';
+
+const API_PREFIX = /^\/(v1beta|v1)(\/.*)$/;
+
+export interface HttpFrontOptions {
+  /** Routes under `/{version}` (API key required). */
+  readonly api: Router;
+  /** Routes outside the API (JWKS, /emulator control): no key. */
+  readonly root: Router;
+  readonly apiKey?: string;
+  readonly log: (line: string) => void;
+}
+
+export function createHttpFront(options: HttpFrontOptions): Server {
+  const expectedKeyDigest = options.apiKey ? digest(options.apiKey) : undefined;
+
+  const checkAuth = (req: IncomingMessage) => {
+    const headerKey = req.headers['x-goog-api-key'];
+    let key = typeof headerKey === 'string' ? headerKey.trim() : '';
+    if (!key) {
+      const auth = req.headers.authorization;
+      if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) key = auth.replace(/^bearer\s+/i, '').trim();
+    }
+    if (!key) {
+      throw new ApiError(401, 'UNAUTHENTICATED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+    }
+    if (expectedKeyDigest && !timingSafeEqual(digest(key), expectedKeyDigest)) {
+      throw new ApiError(403, 'PERMISSION_DENIED', 'API key not valid. Please pass a valid API key.');
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    } catch {
+      throw new ApiError(400, 'INVALID_ARGUMENT', 'Malformed request target.');
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    const apiMatch = API_PREFIX.exec(url.pathname);
+    let found;
+    if (apiMatch) {
+      checkAuth(req);
+      found = options.api.match(method, apiMatch[2]);
+    } else {
+      found = options.root.match(method, url.pathname);
+    }
+    let bodyPromise: Promise<JsonObject> | undefined;
+    const ctx: RouteContext = {
+      req,
+      res,
+      params: found.params,
+      query: url.searchParams,
+      body: () => (bodyPromise ??= readRawBody(req).then((raw) => parseJsonObject(req, raw))),
+    };
+    const result = await found.handler(ctx);
+    if (!bodyPromise) await drain(req);
+    sendJson(res, result.status ?? 200, result.body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof ApiError) {
+        // answer after the request has been read (or cut off) so the client sees the envelope
+        drain(req).finally(() => sendError(res, err));
+        return;
+      }
+      options.log(`emulator: internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${err instanceof Error ? err.message : String(err)}`);
+      sendError(res, new ApiError(500, 'INTERNAL', 'Internal error in the emulator.'));
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) {
+      const body = JSON.stringify(new ApiError(400, 'INVALID_ARGUMENT', 'Malformed HTTP request.').toBody());
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    } else socket.destroy();
+  });
+  return server;
+}
+
+/** Discards whatever is left of a request body (bounded: oversized streams are cut off). */
+function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > 8 * 1024 * 1024) {
+        req.off('data', onData);
+        req.pause();
+        resolve();
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve());
+    req.once('error', () => resolve());
+    req.once('close', () => resolve());
+  });
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
