@@ -1,4 +1,5 @@
 /** Turns events into deliveries: static fan-out to subscribed webhooks, dynamic to a job's uris, pings. */
+import { isSubscribableEventType } from '../events/catalog';
 import { makeEnvelope } from '../events/envelope';
 import { DeliveryEngine } from './deliveryEngine';
 import { newMessageId } from './ids';
@@ -18,12 +19,16 @@ export class Dispatcher {
     private readonly engine: DeliveryEngine,
   ) {}
 
-  /** Every enabled webhook subscribed to `type` (unknown types match nobody unless subscribed). */
+  /**
+   * To every enabled webhook subscribed to `type`. A type no webhook can subscribe to (not in the
+   * catalog, e.g. `batch.completed`) goes to every enabled webhook, so receivers can be tested with it.
+   */
   emit(type: string, data?: Record<string, unknown>, userMetadata?: Record<string, unknown>): string[] {
     let body: Buffer | undefined;
     const ids: string[] = [];
+    const everyone = !isSubscribableEventType(type);
     for (const record of this.store.all()) {
-      if (record.state !== 'enabled' || !record.subscribedEvents.includes(type)) continue;
+      if (record.state !== 'enabled' || !(everyone || record.subscribedEvents.includes(type))) continue;
       body ??= Buffer.from(JSON.stringify(makeEnvelope(type, data, userMetadata)));
       const msgId = newMessageId();
       ids.push(msgId);
