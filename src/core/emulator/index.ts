@@ -96,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   signer.issuer = url;
+  jobs.baseUrl = url;
 
   let closing: Promise<void> | undefined;
   return {

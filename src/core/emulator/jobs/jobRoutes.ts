@@ -1,16 +1,37 @@
-/** Job routes (batches, interactions, long-running predictions): filled in step (c). */
-import { Clock } from '../clock';
-import { Dispatcher } from '../dispatch';
+/** Routes of the simulated jobs: batches, interactions and long-running video predictions. */
 import { Router } from '../router';
+import { Batches } from './batches';
+import { Interactions } from './interactions';
+import { JobRegistry } from './jobRegistry';
+import { VideoOperations } from './videoOperations';
 
-export class JobRegistry {
-  constructor(
-    readonly clock: Clock,
-    readonly dispatcher: Dispatcher,
-    readonly durationMs: number,
-  ) {}
+export { JobRegistry } from './jobRegistry';
 
-  close(): void {}
+const SEG = '([^/:]+)';
+
+export function addJobRoutes(router: Router, jobs: JobRegistry): void {
+  const batches = new Batches(jobs);
+  const interactions = new Interactions(jobs);
+  const videos = new VideoOperations(jobs);
+
+  router.add('POST', new RegExp(`^/models/${SEG}:batchGenerateContent$`), async (ctx) => ({ body: batches.create(ctx.params[0], batches.parseBatchGenerateContent(await ctx.body())) }));
+  router.add('POST', new RegExp(`^/models/${SEG}:batchCreate$`), async (ctx) => ({ body: batches.create(ctx.params[0], batches.parseBatchCreate(await ctx.body())) }));
+  router.add('GET', new RegExp(`^/batches/${SEG}$`), (ctx) => ({ body: batches.get(ctx.params[0]) }));
+  router.add('DELETE', new RegExp(`^/batches/${SEG}$`), (ctx) => ({ body: batches.delete(ctx.params[0]) }));
+  router.add('POST', new RegExp(`^/batches/${SEG}:cancel$`), async (ctx) => {
+    await ctx.body();
+    return { body: batches.cancel(ctx.params[0]) };
+  });
+
+  router.add('POST', /^\/interactions$/, async (ctx) => ({ body: interactions.create(await ctx.body()) }));
+  router.add('GET', new RegExp(`^/interactions/${SEG}$`), (ctx) => ({ body: interactions.get(ctx.params[0]) }));
+  router.add('DELETE', new RegExp(`^/interactions/${SEG}$`), (ctx) => ({ body: interactions.delete(ctx.params[0]) }));
+  router.add('POST', new RegExp(`^/interactions/${SEG}/cancel$`), async (ctx) => {
+    await ctx.body();
+    return { body: interactions.cancel(ctx.params[0]) };
+  });
+
+  router.add('POST', new RegExp(`^/models/${SEG}:predictLongRunning$`), async (ctx) => ({ body: videos.create(ctx.params[0], await ctx.body()) }));
+  router.add('GET', new RegExp(`^/models/${SEG}/operations/${SEG}$`), (ctx) => ({ body: videos.get(ctx.params[1]) }));
+  router.add('GET', new RegExp(`^/operations/${SEG}$`), (ctx) => ({ body: videos.get(ctx.params[0]) }));
 }
-
-export function addJobRoutes(_router: Router, _jobs: JobRegistry): void {}

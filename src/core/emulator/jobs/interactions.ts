@@ -1,0 +1,91 @@
+/**
+ * Simulated interactions (`POST /{v}/interactions`). A background one answers `in_progress`, then
+ * `completed` after the job duration (interaction.completed); cancel makes it `cancelled`
+ * (interaction.cancelled). A foreground one answers `completed` at once and emits nothing.
+ */
+import { WebhookConfig } from '../dispatch';
+import { failedPrecondition, invalidArgument, notFound } from '../errors';
+import { JsonObject } from '../http';
+import { randomToken, rfc3339 } from '../ids';
+import { JobRegistry, optionalString, readWebhookConfig } from './jobRegistry';
+
+type Status = 'in_progress' | 'completed' | 'cancelled';
+const MAX_INTERACTIONS = 10_000;
+
+interface Interaction {
+  readonly id: string;
+  readonly model?: string;
+  readonly agent?: string;
+  readonly config?: WebhookConfig;
+  status: Status;
+  readonly created: number;
+  updated: number;
+}
+
+export class Interactions {
+  private readonly byId = new Map<string, Interaction>();
+
+  constructor(private readonly jobs: JobRegistry) {}
+
+  create(body: JsonObject): JsonObject {
+    const model = optionalString(body, ['model'], 'model');
+    const agent = optionalString(body, ['agent'], 'agent');
+    if (!model && !agent) throw invalidArgument(`Missing required field 'model' (or 'agent').`);
+    if (body.input === undefined) throw invalidArgument(`Missing required field 'input'.`);
+    if (body.background !== undefined && typeof body.background !== 'boolean') throw invalidArgument(`Invalid value at 'background': expected a boolean.`);
+    const config = readWebhookConfig(body, 'interaction');
+    if (this.byId.size >= MAX_INTERACTIONS) throw failedPrecondition(`Too many interactions in this emulator (${MAX_INTERACTIONS}).`);
+    const now = this.jobs.clock.now();
+    const interaction: Interaction = {
+      id: `v1_${randomToken(32)}`,
+      status: body.background === true ? 'in_progress' : 'completed',
+      created: now,
+      updated: now,
+      ...(model ? { model } : {}),
+      ...(agent ? { agent } : {}),
+      ...(config ? { config } : {}),
+    };
+    this.byId.set(interaction.id, interaction);
+    if (interaction.status === 'in_progress') this.jobs.after(1, () => this.finish(interaction, 'completed'));
+    return this.view(interaction);
+  }
+
+  get(id: string): JsonObject {
+    return this.view(this.find(id));
+  }
+
+  cancel(id: string): JsonObject {
+    const interaction = this.find(id);
+    if (interaction.status !== 'in_progress') throw failedPrecondition(`Interaction '${id.slice(0, 100)}' is not in progress (${interaction.status}).`);
+    this.finish(interaction, 'cancelled');
+    return this.view(interaction);
+  }
+
+  delete(id: string): JsonObject {
+    const interaction = this.find(id);
+    if (interaction.status === 'in_progress') this.finish(interaction, 'cancelled');
+    this.byId.delete(id);
+    return {};
+  }
+
+  private find(id: string): Interaction {
+    const interaction = this.byId.get(id);
+    if (!interaction) throw notFound(`Interaction '${id.slice(0, 100)}' not found.`);
+    return interaction;
+  }
+
+  private finish(interaction: Interaction, status: 'completed' | 'cancelled'): void {
+    if (interaction.status !== 'in_progress') return;
+    interaction.status = status;
+    interaction.updated = this.jobs.clock.now();
+    this.jobs.dispatcher.emitForJob(interaction.config, `interaction.${status}`, { id: interaction.id });
+  }
+
+  private view(i: Interaction): JsonObject {
+    const out: JsonObject = { id: i.id, object: 'interaction', status: i.status, created: rfc3339(i.created), updated: rfc3339(i.updated) };
+    if (i.model) out.model = i.model;
+    if (i.agent) out.agent = i.agent;
+    if (i.status === 'completed') out.outputs = [{ type: 'text', text: 'Emulated interaction output.' }];
+    return out;
+  }
+}
