@@ -3,7 +3,14 @@
  * Every registration, server and channel is a disposable owned by `context.subscriptions`.
  */
 import * as vscode from 'vscode';
+import { BackendService } from './backend/backendService';
+import { BackendStatusBar } from './backend/backendStatusBar';
+import { apiErrorDescriber, treeErrorMessage } from './commands/apiErrors';
 import { CommandRunner, UiHolder } from './commands/commandRunner';
+import { registerWebhookCommands } from './commands/webhooks';
+import { DETAILS_SCHEME, WebhookDetailsProvider } from './details/webhookDetailsProvider';
+import { redact } from '../core/util/redact';
+import { WEBHOOKS_VIEW_ID, WebhooksTreeProvider } from './views/webhooks/webhooksTreeProvider';
 import { SecretStore } from './secrets/secretStore';
 import { VsCodeUi } from './ui/userInterface';
 
@@ -13,6 +20,11 @@ export interface ExtensionApi {
   /** The UI commands prompt through; tests replace `ui.current` with a ScriptedUi. */
   readonly ui: UiHolder;
   readonly secrets: SecretStore;
+  /** The live backend (emulator or Gemini API) and its REST client. */
+  readonly backend: BackendService;
+  /** The Webhooks view's data: tests read its nodes and wait on `refresh()`/`settled()`. */
+  readonly webhooksTree: WebhooksTreeProvider;
+  readonly backendStatusBar: BackendStatusBar;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -29,8 +41,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const commands = new CommandRunner(ui, log, () => (apiKey ? [apiKey] : []));
   context.subscriptions.push(commands.register('geminiWebhooks.showLog', () => log.show(true)));
 
+  // Webhooks: the backend (embedded emulator or Gemini API), the tree, its commands and details documents.
+  const backend = new BackendService(secrets, context.globalStorageUri, log);
+  context.subscriptions.push(backend);
+  const errorContext = { backendKind: () => backend.kind, refresh: () => void webhooksTree.refresh() };
+  commands.addDescriber(apiErrorDescriber(errorContext));
+  const webhooksTree = new WebhooksTreeProvider(backend, secrets, (e) => redact(treeErrorMessage(e, errorContext), apiKey ? [apiKey] : []), log);
+  const details = new WebhookDetailsProvider(backend);
+  const backendStatusBar = new BackendStatusBar(backend);
+  context.subscriptions.push(
+    webhooksTree,
+    details,
+    backendStatusBar,
+    vscode.window.createTreeView(WEBHOOKS_VIEW_ID, { treeDataProvider: webhooksTree, showCollapseAll: true }),
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    ...registerWebhookCommands(commands, { backend, tree: webhooksTree, secrets, ui, log, details, clipboard: vscode.env.clipboard }),
+  );
+  void backend.ready().catch(() => undefined);
+
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { log, ui, secrets };
+  return { log, ui, secrets, backend, webhooksTree, backendStatusBar };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,48 @@
+/** The settings that choose and shape the backend, read in one place. */
+import * as vscode from 'vscode';
+
+export type BackendKind = 'emulator' | 'gemini';
+
+export interface BackendSettings {
+  readonly kind: BackendKind;
+  readonly baseUrl: string;
+  readonly apiVersion: string;
+  readonly timeoutMs: number;
+  readonly emulatorPort: number;
+  readonly emulatorTimeScale: number;
+}
+
+export const SECTION = 'geminiWebhooks';
+const AFFECTING = ['backend', 'api.baseUrl', 'api.version', 'api.timeoutSeconds', 'emulator.port', 'emulator.timeScale'].map((k) => `${SECTION}.${k}`);
+
+export function readBackendSettings(): BackendSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const kind = config.get<string>('backend') === 'gemini' ? 'gemini' : 'emulator';
+  const timeoutSeconds = config.get<number>('api.timeoutSeconds', 30);
+  const port = config.get<number>('emulator.port', 0);
+  const timeScale = config.get<number>('emulator.timeScale', 1);
+  return {
+    kind,
+    baseUrl: config.get<string>('api.baseUrl') || 'https://generativelanguage.googleapis.com',
+    apiVersion: config.get<string>('api.version') || 'v1beta',
+    timeoutMs: Math.max(1, Number.isFinite(timeoutSeconds) ? timeoutSeconds : 30) * 1000,
+    emulatorPort: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
+    emulatorTimeScale: Number.isFinite(timeScale) && timeScale > 0 ? timeScale : 1,
+  };
+}
+
+export function affectsBackend(e: vscode.ConfigurationChangeEvent): boolean {
+  return AFFECTING.some((key) => e.affectsConfiguration(key));
+}
+
+/** Writes the backend setting where it is currently decided (workspace if set there, else user settings). */
+export async function writeBackendKind(kind: BackendKind): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const inspected = config.inspect<string>('backend');
+  const target = inspected?.workspaceFolderValue !== undefined
+    ? vscode.ConfigurationTarget.WorkspaceFolder
+    : inspected?.workspaceValue !== undefined
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+  await config.update('backend', kind, target);
+}

@@ -1,0 +1,37 @@
+/**
+ * Create Webhook: name, uri (validated), events (multi-select of the catalog). The new signing
+ * secret is stored under the webhook's id first, then shown once in a modal with "Copy".
+ */
+import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
+
+export const CREATE_WEBHOOK = 'geminiWebhooks.createWebhook';
+const COPY = 'Copy';
+
+export function createWebhook(deps: WebhookCommandDeps) {
+  return async (): Promise<void> => {
+    const ui = deps.ui.current;
+    const name = (await ui.input({ title: 'Create Webhook (1/3)', prompt: 'A name for the webhook (optional)', placeHolder: 'e.g. Batch results' })).trim();
+    const uri = (
+      await ui.input({ title: 'Create Webhook (2/3)', prompt: 'The URL deliveries are POSTed to', placeHolder: 'https://example.com/webhooks', validateInput: validateWebhookUri })
+    ).trim();
+    const events = await pickEvents(deps, [], 'Create Webhook (3/3)');
+    const { webhook, newSigningSecret } = await withApiProgress('Creating webhook…', (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }), deps);
+    const label = webhook.name || webhook.id;
+    deps.log.info(`Created webhook ${webhook.id}.`);
+    if (newSigningSecret) await deps.secrets.storeSigningSecret(webhook.id, newSigningSecret);
+    await deps.tree.refresh();
+    if (!newSigningSecret) {
+      await ui.warn(`Webhook "${label}" was created, but the API did not show its signing secret.`);
+      return;
+    }
+    const choice = await ui.modal(
+      `Webhook "${label}" created`,
+      `Its signing secret is shown only this once (it is also stored in this editor's secret storage, so the local receiver can verify deliveries):\n\n${newSigningSecret}`,
+      COPY,
+    );
+    if (choice === COPY) {
+      await deps.clipboard.writeText(newSigningSecret);
+      await ui.info('Signing secret copied to the clipboard.');
+    }
+  };
+}

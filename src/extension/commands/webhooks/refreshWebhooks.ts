@@ -1,0 +1,11 @@
+/** Refresh (view title): reloads the webhooks from the live backend. */
+import { WebhookCommandDeps } from './deps';
+
+export const REFRESH = 'geminiWebhooks.refresh';
+
+export function refreshWebhooks(deps: WebhookCommandDeps) {
+  return async (): Promise<void> => {
+    await deps.tree.refresh();
+    deps.details.refreshAll();
+  };
+}

@@ -1,0 +1,11 @@
+/** Retry (the error node): restarts the backend if it failed to start, then reloads the tree. */
+import { WebhookCommandDeps } from './deps';
+
+export const RETRY = 'geminiWebhooks.retry';
+
+export function retry(deps: WebhookCommandDeps) {
+  return async (): Promise<void> => {
+    await deps.backend.apply().catch(() => undefined);
+    await deps.tree.refresh();
+  };
+}

@@ -1,0 +1,25 @@
+/** Set API Key: a password input, stored in SecretStorage only; the tree reloads. */
+import { WebhookCommandDeps } from './deps';
+
+export const SET_API_KEY = 'geminiWebhooks.setApiKey';
+
+/** Asks for the key and stores it; resolves to false when the user dismissed the prompt. */
+export async function promptAndStoreApiKey(deps: WebhookCommandDeps): Promise<void> {
+  const key = await deps.ui.current.input({
+    title: 'Gemini API key',
+    prompt: 'Paste your Gemini API key. It is kept in the editor\'s secret storage, never in settings.',
+    password: true,
+    placeHolder: 'AIza…',
+    validateInput: (value) => (value.trim() ? undefined : 'The API key cannot be empty.'),
+  });
+  await deps.secrets.setApiKey(key.trim());
+  await deps.backend.refreshKeyState();
+  deps.log.info('API key stored in secret storage.');
+}
+
+export function setApiKey(deps: WebhookCommandDeps) {
+  return async (): Promise<void> => {
+    await promptAndStoreApiKey(deps);
+    await deps.tree.refresh();
+  };
+}
