@@ -3,9 +3,11 @@
  * Each subcommand lives in its own file and is listed in COMMANDS; this file only dispatches.
  */
 import { CliCommand, CliContext } from './command';
+import { emulatorCommand } from './emulatorCommand';
 
 const COMMANDS: readonly CliCommand[] = [
   // Subcommands register here, one line each.
+  emulatorCommand,
 ];
 
 function usage(): string {
