@@ -1,0 +1,204 @@
+/**
+ * The embedded receiver: `startReceiver(options)` listens on node:http (127.0.0.1 by default), verifies
+ * each delivery (static HMAC or dynamic JWT), answers at once, then records it in a bounded history,
+ * tells listeners and forwards verified events to the user's app. Shared by the CLI and the extension.
+ */
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { signStatic } from '../verify/staticVerifier';
+import { DeliveryVerifier } from '../verify/deliveryVerifier';
+import { SecretCandidate, liveCandidates } from '../verify/secretCandidates';
+import { DedupeSet } from './dedupe';
+import { DeliveryHandler } from './deliveryHandler';
+import { Emitter } from './emitter';
+import { forward, forwardableHeaders } from './forwarder';
+import { History, ReceiverLog } from './history';
+import { DeliveryRecord, Event, ForwardResult } from './types';
+
+export * from './types';
+export { History, DEFAULT_HISTORY_SIZE } from './history';
+export type { ReceiverLog } from './history';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_PATH = '/webhooks';
+
+export interface ReceiverOptions {
+  /** Default 127.0.0.1 (loopback). */
+  readonly host?: string;
+  /** Default 0: any free port. */
+  readonly port?: number;
+  /** Default /webhooks. */
+  readonly path?: string;
+  /** Bytes; default 1 MiB. */
+  readonly bodyLimit?: number;
+  /** ±seconds for webhook-timestamp; default 300. */
+  readonly toleranceSeconds?: number;
+  /** Every live signing secret; called synchronously per request. */
+  readonly secrets?: () => readonly SecretCandidate[];
+  readonly jwksUri?: string;
+  readonly audience?: string;
+  readonly jwksCooldownMs?: number;
+  readonly jwksCacheMaxAgeMs?: number;
+  /** The user's app: verified, non-duplicate events are POSTed there byte for byte. */
+  readonly forwardTo?: string;
+  readonly forwardTimeoutMs?: number;
+  /** A history to keep using (e.g. across restarts); otherwise one is opened from historyPath/historySize. */
+  readonly history?: History;
+  readonly historyPath?: string;
+  readonly historySize?: number;
+  readonly dedupeSize?: number;
+  /** Slow-client protection (defaults 10 s for headers, 30 s for the whole request). */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly now?: () => number;
+  readonly log?: ReceiverLog;
+}
+
+export interface Receiver {
+  /** http://host:port/path */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly history: History;
+  /** Every request, once recorded (after its answer was sent). */
+  readonly onDelivery: Event<DeliveryRecord>;
+  /** Sends a stored delivery to the forward-to app again (re-signed when its secret is known); recorded on the record. */
+  replay(seq: number, target?: string): Promise<ForwardResult>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the port is taken: names host and port. */
+export class PortInUseError extends Error {
+  readonly code = 'EADDRINUSE';
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} is already in use on ${host}`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const host = options.host ?? '127.0.0.1';
+  const path = normalizePath(options.path ?? DEFAULT_PATH);
+  const now = options.now ?? Date.now;
+  const secrets = options.secrets ?? (() => []);
+  const history = options.history ?? (await History.open({ size: options.historySize, path: options.historyPath, log: options.log }));
+  const dedupe = new DedupeSet(options.dedupeSize);
+  for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId) dedupe.firstOrRemember(r.webhookId, r.seq);
+
+  const verifier = new DeliveryVerifier({
+    secrets,
+    now,
+    toleranceSeconds: options.toleranceSeconds,
+    jwksUri: options.jwksUri,
+    audience: options.audience,
+    cooldownMs: options.jwksCooldownMs,
+    cacheMaxAgeMs: options.jwksCacheMaxAgeMs,
+  });
+  const delivered = new Emitter<DeliveryRecord>();
+  const forwards = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    forwards.add(p);
+    void p.finally(() => forwards.delete(p));
+  };
+
+  const handler = new DeliveryHandler({
+    path,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    verifier,
+    dedupe,
+    history,
+    now,
+    log: options.log,
+    afterAnswer: (record, raw) => {
+      delivered.fire(record);
+      if (options.forwardTo && record.verdict === 'verified') {
+        track(
+          forward({ target: options.forwardTo, headers: forwardableHeaders(record.headers), body: raw, timeoutMs: options.forwardTimeoutMs }).then((result) => {
+            record.forward = result;
+            history.update(record);
+          }),
+        );
+      }
+    },
+  });
+
+  const server = createServer(
+    { headersTimeout: options.headersTimeoutMs ?? 10_000, requestTimeout: options.requestTimeoutMs ?? 30_000, connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs ?? 1_000) },
+    handler.handle,
+  );
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
+    server.once('error', onError);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (error) => options.log?.error(`Receiver: server error: ${error.message}`));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    host,
+    port,
+    path,
+    history,
+    onDelivery: delivered.event,
+    async replay(seq, target) {
+      const record = history.get(seq);
+      if (!record) throw new Error(`No delivery #${seq} in the history.`);
+      const to = target ?? options.forwardTo;
+      if (!to) throw new Error('No forward-to URL is configured: set one to replay deliveries to your app.');
+      if (record.bodyTruncated) throw new Error(`Delivery #${seq} cannot be replayed: its stored body was truncated.`);
+      const body = Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+      const headers = forwardableHeaders(record.headers);
+      const secret = record.scheme === 'static' ? findSecret(liveCandidates(secrets(), now()), record) : undefined;
+      if (secret && record.webhookId) {
+        const ts = Math.floor(now() / 1000);
+        headers['webhook-timestamp'] = String(ts);
+        headers['webhook-signature'] = signStatic(secret.secret, record.webhookId, ts, body);
+      }
+      const result = await forward({ target: to, headers, body, timeoutMs: options.forwardTimeoutMs, replay: true, resigned: secret !== undefined });
+      record.replays = [...(record.replays ?? []), result];
+      history.update(record);
+      return result;
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), 1_000);
+        await stopped;
+        clearTimeout(grace);
+        // Let answered requests be recorded, then give forwards a moment, then persist.
+        while (handler.busy) await new Promise((r) => setImmediate(r));
+        await Promise.race([Promise.allSettled([...forwards]), new Promise((r) => setTimeout(r, 2_000).unref())]);
+        await history.flush();
+        delivered.dispose();
+        if (!options.history) history.dispose();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The stored secret that verified a record: same label first, else the webhook's current one. */
+function findSecret(candidates: readonly SecretCandidate[], record: DeliveryRecord): SecretCandidate | undefined {
+  const matched = record.matchedSecret;
+  if (!matched) return undefined;
+  return candidates.find((c) => c.label === matched.label && c.webhookId === matched.webhookId) ?? (matched.webhookId ? candidates.find((c) => c.webhookId === matched.webhookId) : undefined);
+}
+
+function normalizePath(path: string): string {
+  const trimmed = path.trim();
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}

@@ -1,0 +1,78 @@
+/**
+ * What the receiver keeps about every request, accepted or not: the event inspector renders these,
+ * the history persists them (one JSON object per line), the CLI and output channel print them.
+ */
+import { MatchedSecret, RejectionCode, Scheme, TokenSummary } from '../verify/verdict';
+
+export type { MatchedSecret, RejectionCode, Scheme, TokenSummary } from '../verify/verdict';
+
+export type DeliveryVerdict = 'verified' | 'duplicate' | 'rejected';
+
+/** One attempt to hand an event to the user's app (forwarding, or a replay from history). */
+export interface ForwardResult {
+  readonly target: string;
+  /** ISO time the attempt started. */
+  readonly at: string;
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly durationMs: number;
+  /** First 1 KB of the app's response body (UTF-8). */
+  readonly bodySnippet?: string;
+  /** Why it failed without a response (timeout, connection refused...). */
+  readonly error?: string;
+  /** True for a replay from history; absent for the automatic forward. */
+  readonly replay?: boolean;
+  /** Replays: whether the delivery was re-signed with a fresh timestamp and a stored secret. */
+  readonly resigned?: boolean;
+}
+
+export interface DeliveryRecord {
+  /** 1, 2, 3... in arrival order; continues across restarts when the history is persisted. */
+  readonly seq: number;
+  /** ISO time the request arrived. */
+  readonly receivedAt: string;
+  readonly method: string;
+  /** Path and query as requested. */
+  readonly path: string;
+  /** Lower-cased names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The raw body as UTF-8 text (base64 when `bodyEncoding` says so), capped at the body limit. */
+  readonly body: string;
+  readonly bodyEncoding?: 'base64';
+  /** Bytes received (may exceed what `body` holds when the request was oversized). */
+  readonly bodyBytes: number;
+  readonly bodyTruncated?: boolean;
+  readonly verdict: DeliveryVerdict;
+  readonly reason?: string;
+  readonly code?: RejectionCode;
+  readonly scheme: Scheme;
+  /** Static deliveries: the secret (label, webhook) that verified it. */
+  readonly matchedSecret?: MatchedSecret;
+  /** Dynamic deliveries: the token's kid and claims. */
+  readonly token?: TokenSummary;
+  readonly eventType?: string;
+  readonly webhookId?: string;
+  readonly userMetadata?: Record<string, unknown>;
+  /** ms from the request's arrival to the acknowledgement. */
+  readonly latencyMs: number;
+  readonly httpStatus: number;
+  /** For duplicates: the seq of the first delivery with this webhook-id. */
+  readonly duplicateOf?: number;
+  /** The automatic forward to the configured app, once it has finished. */
+  forward?: ForwardResult;
+  /** Replays to the app, oldest first. */
+  replays?: ForwardResult[];
+}
+
+/** The JSON body the receiver answers with. */
+export type ReceiverAnswer =
+  | { status: 'verified'; webhook_id: string; seq: number }
+  | { status: 'duplicate'; webhook_id: string; seq: number; duplicate_of: number }
+  | { status: 'rejected'; reason: string };
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export type Listener<T> = (value: T) => void;
+export type Event<T> = (listener: Listener<T>) => Disposable;

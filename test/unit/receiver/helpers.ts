@@ -1,0 +1,91 @@
+/** Test helpers: POSTing over real HTTP, a recording "user app", waiting for history records. */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { DeliveryRecord, Receiver } from '../../../src/core/receiver';
+
+export interface Answer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+export async function post(url: string, headers: Record<string, string>, body: string | Buffer, method = 'POST'): Promise<Answer> {
+  const res = await request(url, { method: method as 'POST', headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+  const text = await res.body.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: res.statusCode, json };
+}
+
+/** Resolves with the record of `seq` once it is in the history (records land right after the answer). */
+export function recordOf(receiver: Receiver, seq: number): Promise<DeliveryRecord> {
+  const existing = receiver.history.get(seq);
+  if (existing) return Promise.resolve(existing);
+  return new Promise((resolve) => {
+    const sub = receiver.history.onDidAppend((r) => {
+      if (r.seq === seq) {
+        sub.dispose();
+        resolve(r);
+      }
+    });
+  });
+}
+
+/** The next N records appended. */
+export function nextRecords(receiver: Receiver, n: number): Promise<DeliveryRecord[]> {
+  const out: DeliveryRecord[] = [];
+  return new Promise((resolve) => {
+    const sub = receiver.onDelivery((r) => {
+      out.push(r);
+      if (out.length === n) {
+        sub.dispose();
+        resolve(out);
+      }
+    });
+  });
+}
+
+export interface Received {
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** A stand-in for the user's app: records what it gets; `respond` decides the answer. */
+export class TestApp {
+  received: Received[] = [];
+  private server: Server | undefined;
+  url = '';
+  private waiters: Array<() => void> = [];
+
+  constructor(public respond: (req: Received, res: ServerResponse) => void = (_r, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks')) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const r = { headers: req.headers, body: Buffer.concat(chunks) };
+        this.received.push(r);
+        this.waiters.splice(0).forEach((w) => w());
+        this.respond(r, res);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+    return this;
+  }
+
+  /** Resolves when the app has received at least n requests. */
+  async waitFor(n: number): Promise<void> {
+    while (this.received.length < n) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
