@@ -4,10 +4,12 @@
  */
 import { CliCommand, CliContext } from './command';
 import { emulatorCommand } from './emulatorCommand';
+import { listenCommand } from './listenCommand';
 
 const COMMANDS: readonly CliCommand[] = [
   // Subcommands register here, one line each.
   emulatorCommand,
+  listenCommand,
 ];
 
 function usage(): string {

@@ -1,0 +1,39 @@
+/** One human line per delivery (CLI stdout, VS Code output channel), and the CLI's JSON form. Untrusted text is stripped of control characters. */
+import { redact } from '../util/redact';
+import { DeliveryRecord } from './types';
+
+export function formatDeliveryLine(record: DeliveryRecord): string {
+  const time = record.receivedAt.slice(11, 23);
+  const parts = [time, `#${record.seq}`, safe(record.eventType ?? '-'), safe(record.webhookId ?? '-'), record.verdict.toUpperCase()];
+  if (record.scheme !== 'none') parts.push(record.scheme);
+  if (record.matchedSecret) parts.push(`(${safe(record.matchedSecret.label)})`);
+  if (record.token?.kid) parts.push(`(kid ${safe(record.token.kid)})`);
+  if (record.duplicateOf !== undefined) parts.push(`of #${record.duplicateOf}`);
+  if (record.reason) parts.push(`— ${safe(record.reason)}`);
+  parts.push(`${record.httpStatus}`, `${record.latencyMs.toFixed(1)} ms`);
+  return parts.join(' ');
+}
+
+export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
+  return {
+    seq: record.seq,
+    received_at: record.receivedAt,
+    webhook_id: record.webhookId ?? null,
+    type: record.eventType ?? null,
+    verdict: record.verdict,
+    reason: record.reason ?? null,
+    scheme: record.scheme,
+    http_status: record.httpStatus,
+    latency_ms: record.latencyMs,
+    ...(record.matchedSecret ? { matched_secret: record.matchedSecret.label } : {}),
+    ...(record.token?.kid ? { kid: record.token.kid } : {}),
+    ...(record.duplicateOf !== undefined ? { duplicate_of: record.duplicateOf } : {}),
+    ...(record.userMetadata ? { user_metadata: record.userMetadata } : {}),
+  };
+}
+
+function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return redact(clean.length > 120 ? `${clean.slice(0, 120)}…` : clean);
+}

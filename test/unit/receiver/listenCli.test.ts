@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import { newSecret, signedStatic } from '../verify/fixtures';
+import { post } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+
+/** Reads stdout lines one at a time. */
+function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+  const lines: string[] = [];
+  const waiters: Array<(l: string) => void> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const w = waiters.shift();
+    if (w) w(line);
+    else lines.push(line);
+  });
+  return () => (lines.length > 0 ? Promise.resolve(lines.shift() as string) : new Promise((resolve) => waiters.push(resolve)));
+}
+
+describe('gemini-webhooks listen (the bundled CLI)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let cli: string;
+
+  before(async () => {
+    // The same bundle scripts/build.mjs makes as dist/cli.js, built fresh into a temp dir.
+    dir = mkdtempSync(path.join(tmpdir(), 'gw-cli-'));
+    cli = path.join(dir, 'cli.js');
+    await build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function start(...args: string[]): { child: ChildProcessWithoutNullStreams; next: () => Promise<string>; exit: Promise<number | null>; stderr: () => string } {
+    const child = spawn(process.execPath, [cli, 'listen', ...args], { stdio: 'pipe' });
+    let err = '';
+    child.stderr.on('data', (b) => (err += b.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, next: lineReader(child), exit, stderr: () => err };
+  }
+
+  it('prints the URL first, one JSON object per request with --json, and stops cleanly on SIGTERM', async () => {
+    const secret = newSecret();
+    const run = start('--port', '0', '--json', '--secret', secret);
+    try {
+      const first = await run.next();
+      const m = /^receiver listening on (http:\/\/127\.0\.0\.1:\d+\/webhooks)$/.exec(first);
+      assert.ok(m, first);
+      const d = signedStatic([secret]);
+      assert.equal((await post(m[1], d.headers, d.body)).status, 200);
+      const line = JSON.parse(await run.next()) as Record<string, unknown>;
+      assert.equal(line.webhook_id, d.headers['webhook-id']);
+      assert.equal(line.type, 'batch.succeeded');
+      assert.equal(line.verdict, 'verified');
+      assert.equal(line.reason, null);
+      assert.equal(line.scheme, 'static');
+      assert.equal(line.http_status, 200);
+      const bad = signedStatic([newSecret()]);
+      assert.equal((await post(m[1], bad.headers, bad.body)).status, 401);
+      const rejected = JSON.parse(await run.next()) as Record<string, unknown>;
+      assert.equal(rejected.verdict, 'rejected');
+      assert.equal(rejected.reason, 'no secret matched (tried 1 signing secret)');
+      assert.equal(rejected.http_status, 401);
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+      assert.ok(!run.stderr().includes(secret), 'the secret never reaches the output');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('prints a text line per request and stops on SIGINT', async () => {
+    const secret = newSecret();
+    const run = start('--port', '0', '--path', '/in', '--secret', secret);
+    try {
+      const url = (await run.next()).replace('receiver listening on ', '');
+      assert.match(url, /\/in$/);
+      const d = signedStatic([secret]);
+      await post(url, d.headers, d.body);
+      const line = await run.next();
+      assert.match(line, new RegExp(`#1 batch\\.succeeded ${d.headers['webhook-id']} VERIFIED static \\(--secret #1\\) 200 [\\d.]+ ms$`));
+      run.child.kill('SIGINT');
+      assert.equal(await run.exit, 0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a malformed secret without echoing it', async () => {
+    const run = start('--secret', 'not-a-secret-value');
+    assert.equal(await run.exit, 2);
+    assert.match(run.stderr(), /--secret #1 is not a signing secret/);
+    assert.ok(!run.stderr().includes('not-a-secret-value'));
+  });
+});
