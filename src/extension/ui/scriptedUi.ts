@@ -11,6 +11,7 @@ export type ScriptedAnswer =
   | { kind: 'input'; value: string | undefined }
   | { kind: 'confirm'; accept: boolean }
   | { kind: 'modal'; button: string | undefined }
+  | { kind: 'saveFile'; uri: vscode.Uri | undefined }
   | { kind: 'message'; action: string | undefined };
 
 export interface ShownPrompt {
@@ -75,6 +76,13 @@ export class ScriptedUi implements UserInterface {
   async confirm(message: string, detail: string): Promise<void> {
     this.shown.push({ kind: 'confirm', message, detail });
     if (!this.next('confirm', message).accept) throw new UserCancelledError();
+  }
+
+  async saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri> {
+    this.shown.push({ kind: 'saveFile', message: options.title ?? options.saveLabel ?? '' });
+    const { uri } = this.next('saveFile', options.title ?? '');
+    if (!uri) throw new UserCancelledError();
+    return uri;
   }
 
   async modal(message: string, detail: string): Promise<string | undefined> {

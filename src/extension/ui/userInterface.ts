@@ -21,6 +21,8 @@ export interface UserInterface {
   input(options: vscode.InputBoxOptions): Promise<string>;
   /** A modal that names the action; resolves when the user chose `verb`, throws UserCancelledError otherwise. */
   confirm(message: string, detail: string, verb: string): Promise<void>;
+  /** A save dialog; resolves to the chosen file, throws UserCancelledError when dismissed. */
+  saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
   /** A modal with buttons; resolves to the chosen one, undefined when dismissed. */
   modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
@@ -50,6 +52,12 @@ export class VsCodeUi implements UserInterface {
   async confirm(message: string, detail: string, verb: string): Promise<void> {
     const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, verb);
     if (choice !== verb) throw new UserCancelledError();
+  }
+
+  async saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri> {
+    const uri = await vscode.window.showSaveDialog(options);
+    if (!uri) throw new UserCancelledError();
+    return uri;
   }
 
   async modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
