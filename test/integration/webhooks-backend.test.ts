@@ -1,0 +1,125 @@
+/**
+ * Backends and keys in the real editor: Set/Clear API Key, Use Gemini API (against a second,
+ * key-checking emulator standing in for the real service), a rejected key, a network failure,
+ * and back to the local emulator. Status bar and context keys follow.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { WebhooksClient } from '../../src/core/api';
+import { Emulator, startEmulator } from '../../src/core/emulator';
+import type { ExtensionApi } from '../../src/extension/extension';
+import { activateApi, confirm, input, labelOf, pickLabel, rootItems, script, unique } from './webhooksHelpers';
+
+const GEMINI_KEY = 'AIzaIntegrationTestKey0123456789abcdef';
+
+describe('webhooks: backends and the API key', () => {
+  let api: ExtensionApi;
+  let fakeGemini: Emulator;
+  const config = () => vscode.workspace.getConfiguration('geminiWebhooks');
+
+  before(async () => {
+    api = await activateApi();
+    fakeGemini = await startEmulator({ port: 0, apiKey: GEMINI_KEY });
+    await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
+    await api.secrets.clearApiKey();
+  });
+
+  after(async () => {
+    script(api);
+    await vscode.commands.executeCommand('geminiWebhooks.startEmulator');
+    await config().update('api.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('backend', undefined, vscode.ConfigurationTarget.Global);
+    await api.secrets.clearApiKey();
+    await fakeGemini.close();
+  });
+
+  it('Set API Key refuses an empty key, then stores a key in secret storage (not in settings)', async () => {
+    const empty = script(api, input('   '));
+    await vscode.commands.executeCommand('geminiWebhooks.setApiKey');
+    assert.equal(empty.shown[0].validation, 'The API key cannot be empty.');
+    assert.equal(await api.secrets.getApiKey(), undefined);
+    script(api, input(` ${GEMINI_KEY} `));
+    await vscode.commands.executeCommand('geminiWebhooks.setApiKey');
+    assert.equal(await api.secrets.getApiKey(), GEMINI_KEY);
+    assert.equal(api.backend.hasApiKey, true);
+    assert.ok(!JSON.stringify(config()).includes(GEMINI_KEY));
+  });
+
+  it('Use Gemini API switches the backend and lists that API\'s webhooks with the stored key', async () => {
+    const direct = new WebhooksClient({ baseUrl: fakeGemini.url, apiVersion: 'v1beta', apiKey: async () => GEMINI_KEY });
+    const name = unique('on-gemini');
+    await direct.create({ name, uri: 'https://example.test/g', subscribed_events: ['batch.succeeded'] });
+    await direct.close();
+    script(api);
+    await vscode.commands.executeCommand('geminiWebhooks.useGeminiApi');
+    assert.equal(api.backend.kind, 'gemini');
+    assert.equal(config().get('backend'), 'gemini');
+    assert.equal(api.backend.emulatorUrl(), undefined);
+    assert.equal(api.backendStatusBar.text, '$(cloud) Gemini API');
+    const labels = (await rootItems(api)).map((r) => labelOf(r.item));
+    assert.deepEqual(labels, [name]);
+  });
+
+  it('a rejected key shows "The API key was rejected." in the tree and on commands', async () => {
+    await api.secrets.setApiKey('AIzaWrongKeyWrongKeyWrongKey0000');
+    await api.webhooksTree.refresh();
+    assert.equal(api.webhooksTree.errorText, 'The API key was rejected.');
+    const [only] = await rootItems(api);
+    assert.equal(only.item.contextValue, 'status:error');
+    assert.equal(only.item.command?.command, 'geminiWebhooks.retry');
+    const ui = script(api, input('x'), input('https://example.test/y'), { kind: 'pickMany', choose: (items) => [items[0]] });
+    await vscode.commands.executeCommand('geminiWebhooks.createWebhook');
+    assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message === 'The API key was rejected.'), JSON.stringify(ui.shown));
+    await api.secrets.setApiKey(GEMINI_KEY);
+    await vscode.commands.executeCommand('geminiWebhooks.retry');
+    assert.equal(api.webhooksTree.errorText, undefined);
+  });
+
+  it('an unreachable API: the tree offers Retry, commands say what to do', async () => {
+    const closed = await startEmulator({ port: 0 });
+    const url = closed.url;
+    await closed.close();
+    await config().update('api.baseUrl', url, vscode.ConfigurationTarget.Global);
+    await api.backend.apply();
+    await api.webhooksTree.refresh();
+    const host = new URL(url).host;
+    assert.equal(api.webhooksTree.errorText, `Can't reach ${host}. Check your connection or switch to the local emulator.`);
+    const ui = script(api, { kind: 'pick', choose: (items) => items[0] });
+    await vscode.commands.executeCommand('geminiWebhooks.pingWebhook');
+    assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message.startsWith(`Can't reach ${host}`)), JSON.stringify(ui.shown));
+    await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
+    await api.backend.apply();
+  });
+
+  it('Clear API Key asks first, then removes it; the gemini backend then has no key', async () => {
+    script(api, confirm(false));
+    await vscode.commands.executeCommand('geminiWebhooks.clearApiKey');
+    assert.equal(await api.secrets.getApiKey(), GEMINI_KEY);
+    const ui = script(api, confirm(true));
+    await vscode.commands.executeCommand('geminiWebhooks.clearApiKey');
+    assert.equal(ui.shown[0].message, 'Clear the stored Gemini API key?');
+    assert.equal(await api.secrets.getApiKey(), undefined);
+    assert.equal(api.backend.hasApiKey, false);
+    await api.webhooksTree.settled();
+    assert.deepEqual(await api.webhooksTree.getChildren(), [], 'the welcome view takes over');
+  });
+
+  it('Use Gemini API asks for a key when none is stored', async () => {
+    await vscode.commands.executeCommand('geminiWebhooks.startEmulator');
+    script(api, input(GEMINI_KEY));
+    await vscode.commands.executeCommand('geminiWebhooks.useGeminiApi');
+    assert.equal(await api.secrets.getApiKey(), GEMINI_KEY);
+    assert.equal(api.backend.kind, 'gemini');
+  });
+
+  it('the status bar\'s switcher goes back to the local emulator', async () => {
+    script(api, pickLabel('Local Emulator'));
+    await vscode.commands.executeCommand('geminiWebhooks.switchBackend');
+    assert.equal(api.backend.kind, 'emulator');
+    const url = api.backend.emulatorUrl();
+    assert.ok(url);
+    assert.equal(api.backendStatusBar.text, `$(server-environment) Emulator :${new URL(url).port}`);
+    const labels = (await rootItems(api)).map((r) => r.item.contextValue);
+    assert.ok(labels.every((l) => l?.startsWith('webhook:') || l === 'status:loadMore'));
+  });
+});
