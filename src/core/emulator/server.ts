@@ -40,7 +40,7 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', 'http://emulator.invalid');
+      url = new URL(`http://emulator.invalid${(req.url ?? '/').startsWith('/') ? req.url : `/${req.url}`}`);
     } catch {
       throw new ApiError(400, 'INVALID_ARGUMENT', 'Malformed request target.');
     }
