@@ -25,6 +25,8 @@ export interface ExtensionApi {
   /** The Webhooks view's data: tests read its nodes and wait on `refresh()`/`settled()`. */
   readonly webhooksTree: WebhooksTreeProvider;
   readonly backendStatusBar: BackendStatusBar;
+  /** Where this extension keeps state and logs (the secrets-leak test reads every file there). */
+  readonly paths: { readonly globalStorage: vscode.Uri; readonly logs: vscode.Uri };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
@@ -60,7 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   void backend.ready().catch(() => undefined);
 
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { log, ui, secrets, backend, webhooksTree, backendStatusBar };
+  return { log, ui, secrets, backend, webhooksTree, backendStatusBar, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
 }
 
 export function deactivate(): void {
