@@ -1,0 +1,135 @@
+/**
+ * The webhook journey through the real UI (code-server in Chromium), as a user: the Webhooks view on
+ * the local emulator (no key needed) with the sample webhooks; create one by answering the quick
+ * inputs, see the secret modal and click Copy; find it in the tree; edit its events from the context
+ * menu; rotate its secret; ping it; delete it through the confirmation modal.
+ * Screenshots of every step go to test-results/screenshots/webhooks-*.png; the tree shot is copied
+ * to media/screenshot-tree.png for the README.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { REPO_ROOT, openWorkbench, type Workbench } from '../harness/workbench';
+
+const NAME = 'Journey hook';
+
+describe('webhooks journey: create, see, edit, rotate, ping, delete', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+  let step = 0;
+  const shot = (name: string) => wb.screenshot(`webhooks-${String(++step).padStart(2, '0')}-${name}`);
+
+  const quickInput = () => wb.page.locator('.quick-input-widget');
+  const answerInput = async (text: string | undefined) => {
+    const box = quickInput().locator('input.input').first();
+    await box.waitFor({ timeout: 15_000 });
+    if (text !== undefined) await box.fill(text);
+    await box.press('Enter');
+  };
+  const quickRow = (label: string) => quickInput().locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  const webhooksPane = () => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /^\s*Webhooks/ }) }).first();
+  const treeRow = (text: string | RegExp): Locator => webhooksPane().locator('.monaco-list-row', { hasText: text }).first();
+  const contextMenu = async (row: Locator, action: string) => {
+    await row.click({ button: 'right' });
+    const item = wb.page.locator('.monaco-menu .action-item', { hasText: action }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+  };
+
+  before(async () => {
+    wb = await openWorkbench({ settings: { 'geminiWebhooks.backend': 'emulator' }, env: { GEMINI_WEBHOOKS_SAMPLE_DATA: '1' }, viewport: { width: 1280, height: 760 } });
+    await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.url).origin });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-webhooks-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens the Webhooks view on the emulator (no key needed) with the sample webhooks', async () => {
+    await wb.openGeminiView();
+    await treeRow('Batch results').waitFor({ timeout: 60_000 });
+    await treeRow('Video pipeline (paused)').waitFor();
+    const status = wb.page.locator('.statusbar-item', { hasText: /Emulator :\d+/ }).first();
+    await status.waitFor({ timeout: 15_000 });
+    assert.match(await status.innerText(), /Emulator :\d+/);
+    await shot('samples');
+  });
+
+  it('creates a webhook through the quick inputs; the secret modal offers Copy', async () => {
+    await wb.runCommand('Gemini Webhooks: Create Webhook');
+    await answerInput(NAME);
+    await answerInput('https://example.com/hooks/journey');
+    await quickRow('batch.succeeded').waitFor({ timeout: 15_000 });
+    await shot('create-events');
+    await quickRow('batch.succeeded').locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-custom-toggle').first().click();
+    await quickRow('batch.failed').locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-custom-toggle').first().click();
+    await quickInput().locator('input.input').first().press('Enter');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = await dialog.innerText();
+    assert.match(text, new RegExp(`Webhook "${NAME}" created`));
+    assert.match(text, /whsec_[A-Za-z0-9+/=]{20,}/, 'the modal shows the secret once');
+    await shot('secret-modal');
+    await dialog.locator('.monaco-button', { hasText: 'Copy' }).first().click();
+    await wb.waitForNotification('Signing secret copied to the clipboard.');
+  });
+
+  it('shows the new webhook in the tree with its state and events', async () => {
+    const row = treeRow(NAME);
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /enabled · 2 events/);
+    await row.click();
+    await wb.page.keyboard.press('ArrowRight');
+    await treeRow('Signing secrets').waitFor({ timeout: 15_000 });
+    await treeRow('https://example.com/hooks/journey').waitFor();
+    await wb.page.mouse.move(900, 700);
+    const file = await shot('tree');
+    fs.copyFileSync(file, path.join(REPO_ROOT, 'media', 'screenshot-tree.png'));
+  });
+
+  it('edits the events from the context menu', async () => {
+    await contextMenu(treeRow(NAME), 'Edit Webhook');
+    await answerInput(undefined);
+    await answerInput(undefined);
+    await quickRow('video.generated').waitFor({ timeout: 15_000 });
+    await quickRow('video.generated').locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-custom-toggle').first().click();
+    await shot('edit-events');
+    await quickInput().locator('input.input').first().press('Enter');
+    await treeRow(/Journey hook.*3 events|3 events/).waitFor({ timeout: 30_000 });
+    assert.match(await treeRow(NAME).innerText(), /enabled · 3 events/);
+    await shot('edited');
+  });
+
+  it('rotates the signing secret, keeping the previous one for 24 hours', async () => {
+    await contextMenu(treeRow(NAME), 'Rotate Signing Secret');
+    await quickRow('Revoke previous after 24 hours').waitFor({ timeout: 15_000 });
+    await shot('rotate-choice');
+    await quickRow('Revoke previous after 24 hours').click();
+    await wb.waitForNotification(/previous one keeps working until/);
+    await treeRow(/expires/).waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await shot('rotated');
+  });
+
+  it('pings the webhook', async () => {
+    await contextMenu(treeRow(NAME), 'Ping Webhook');
+    await wb.waitForNotification('Ping sent');
+    await shot('pinged');
+  });
+
+  it('deletes the webhook after the confirmation modal', async () => {
+    await contextMenu(treeRow(NAME), 'Delete Webhook');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    assert.match(await dialog.innerText(), new RegExp(`Delete webhook "${NAME}"\\?`));
+    await shot('delete-confirm');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await treeRow(NAME).waitFor({ state: 'detached', timeout: 30_000 });
+    await treeRow('Batch results').waitFor();
+    await shot('deleted');
+  });
+});
