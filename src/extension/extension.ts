@@ -13,6 +13,9 @@ import { redact } from '../core/util/redact';
 import { WEBHOOKS_VIEW_ID, WebhooksTreeProvider } from './views/webhooks/webhooksTreeProvider';
 import { SecretStore } from './secrets/secretStore';
 import { VsCodeUi } from './ui/userInterface';
+import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
+import { registerReceiverCommands } from './receiver';
+import { ReceiverService } from './receiver/receiverService';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {
@@ -25,6 +28,8 @@ export interface ExtensionApi {
   /** The Webhooks view's data: tests read its nodes and wait on `refresh()`/`settled()`. */
   readonly webhooksTree: WebhooksTreeProvider;
   readonly backendStatusBar: BackendStatusBar;
+  /** The local receiver: start/stop, its history, onDidReceive. */
+  readonly receiver: ReceiverService;
   /** Where this extension keeps state and logs (the secrets-leak test reads every file there). */
   readonly paths: { readonly globalStorage: vscode.Uri; readonly logs: vscode.Uri };
 }
@@ -61,8 +66,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
   void backend.ready().catch(() => undefined);
 
+  // Receiver: verifies deliveries with the stored signing secrets; JWKS of the embedded emulator while it is the backend.
+  const emulatorJwks = () => (backend.kind === 'emulator' && backend.emulatorUrl() ? `${backend.emulatorUrl()}/.well-known/jwks.json` : GOOGLE_JWKS_URI);
+  const receiver = new ReceiverService(secrets, context.globalStorageUri, log, emulatorJwks);
+  context.subscriptions.push(receiver, ...registerReceiverCommands(commands, receiver, ui, vscode.env.clipboard));
+
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { log, ui, secrets, backend, webhooksTree, backendStatusBar, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
+  return { log, ui, secrets, backend, webhooksTree, backendStatusBar, receiver, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { request } from 'undici';
+import * as vscode from 'vscode';
+import type { DeliveryRecord } from '../../src/core/receiver/types';
+import { signStatic } from '../../src/core/verify/staticVerifier';
+import type { ExtensionApi } from '../../src/extension/extension';
+import { activateApi, script } from './webhooksHelpers';
+
+function logFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) logFiles(full, out);
+    else if (full.endsWith('.log')) out.push(full);
+  }
+  return out;
+}
+
+describe('the in-editor receiver', function () {
+  this.timeout(60_000);
+  let api: ExtensionApi;
+  const config = () => vscode.workspace.getConfiguration('geminiWebhooks.receiver');
+
+  before(async () => {
+    api = await activateApi();
+    await config().update('port', 0, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    await config().update('port', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('starts by command, verifies a delivery signed with a stored secret, records it, logs it, and stops', async () => {
+    const ui = script(api);
+    const webhookId = `wh_it_${randomUUID().slice(0, 8)}`;
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    await api.secrets.storeSigningSecret(webhookId, secret);
+
+    const url = await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.startReceiver');
+    assert.ok(url && /^http:\/\/127\.0\.0\.1:\d+\/webhooks$/.test(url), `started at ${url}`);
+    assert.equal(api.receiver.running, true);
+    assert.ok(ui.shown.some((s) => s.kind === 'info' && s.message === `Receiver listening on ${url}`));
+    await api.receiver.refreshSecrets();
+
+    const msgId = `msg_${randomUUID()}`;
+    const body = JSON.stringify({ type: 'batch.succeeded', version: 'v1', timestamp: new Date().toISOString(), data: { id: 'batches/it' } });
+    const ts = Math.floor(Date.now() / 1000);
+    const received = new Promise<DeliveryRecord>((resolve) => {
+      const sub = api.receiver.onDidReceive((r) => {
+        if (r.webhookId === msgId) {
+          sub.dispose();
+          resolve(r);
+        }
+      });
+    });
+    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(secret, msgId, ts, Buffer.from(body)) }, body });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(await res.body.json(), { status: 'verified', webhook_id: msgId, seq: (await received).seq });
+
+    const record = await received;
+    assert.equal(record.verdict, 'verified');
+    assert.equal(record.matchedSecret?.webhookId, webhookId);
+    assert.equal(api.receiver.history?.get(record.seq)?.webhookId, msgId);
+
+    const copied = await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.copyReceiverUrl');
+    assert.ok(copied, 'the URL was copied');
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+
+    // The output channel got a line for it (and never the secret).
+    const dir = path.dirname(api.paths.logs.fsPath);
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes(msgId); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = logFiles(dir).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    }
+    assert.ok(text.includes(`batch.succeeded ${msgId} VERIFIED static (${webhookId} (current))`), 'a delivery line in the log');
+    assert.ok(!text.includes(secret), 'the secret is not in the log');
+
+    await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    assert.equal(api.receiver.running, false);
+    await assert.rejects(request(url, { method: 'POST', body: '{}' }));
+    assert.ok(api.receiver.history?.get(record.seq), 'the history stays after stopping');
+    await api.secrets.deleteSigningSecrets(webhookId);
+  });
+
+  it('names the port and the setting when the port is in use', async () => {
+    const first = await api.receiver.start();
+    await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    const blocker = await import('node:http').then((http) => http.createServer());
+    await new Promise<void>((resolve) => blocker.listen(first.port, '127.0.0.1', resolve));
+    try {
+      await config().update('port', first.port, vscode.ConfigurationTarget.Global);
+      const ui = script(api);
+      const url = await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.startReceiver');
+      assert.equal(url, undefined);
+      const error = ui.shown.find((s) => s.kind === 'error');
+      assert.ok(error, 'an error was shown');
+      assert.match(error.message, new RegExp(`port ${first.port} is already in use.*geminiWebhooks\\.receiver\\.port`));
+    } finally {
+      await config().update('port', 0, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+});
