@@ -1,0 +1,27 @@
+/** Export Events: writes the history as JSON lines (oldest first) to a file the user picks. */
+import * as vscode from 'vscode';
+import { EventCommandDeps } from './deps';
+
+export const EXPORT_EVENTS = 'geminiWebhooks.exportEvents';
+
+export function exportEvents(deps: EventCommandDeps) {
+  return async (): Promise<vscode.Uri | undefined> => {
+    const records = deps.feed.records();
+    if (records.length === 0) {
+      await deps.ui.current.info('There are no events to export.');
+      return undefined;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await deps.ui.current.saveFile({
+      title: 'Export Events',
+      saveLabel: 'Export',
+      filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'webhook-events.jsonl') } : {}),
+    });
+    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    deps.log.info(`Exported ${records.length} events to ${uri.toString(true)}.`);
+    void deps.ui.current.info(`Exported ${records.length} event${records.length === 1 ? '' : 's'}.`);
+    return uri;
+  };
+}

@@ -1,0 +1,25 @@
+/** Replay Event: sends a stored delivery to the app at geminiWebhooks.receiver.forwardTo again. */
+import * as vscode from 'vscode';
+import type { ForwardResult } from '../../../core/receiver/types';
+import { EventArg, EventCommandDeps, resolveEvent } from './deps';
+
+export const REPLAY_EVENT = 'geminiWebhooks.replayEvent';
+const OPEN_SETTINGS = 'Open Settings';
+
+export function replayEvent(deps: EventCommandDeps) {
+  return async (arg?: EventArg): Promise<ForwardResult | undefined> => {
+    const seq = await resolveEvent(deps, arg, 'replay');
+    const receiver = deps.feed.receiver;
+    if (!receiver.forwardTo) {
+      const choice = await deps.ui.current.warn('Replaying needs your app\'s URL: set geminiWebhooks.receiver.forwardTo.', OPEN_SETTINGS);
+      if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'geminiWebhooks.receiver.forwardTo');
+      return undefined;
+    }
+    const result = await receiver.replay(seq);
+    const outcome = result.ok ? `your app answered ${result.status}` : result.error ? `failed: ${result.error}` : `your app answered ${result.status}`;
+    deps.log.info(`Replayed #${seq} to ${result.target}${result.resigned ? ' (re-signed)' : ''}: ${outcome} in ${result.durationMs} ms.`);
+    if (result.ok) void deps.ui.current.info(`Replayed #${seq}: ${outcome}.`);
+    else void deps.ui.current.warn(`Replayed #${seq}: ${outcome}.`);
+    return result;
+  };
+}

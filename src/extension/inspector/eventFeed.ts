@@ -1,0 +1,93 @@
+/**
+ * The one stream of deliveries the inspector, the Events view and the status bar read: it follows
+ * the receiver's current history (re-subscribing when the receiver starts, stops or swaps it) and
+ * re-emits appends, updates and clears as VS Code events.
+ */
+import * as vscode from 'vscode';
+import type { History } from '../../core/receiver/history';
+import type { DeliveryRecord, ForwardResult } from '../../core/receiver/types';
+
+/** What the inspector features need from the receiver service (the receiver engineer's ReceiverService). */
+export interface ReceiverAccess {
+  readonly running: boolean;
+  /** http://host:port/path while running. */
+  readonly url: string | undefined;
+  readonly port: number | undefined;
+  /** The history deliveries are recorded in (kept while the receiver is stopped, when the service keeps it). */
+  readonly history: History | undefined;
+  /** Fires when the receiver starts or stops (or replaces its history). */
+  readonly onDidChangeState: vscode.Event<unknown>;
+  start(): Promise<unknown>;
+  replay(seq: number): Promise<ForwardResult>;
+  /** The forward-to URL replays go to; undefined when none is configured. */
+  readonly forwardTo: string | undefined;
+}
+
+export class EventFeed implements vscode.Disposable {
+  private readonly appended = new vscode.EventEmitter<DeliveryRecord>();
+  private readonly updated = new vscode.EventEmitter<DeliveryRecord>();
+  private readonly cleared = new vscode.EventEmitter<void>();
+  private readonly stateChanged = new vscode.EventEmitter<void>();
+  readonly onDidAppend = this.appended.event;
+  readonly onDidUpdate = this.updated.event;
+  readonly onDidClear = this.cleared.event;
+  /** Receiver started/stopped; the history may have been replaced (readers reload everything). */
+  readonly onDidChangeState = this.stateChanged.event;
+  private history: History | undefined;
+  private historySubscriptions: Array<{ dispose(): void }> = [];
+  private readonly subscription: vscode.Disposable;
+
+  constructor(readonly receiver: ReceiverAccess) {
+    this.follow();
+    this.subscription = receiver.onDidChangeState(() => {
+      this.follow();
+      this.stateChanged.fire();
+    });
+  }
+
+  /** Oldest first. */
+  records(): DeliveryRecord[] {
+    return this.history?.all() ?? [];
+  }
+
+  /** The newest `n`, newest first. */
+  newest(n: number): DeliveryRecord[] {
+    const all = this.records();
+    return all.slice(Math.max(0, all.length - n)).reverse();
+  }
+
+  get(seq: number): DeliveryRecord | undefined {
+    return this.history?.get(seq);
+  }
+
+  get count(): number {
+    return this.history?.count ?? 0;
+  }
+
+  get capacity(): number {
+    return this.history?.size ?? 1_000;
+  }
+
+  async clear(): Promise<void> {
+    await this.history?.clear();
+  }
+
+  private follow(): void {
+    const next = this.receiver.history;
+    if (next === this.history) return;
+    for (const s of this.historySubscriptions) s.dispose();
+    this.history = next;
+    this.historySubscriptions = next
+      ? [next.onDidAppend((r) => this.appended.fire(r)), next.onDidUpdate((r) => this.updated.fire(r)), next.onDidClear(() => this.cleared.fire())]
+      : [];
+  }
+
+  dispose(): void {
+    for (const s of this.historySubscriptions) s.dispose();
+    this.subscription.dispose();
+    this.appended.dispose();
+    this.updated.dispose();
+    this.cleared.dispose();
+    this.stateChanged.dispose();
+  }
+}

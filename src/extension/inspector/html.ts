@@ -1,0 +1,49 @@
+/** The inspector page's HTML shell: strict CSP with a per-load nonce, local resources only. */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export function nonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+/** The only folders the page may load from. */
+export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+export function contentSecurityPolicy(cspSource: string, n: string): string {
+  return [`default-src 'none'`, `style-src ${cspSource} 'nonce-${n}'`, `script-src 'nonce-${n}'`, `img-src ${cspSource}`, `font-src ${cspSource}`].join('; ');
+}
+
+export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const n = nonce();
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'inspector.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'inspector.css'));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, n)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${n}" href="${style.toString()}">
+<title>Webhook Inspector</title>
+</head>
+<body>
+<header class="toolbar" role="search">
+  <input id="search" type="search" placeholder="Search ids and body" aria-label="Search ids and body">
+  <select id="filter-type" aria-label="Event type"><option value="">All types</option></select>
+  <select id="filter-verdict" aria-label="Verdict">
+    <option value="">All verdicts</option><option value="verified">Verified</option><option value="duplicate">Duplicate</option><option value="rejected">Rejected</option>
+  </select>
+  <select id="filter-source" aria-label="Source webhook"><option value="">All sources</option></select>
+  <span id="count" class="count" aria-live="polite"></span>
+  <span id="receiver" class="receiver"></span>
+</header>
+<main class="split">
+  <div id="list" class="list" role="listbox" aria-label="Deliveries, newest first"></div>
+  <div id="detail" class="detail" aria-label="Delivery details"></div>
+</main>
+<script nonce="${n}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}

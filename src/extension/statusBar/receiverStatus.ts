@@ -1,0 +1,83 @@
+/**
+ * The receiver's status bar item: "$(circle-slash) Webhooks receiver off" (click: start) or
+ * "$(radio-tower) :PORT" with the count of events that arrived since the inspector was last seen
+ * (click: open the inspector); warning background when the latest deliveries were rejected.
+ */
+import * as vscode from 'vscode';
+import { EventFeed } from '../inspector/eventFeed';
+
+export const START_RECEIVER_COMMAND = 'geminiWebhooks.startReceiver';
+export const OPEN_INSPECTOR_COMMAND = 'geminiWebhooks.openInspector';
+/** How many of the latest deliveries are looked at for the warning state. */
+const RECENT = 3;
+
+export class ReceiverStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('geminiWebhooks.receiver', vscode.StatusBarAlignment.Left, 49);
+  private readonly subscriptions: vscode.Disposable[];
+  private unseen = 0;
+  private recent: boolean[] = [];
+
+  constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
+    this.item.name = 'Gemini Webhooks receiver';
+    this.recent = feed.newest(RECENT).map((r) => r.verdict === 'rejected');
+    this.subscriptions = [
+      feed.onDidAppend((r) => {
+        if (!this.inspectorVisible()) this.unseen++;
+        this.recent = [r.verdict === 'rejected', ...this.recent].slice(0, RECENT);
+        this.update();
+      }),
+      feed.onDidClear(() => {
+        this.unseen = 0;
+        this.recent = [];
+        this.update();
+      }),
+      feed.onDidChangeState(() => this.update()),
+      onInspectorViewed(() => this.markSeen()),
+    ];
+    this.update();
+    this.item.show();
+  }
+
+  /** What the item shows now (tests read them). */
+  get text(): string {
+    return this.item.text;
+  }
+
+  get warning(): boolean {
+    return this.item.backgroundColor !== undefined;
+  }
+
+  get unseenCount(): number {
+    return this.unseen;
+  }
+
+  markSeen(): void {
+    this.unseen = 0;
+    this.update();
+  }
+
+  private update(): void {
+    const receiver = this.feed.receiver;
+    if (!receiver.running) {
+      this.item.text = '$(circle-slash) Webhooks receiver off';
+      this.item.tooltip = 'The local webhook receiver is not running. Click to start it.';
+      this.item.command = START_RECEIVER_COMMAND;
+      this.item.backgroundColor = undefined;
+      return;
+    }
+    const rejected = this.recent.length > 0 && this.recent[0] && this.recent.every((r) => r);
+    this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendText(`Receiving webhooks at ${receiver.url ?? ''}\n`);
+    tooltip.appendText(`${this.unseen} new event${this.unseen === 1 ? '' : 's'} since the inspector was last viewed.`);
+    if (rejected) tooltip.appendText('\nThe latest deliveries were rejected: open the inspector to see why.');
+    this.item.tooltip = tooltip;
+    this.item.command = OPEN_INSPECTOR_COMMAND;
+    this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}

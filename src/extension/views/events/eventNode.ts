@@ -1,0 +1,43 @@
+/** One delivery in the Events view: label = event type, description = time + verdict, icon by verdict. */
+import * as vscode from 'vscode';
+import type { DeliveryRecord } from '../../../core/receiver/types';
+
+export const OPEN_INSPECTOR_COMMAND = 'geminiWebhooks.openInspector';
+
+const ICONS: Record<DeliveryRecord['verdict'], vscode.ThemeIcon> = {
+  verified: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  duplicate: new vscode.ThemeIcon('copy', new vscode.ThemeColor('editorWarning.foreground')),
+  rejected: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+};
+
+/** What commands on an event node receive (`replayEvent`, `openInspector`). */
+export interface EventNodeArg {
+  readonly seq: number;
+}
+
+export class EventNode implements EventNodeArg {
+  readonly seq: number;
+
+  constructor(readonly record: DeliveryRecord) {
+    this.seq = record.seq;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const r = this.record;
+    const item = new vscode.TreeItem(r.eventType ?? (r.verdict === 'rejected' ? '(rejected)' : '(no event type)'), vscode.TreeItemCollapsibleState.None);
+    item.id = `event:${r.seq}`;
+    item.description = `${timeOf(r.receivedAt)} · ${r.verdict}`;
+    item.iconPath = ICONS[r.verdict];
+    item.contextValue = `event:${r.verdict}`;
+    const tooltip = [`#${r.seq} ${r.verdict}`, r.webhookId ? `webhook-id: ${r.webhookId}` : undefined, r.reason ? `reason: ${r.reason}` : undefined, r.receivedAt].filter(Boolean).join('\n');
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}` };
+    item.command = { command: OPEN_INSPECTOR_COMMAND, title: 'Open in Inspector', arguments: [{ seq: r.seq } satisfies EventNodeArg] };
+    return item;
+  }
+}
+
+function timeOf(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString(undefined, { hour12: false });
+}

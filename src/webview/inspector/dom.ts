@@ -1,0 +1,36 @@
+/** Tiny DOM helpers: every piece of data goes in as text (textContent), never as HTML. */
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`inspector: #${id} is missing`);
+  return node as T;
+}
+
+export function clear(node: Element): void {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/** "14:03:07" in local time (the full ISO time is the title). */
+export function clock(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleTimeString(undefined, { hour12: false });
+}
+
+export const VERDICT_MARK: Record<string, string> = { verified: '✓', duplicate: '⧉', rejected: '✕' };
+
+/** Pretty JSON when the text parses, otherwise the text as is. */
+export function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

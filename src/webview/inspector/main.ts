@@ -1,0 +1,139 @@
+/**
+ * The inspector page (browser bundle): the filter bar, the virtual event list and the detail pane.
+ * Talks to the host only through ./protocol; posts `ready` once it listens.
+ */
+import { DetailAction, DetailPane } from './detailPane';
+import { byId, clear, el } from './dom';
+import { EventList } from './eventList';
+import { HostMessage, PageMessage, PageState, ReceiverState, Verdict, isHostMessage, isPageState } from './protocol';
+import { RowStore } from './rowStore';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): unknown;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const saved = vscode.getState();
+let state: PageState = isPageState(saved) ? saved : {};
+const store = new RowStore(1000);
+
+const search = byId<HTMLInputElement>('search');
+const typeSelect = byId<HTMLSelectElement>('filter-type');
+const verdictSelect = byId<HTMLSelectElement>('filter-verdict');
+const sourceSelect = byId<HTMLSelectElement>('filter-source');
+const count = byId<HTMLElement>('count');
+const receiver = byId<HTMLElement>('receiver');
+
+const detail = new DetailPane(
+  byId('detail'),
+  (action: DetailAction, seq: number) => post({ type: action, seq }),
+  (seq) => list.open(seq, true),
+);
+const list = new EventList(byId('list'), (seq) => {
+  state = { ...state, selected: seq };
+  vscode.setState(state);
+  post({ type: 'requestDetail', seq });
+});
+
+function post(message: PageMessage): void {
+  vscode.postMessage(message);
+}
+
+function applyFilter(): void {
+  store.setFilter({ text: search.value, eventType: typeSelect.value, verdict: verdictSelect.value as Verdict | '', source: sourceSelect.value });
+  refresh();
+}
+
+let optionKeys = { eventType: '', source: '' };
+function refreshOptions(): void {
+  for (const [field, select, all] of [['eventType', typeSelect, 'All types'], ['source', sourceSelect, 'All sources']] as const) {
+    const values = store.distinct(field);
+    const key = values.join('\n');
+    if (key === optionKeys[field]) continue;
+    optionKeys = { ...optionKeys, [field]: key };
+    const current = select.value;
+    clear(select);
+    const any = el('option', '', all);
+    any.value = '';
+    select.appendChild(any);
+    for (const value of values) {
+      const option = el('option', '', value);
+      option.value = value;
+      select.appendChild(option);
+    }
+    select.value = values.includes(current) ? current : '';
+  }
+}
+
+function refresh(): void {
+  const rows = store.view();
+  list.setRows(rows);
+  count.textContent = rows.length === store.size ? `${store.size} events` : `${rows.length} of ${store.size} events`;
+}
+
+function showReceiver(r: ReceiverState): void {
+  receiver.textContent = r.running ? `Listening on ${r.url ?? ''}` : 'Receiver off';
+  receiver.className = r.running ? 'receiver on' : 'receiver off';
+}
+
+function handle(message: HostMessage): void {
+  switch (message.type) {
+    case 'init': {
+      store.capacity = message.capacity;
+      store.reset(message.rows);
+      showReceiver(message.receiver);
+      refreshOptions();
+      refresh();
+      const select = message.select ?? state.selected;
+      if (select !== undefined && store.get(select)) list.open(select);
+      else if (select !== undefined && message.select !== undefined) post({ type: 'requestDetail', seq: select });
+      break;
+    }
+    case 'append':
+      store.append(message.rows);
+      refreshOptions();
+      refresh();
+      post({ type: 'rendered', seqs: message.rows.map((r) => r.seq), at: Date.now() });
+      break;
+    case 'update':
+      store.update(message.rows);
+      refresh();
+      if (detail.seq !== undefined && message.rows.some((r) => r.seq === detail.seq)) post({ type: 'requestDetail', seq: detail.seq });
+      break;
+    case 'clear':
+      store.clear();
+      refreshOptions();
+      refresh();
+      detail.empty('No events.');
+      break;
+    case 'detail':
+      detail.show(message.record);
+      break;
+    case 'missing':
+      if (detail.seq === message.seq || detail.seq === undefined) detail.empty(`Event #${message.seq} is no longer in the history.`);
+      break;
+    case 'select':
+      list.open(message.seq, true);
+      break;
+    case 'status':
+      showReceiver(message.receiver);
+      break;
+    case 'replayResult':
+      if (detail.seq === message.seq) detail.showStatus(message.message, message.ok);
+      break;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isHostMessage(event.data)) handle(event.data);
+});
+let searchTimer: number | undefined;
+search.addEventListener('input', () => {
+  window.clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(applyFilter, 120);
+});
+for (const select of [typeSelect, verdictSelect, sourceSelect]) select.addEventListener('change', applyFilter);
+post({ type: 'ready' });

@@ -1,0 +1,150 @@
+/**
+ * The one message protocol between the inspector's host (src/extension/inspector) and its page
+ * (src/webview/inspector). Shared by both sides: it must never import `vscode`.
+ *
+ * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed
+ * host → page: init, append, update, clear, detail, select, status, replayResult
+ */
+
+export type Verdict = 'verified' | 'duplicate' | 'rejected';
+export const VERDICTS: readonly Verdict[] = ['verified', 'duplicate', 'rejected'];
+
+/** What the list needs about one delivery (the full record comes with `detail`). */
+export interface RowSummary {
+  readonly seq: number;
+  readonly receivedAt: string;
+  readonly verdict: Verdict;
+  readonly eventType?: string;
+  readonly webhookId?: string;
+  /** The webhook the delivery came from: the matched secret's webhook, a token's issuer, or a manual secret's label. */
+  readonly source?: string;
+  readonly reason?: string;
+  readonly httpStatus: number;
+  /** Lower-cased ids and (the start of) the body, for the page's text search. */
+  readonly haystack: string;
+}
+
+/** A delivery as shown in the detail pane: the receiver's record, as JSON data. */
+export interface DetailRecord {
+  readonly seq: number;
+  readonly receivedAt: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly bodyEncoding?: 'base64';
+  readonly bodyBytes: number;
+  readonly bodyTruncated?: boolean;
+  readonly verdict: Verdict;
+  readonly reason?: string;
+  readonly code?: string;
+  readonly scheme: string;
+  readonly matchedSecret?: { readonly label: string; readonly webhookId?: string };
+  readonly token?: Readonly<Record<string, unknown>>;
+  readonly eventType?: string;
+  readonly webhookId?: string;
+  readonly userMetadata?: Record<string, unknown>;
+  readonly latencyMs: number;
+  readonly httpStatus: number;
+  readonly duplicateOf?: number;
+  readonly forward?: ForwardSummary;
+  readonly replays?: readonly ForwardSummary[];
+}
+
+export interface ForwardSummary {
+  readonly target: string;
+  readonly at: string;
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly durationMs: number;
+  readonly bodySnippet?: string;
+  readonly error?: string;
+  readonly replay?: boolean;
+  readonly resigned?: boolean;
+}
+
+export interface ReceiverState {
+  readonly running: boolean;
+  readonly url?: string;
+  readonly forwardTo?: string;
+}
+
+// ---- page → host ----
+export type PageMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'requestDetail'; readonly seq: number }
+  | { readonly type: 'copyBody'; readonly seq: number }
+  | { readonly type: 'copyCurl'; readonly seq: number }
+  | { readonly type: 'replay'; readonly seq: number }
+  | { readonly type: 'openJson'; readonly seq: number }
+  /** The page's rows with these seqs became visible (used by tests and the ingest benchmark). */
+  | { readonly type: 'rendered'; readonly seqs: readonly number[]; readonly at: number };
+
+// ---- host → page ----
+export type HostMessage =
+  | { readonly type: 'init'; readonly rows: readonly RowSummary[]; readonly capacity: number; readonly receiver: ReceiverState; readonly select?: number }
+  | { readonly type: 'append'; readonly rows: readonly RowSummary[] }
+  | { readonly type: 'update'; readonly rows: readonly RowSummary[] }
+  | { readonly type: 'clear' }
+  | { readonly type: 'detail'; readonly record: DetailRecord }
+  | { readonly type: 'missing'; readonly seq: number }
+  | { readonly type: 'select'; readonly seq: number }
+  | { readonly type: 'status'; readonly receiver: ReceiverState }
+  | { readonly type: 'replayResult'; readonly seq: number; readonly ok: boolean; readonly message: string };
+
+/** State the page persists with `setState`, handed back to the serializer after a reload. */
+export interface PageState {
+  readonly selected?: number;
+}
+
+const SEQ_MESSAGES = new Set(['requestDetail', 'copyBody', 'copyCurl', 'replay', 'openJson']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/** Guards what the host receives: anything else from the page is ignored. */
+export function isPageMessage(value: unknown): value is PageMessage {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  if (value.type === 'ready') return true;
+  if (SEQ_MESSAGES.has(value.type)) return isSeq(value.seq);
+  if (value.type === 'rendered') return Array.isArray(value.seqs) && value.seqs.every(isSeq) && typeof value.at === 'number';
+  return false;
+}
+
+function isRow(value: unknown): value is RowSummary {
+  return isObject(value) && isSeq(value.seq) && typeof value.receivedAt === 'string' && VERDICTS.includes(value.verdict as Verdict) && typeof value.haystack === 'string';
+}
+
+/** Guards what the page receives. */
+export function isHostMessage(value: unknown): value is HostMessage {
+  if (!isObject(value) || typeof value.type !== 'string') return false;
+  switch (value.type) {
+    case 'init':
+      return Array.isArray(value.rows) && value.rows.every(isRow) && typeof value.capacity === 'number' && isObject(value.receiver);
+    case 'append':
+    case 'update':
+      return Array.isArray(value.rows) && value.rows.every(isRow);
+    case 'clear':
+      return true;
+    case 'detail':
+      return isObject(value.record) && isSeq(value.record.seq) && typeof value.record.body === 'string';
+    case 'missing':
+    case 'select':
+      return isSeq(value.seq);
+    case 'status':
+      return isObject(value.receiver) && typeof value.receiver.running === 'boolean';
+    case 'replayResult':
+      return isSeq(value.seq) && typeof value.ok === 'boolean' && typeof value.message === 'string';
+    default:
+      return false;
+  }
+}
+
+export function isPageState(value: unknown): value is PageState {
+  return isObject(value) && (value.selected === undefined || isSeq(value.selected));
+}
