@@ -16,6 +16,11 @@ import { VsCodeUi } from './ui/userInterface';
 import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
 import { registerReceiverCommands } from './receiver';
 import { ReceiverService } from './receiver/receiverService';
+import { registerEventCommands } from './commands/events';
+import { EventFeed } from './inspector/eventFeed';
+import { InspectorController, registerInspectorSerializer } from './inspector/inspectorPanel';
+import { ReceiverStatusBar } from './statusBar/receiverStatus';
+import { EVENTS_VIEW_ID, EventsTreeProvider } from './views/events/eventsTreeProvider';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {
@@ -30,6 +35,10 @@ export interface ExtensionApi {
   readonly backendStatusBar: BackendStatusBar;
   /** The local receiver: start/stop, its history, onDidReceive. */
   readonly receiver: ReceiverService;
+  /** The event inspector panel, the Events view and the receiver status bar (tests read their state). */
+  readonly inspector: InspectorController;
+  readonly eventsTree: EventsTreeProvider;
+  readonly receiverStatusBar: ReceiverStatusBar;
   /** Where this extension keeps state and logs (the secrets-leak test reads every file there). */
   readonly paths: { readonly globalStorage: vscode.Uri; readonly logs: vscode.Uri };
 }
@@ -71,8 +80,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const receiver = new ReceiverService(secrets, context.globalStorageUri, log, emulatorJwks);
   context.subscriptions.push(receiver, ...registerReceiverCommands(commands, receiver, ui, vscode.env.clipboard));
 
+  // Events: the inspector webview, the Events view, the receiver status bar and the event commands.
+  const feed = new EventFeed(receiver);
+  const inspector = new InspectorController(context.extensionUri, feed, log);
+  const eventsTree = new EventsTreeProvider(feed);
+  const receiverStatusBar = new ReceiverStatusBar(feed, inspector.onDidView, () => inspector.isVisible);
+  context.subscriptions.push(
+    feed,
+    inspector,
+    eventsTree,
+    receiverStatusBar,
+    registerInspectorSerializer(inspector),
+    vscode.window.createTreeView(EVENTS_VIEW_ID, { treeDataProvider: eventsTree }),
+    ...registerEventCommands(commands, { feed, inspector, secrets, ui, log, backend }),
+  );
+
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { log, ui, secrets, backend, webhooksTree, backendStatusBar, receiver, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
+  return { log, ui, secrets, backend, webhooksTree, backendStatusBar, receiver, inspector, eventsTree, receiverStatusBar, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
 }
 
 export function deactivate(): void {

@@ -1,23 +1,23 @@
-/** The Events view: the most recent deliveries, newest first; refreshes at most every 250 ms. */
+/**
+ * The Events view: the most recent deliveries, newest first; refreshes at most every 250 ms.
+ * (The geminiWebhooks.hasEvents context key for its welcome is kept by the receiver service.)
+ */
 import * as vscode from 'vscode';
 import { EventFeed } from '../../inspector/eventFeed';
 import { EventNode } from './eventNode';
 
 export const EVENTS_VIEW_ID = 'geminiWebhooks.events';
 export const EVENTS_SHOWN = 200;
-const HAS_EVENTS_CONTEXT = 'geminiWebhooks.hasEvents';
 
 export class EventsTreeProvider implements vscode.TreeDataProvider<EventNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private hasEvents: boolean | undefined;
 
   constructor(private readonly feed: EventFeed, private readonly limit = EVENTS_SHOWN) {
     const soon = () => this.scheduleRefresh();
     this.subscriptions = [feed.onDidAppend(soon), feed.onDidUpdate(soon), feed.onDidClear(soon), feed.onDidChangeState(soon)];
-    this.updateContext();
   }
 
   /** The nodes shown now (tests read them). */
@@ -36,19 +36,11 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventNode>, v
   refresh(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.updateContext();
     this.changed.fire();
   }
 
   private scheduleRefresh(): void {
     this.timer ??= setTimeout(() => this.refresh(), 250);
-  }
-
-  private updateContext(): void {
-    const has = this.feed.count > 0;
-    if (has === this.hasEvents) return;
-    this.hasEvents = has;
-    void vscode.commands.executeCommand('setContext', HAS_EVENTS_CONTEXT, has);
   }
 
   dispose(): void {
