@@ -27,6 +27,8 @@ export interface Delivery {
   /** Pings reach a webhook whatever its state. */
   readonly ignoreState?: boolean;
   attempt: number;
+  /** The URL of the latest attempt. */
+  url?: string;
 }
 
 export interface DeliveryEngineOptions {
@@ -116,10 +118,12 @@ export class DeliveryEngine {
       if (!record) return this.finish(d, started, 'cancelled', { error: 'webhook deleted' });
       if (record.state !== 'enabled' && !d.ignoreState) return this.finish(d, started, 'cancelled', { error: `webhook ${record.state}` });
       url = record.uri;
+      d.url = url;
       const keys = activeSecrets(record.secrets, this.o.clock.now()).map((s) => s.key);
       headers['webhook-signature'] = signatureHeader(keys, d.msgId, Number(headers['webhook-timestamp']), d.body);
     } else {
       url = d.target;
+      d.url = url;
       try {
         headers['webhook-signature'] = await this.o.signer.sign(this.o.jwtAudience ?? url, d.msgId, d.body);
       } catch (err) {
@@ -168,7 +172,7 @@ export class DeliveryEngine {
       webhook_id: d.msgId,
       kind: d.kind,
       event_type: d.type,
-      url: d.kind === 'static' ? (this.o.store.find(d.target)?.uri ?? '') : d.target,
+      url: d.url ?? '',
       attempt: d.attempt,
       time: rfc3339(started),
       outcome,
@@ -186,9 +190,18 @@ export class DeliveryEngine {
   }
 }
 
+const parsedUrls = new Map<string, { origin: string; path: string }>();
+
+/** Origin + path of a target URL, cached (bounded): the same few targets recur for every delivery. */
 function splitUrl(url: string): { origin: string; path: string } {
-  const u = new URL(url);
-  return { origin: u.origin, path: `${u.pathname}${u.search}` };
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    const u = new URL(url);
+    parsed = { origin: u.origin, path: `${u.pathname}${u.search}` };
+    if (parsedUrls.size >= 1000) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
 }
 
 function describeError(err: unknown): string {

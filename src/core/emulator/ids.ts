@@ -4,10 +4,17 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** `length` random lowercase alphanumerics. */
+let pool = Buffer.alloc(0);
+let offset = 0;
+
 export function randomToken(length: number): string {
-  const bytes = randomBytes(length);
+  if (offset + length > pool.length) {
+    pool = randomBytes(Math.max(8192, length));
+    offset = 0;
+  }
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] % ALPHABET.length];
+  for (let i = 0; i < length; i++) out += ALPHABET[pool[offset + i] % ALPHABET.length];
+  offset += length;
   return out;
 }
 

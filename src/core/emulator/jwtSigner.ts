@@ -20,20 +20,22 @@ interface SigningKey {
 
 export class JwtSigner {
   private keys: SigningKey[] = [];
-  /** The first key is generated in the background so the emulator starts at once. */
-  private ready: Promise<void>;
+  /** The first key is generated on first use (JWKS, a token, a rotation): starting stays instant. */
+  private firstKey: Promise<void> | undefined;
   issuer = '';
 
-  constructor(private readonly clock: Clock) {
-    this.ready = newKey().then((key) => {
+  constructor(private readonly clock: Clock) {}
+
+  private ready(): Promise<void> {
+    this.firstKey ??= newKey().then((key) => {
       this.keys.unshift(key);
     });
-    this.ready.catch(() => undefined);
+    return this.firstKey;
   }
 
   /** A fresh current key; the previous ones stay published for the grace period. */
   async rotate(): Promise<string> {
-    await this.ready;
+    await this.ready();
     const fresh = await newKey();
     const until = this.clock.now() + this.clock.scaled(JWT_KEY_GRACE_MS);
     for (const key of this.keys) key.retireAt = key.retireAt === undefined ? until : Math.min(key.retireAt, until);
@@ -42,14 +44,14 @@ export class JwtSigner {
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
-    await this.ready;
+    await this.ready();
     const now = this.clock.now();
     this.keys = this.keys.filter((k) => k.retireAt === undefined || k.retireAt > now);
     return { keys: this.keys.map((k) => k.publicJwk) };
   }
 
   async sign(audience: string, webhookId: string, body: Uint8Array): Promise<string> {
-    await this.ready;
+    await this.ready();
     const key = this.keys[this.keys.length - 1];
     const iat = Math.floor(Date.now() / 1000);
     return new SignJWT({ [BODY_DIGEST_CLAIM]: bodyDigest(body) })

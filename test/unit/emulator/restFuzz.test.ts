@@ -34,7 +34,6 @@ describe('emulator REST fuzz', function () {
     const values: unknown[] = [null, true, 0, -1, Number.MAX_VALUE, 'x', '', [], {}, [1, 'a'], { a: { b: [] } }, 'batch.succeeded', ['batch.succeeded'], ['nope'], 'x'.repeat(5000)];
     const fieldNames = ['name', 'uri', 'subscribed_events', 'subscribedEvents', 'state', 'revocation_behavior', 'batch', 'src', 'config', 'model', 'input', 'background', 'webhook_config', 'instances', 'type', 'data', 'user_metadata', '__proto__', 'constructor'];
     const paths = () => {
-      if (rand() < 0.005) return '/emulator/jwks:rotate'; // RSA key generation: rare, it is slow
       const v = pick(['/v1beta', '/v1', '/v2', '', '/v1beta/']);
       const id = rand() < 0.4 && created.length > 0 ? pick(created) : pick(ids);
       return pick([
