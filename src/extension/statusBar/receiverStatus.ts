@@ -1,34 +1,35 @@
 /**
  * The receiver's status bar item: "$(circle-slash) Webhooks receiver off" (click: start) or
  * "$(radio-tower) :PORT" with the count of events that arrived since the inspector was last seen
- * (click: open the inspector); warning background when the latest deliveries were rejected.
+ * (click: open the inspector); warning background while the latest deliveries are rejections.
  */
 import * as vscode from 'vscode';
 import { EventFeed } from '../inspector/eventFeed';
 
 export const START_RECEIVER_COMMAND = 'geminiWebhooks.startReceiver';
 export const OPEN_INSPECTOR_COMMAND = 'geminiWebhooks.openInspector';
-/** How many of the latest deliveries are looked at for the warning state. */
-const RECENT = 3;
 
 export class ReceiverStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('geminiWebhooks.receiver', vscode.StatusBarAlignment.Left, 49);
   private readonly subscriptions: vscode.Disposable[];
   private unseen = 0;
-  private recent: boolean[] = [];
+  /** How many of the latest deliveries in a row were rejected (warning while > 0). */
+  private rejectedStreak = 0;
 
   constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
     this.item.name = 'Gemini Webhooks receiver';
-    this.recent = feed.newest(RECENT).map((r) => r.verdict === 'rejected');
+    const newest = feed.newest(feed.capacity);
+    const firstAccepted = newest.findIndex((r) => r.verdict !== 'rejected');
+    this.rejectedStreak = firstAccepted < 0 ? newest.length : firstAccepted;
     this.subscriptions = [
       feed.onDidAppend((r) => {
         if (!this.inspectorVisible()) this.unseen++;
-        this.recent = [r.verdict === 'rejected', ...this.recent].slice(0, RECENT);
+        this.rejectedStreak = r.verdict === 'rejected' ? this.rejectedStreak + 1 : 0;
         this.update();
       }),
       feed.onDidClear(() => {
         this.unseen = 0;
-        this.recent = [];
+        this.rejectedStreak = 0;
         this.update();
       }),
       feed.onDidChangeState(() => this.update()),
@@ -65,12 +66,12 @@ export class ReceiverStatusBar implements vscode.Disposable {
       this.item.backgroundColor = undefined;
       return;
     }
-    const rejected = this.recent.length > 0 && this.recent[0] && this.recent.every((r) => r);
+    const rejected = this.rejectedStreak > 0;
     this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`Receiving webhooks at ${receiver.url ?? ''}\n`);
     tooltip.appendText(`${this.unseen} new event${this.unseen === 1 ? '' : 's'} since the inspector was last viewed.`);
-    if (rejected) tooltip.appendText('\nThe latest deliveries were rejected: open the inspector to see why.');
+    if (rejected) tooltip.appendText(`\nThe latest ${this.rejectedStreak === 1 ? 'delivery was' : `${this.rejectedStreak} deliveries were`} rejected: open the inspector to see why.`);
     this.item.tooltip = tooltip;
     this.item.command = OPEN_INSPECTOR_COMMAND;
     this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -75,7 +75,7 @@ async function routesFor(deps: EventCommandDeps, type: string): Promise<Route[]>
     const key = c.webhookId ?? c.label;
     if (seen.has(key)) continue; // the current secret comes first
     seen.add(key);
-    routes.push(c.webhookId ? { id: `secret:${c.webhookId}`, label: `Sign with ${c.webhookId}'s stored secret`, description: 'Standard Webhooks (HMAC)', secret: c.secret } : { id: `secret:${c.label}`, label: `Sign with the secret "${c.label}"`, description: 'Standard Webhooks (HMAC)', secret: c.secret });
+    routes.push(c.webhookId ? { id: `secret:${c.webhookId}`, label: `Sign with ${c.webhookId}'s stored secret`, description: 'Standard Webhooks (HMAC)', secret: c.secret } : { id: `secret:${c.label}`, label: `Sign with "${c.label.replace(/ \(added by hand\)$/, '')}"`, description: 'added by hand · Standard Webhooks (HMAC)', secret: c.secret });
   }
   if (deps.backend?.kind === 'emulator' && deps.backend.emulatorUrl() && EMULATOR_JOB_TYPES[type]) {
     routes.push({ id: 'emulator', label: 'Through the emulator (JWT, dynamic delivery)', description: EMULATOR_JOB_TYPES[type] });
