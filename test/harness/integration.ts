@@ -40,7 +40,7 @@ export interface IntegrationResult {
 const CHATTER = [
   /^(Resolving|Resolved) connection token|^Creating a socket|^\[reconnection-grace-time\]|^Updating additional builtin extensions cache/,
   /^\[(Service Worker|AgentHost[^\]]*|AccountPolicyGate|Extension Host)\]/,
-  /^Timed out waiting for authentication provider|^Aborted onWill\w+-event after/,
+  /^Timed out waiting for authentication provider|^Aborted onWill\w+-event after|^Creation of workbench contribution '[^']+' took/,
   /ENOTFOUND|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|Failed to fetch|open-vsx\.org|marketplace\.visualstudio\.com/,
 ];
 

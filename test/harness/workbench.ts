@@ -37,7 +37,10 @@ export interface Workbench {
   readonly server: RunningCodeServer;
   /** Saves test-results/screenshots/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
-  /** Runs a command through the command palette (F1), by its full title ("Category: Title"). */
+  /**
+   * Runs a command through the command palette (F1), by its full title ("Category: Title").
+   * Returns once the palette has closed or the command's own prompt has replaced it.
+   */
   runCommand(title: string): Promise<void>;
   /** Clicks the Gemini Webhooks icon in the Activity Bar and waits for its Webhooks view. */
   openGeminiView(): Promise<Locator>;
@@ -114,7 +117,12 @@ function workbench(page: Page, url: string, server: RunningCodeServer, browser: 
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
       await row.waitFor({ timeout: 15_000 });
       await row.click();
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+      // The palette closes, or the command opens its own quick input (a prompt) in the same widget.
+      await page.waitForFunction((typed) => {
+        const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+        const input = widget?.querySelector<HTMLInputElement>('input');
+        return !widget || widget.offsetParent === null || !input || input.value !== typed;
+      }, `>${title}`, { timeout: 15_000 });
     },
     openGeminiView,
     async treeRows(viewTitle = 'Webhooks') {
