@@ -1,9 +1,11 @@
 /**
  * Signed deliveries per second from the emulator to a bare node:http receiver, beside a baseline of
  * plain HTTP POSTs with the same undici client settings to the same receiver, in the same run; plus
- * RSS/heap sampled over the run. Loopback only, bounded. Prints; asserts nothing.
+ * RSS/heap sampled over the run, and the heap retained after a full GC at each 10 % checkpoint (run
+ * with --expose-gc; without it the checkpoints show live + not-yet-collected memory). Loopback only,
+ * bounded. Prints; asserts nothing.
  *
- *   npm run compile && node out/bench/emulator-deliveries.js [N=20000]
+ *   npm run compile && node --expose-gc out/bench/emulator-deliveries.js [N=20000]
  */
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -15,6 +17,12 @@ const CONCURRENCY = 256; // the engine's in-flight bound
 const CHUNK = 5000; // events emitted before waiting for the engine to drain
 
 interface Sample { t: number; rss: number; heap: number }
+const gc = (globalThis as { gc?: () => void }).gc;
+/** Heap in use after a full collection (when --expose-gc), i.e. what the run retains. */
+function retainedHeap(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
@@ -58,14 +66,22 @@ async function main(): Promise<void> {
   sample();
   const sampler = setInterval(sample, 200);
   const data = { id: 'batches/bench', output_file_uri: 'gs://bench/out.jsonl' };
+  const checkpoints: Array<{ sent: number; heap: number }> = [{ sent: 0, heap: retainedHeap() }];
+  const every = Math.max(CHUNK, Math.floor(N / 10));
+  let paused = 0n; // time spent in checkpoint GCs, not counted in the rate
   const t1 = process.hrtime.bigint();
   for (let sent = 0; sent < N; ) {
     const n = Math.min(CHUNK, N - sent);
     for (let i = 0; i < n; i++) emu.emit('batch.succeeded', data);
     sent += n;
     await emu.idle();
+    if (sent % every === 0 || sent === N) {
+      const p0 = process.hrtime.bigint();
+      checkpoints.push({ sent, heap: retainedHeap() });
+      paused += process.hrtime.bigint() - p0;
+    }
   }
-  const emuSec = Number(process.hrtime.bigint() - t1) / 1e9;
+  const emuSec = Number(process.hrtime.bigint() - t1 - paused) / 1e9;
   clearInterval(sampler);
   sample();
   const delivered = emu.deliveries().filter((d) => d.outcome === 'delivered').length;
@@ -84,6 +100,7 @@ async function main(): Promise<void> {
   console.log(`memory middle: rss ${mb(mid.rss)}, heap ${mb(mid.heap)}`);
   console.log(`memory end:    rss ${mb(samples[samples.length - 1].rss)}, heap ${mb(samples[samples.length - 1].heap)}`);
   console.log(`memory peak:   rss ${mb(peak.rss)}`);
+  console.log(`retained heap${gc ? ' after full GC' : ' (run with --expose-gc for retained figures)'} by deliveries sent: ${checkpoints.map((c) => `${c.sent}: ${mb(c.heap)}`).join(', ')}`);
 }
 
 main().catch((err) => {
