@@ -1,0 +1,58 @@
+/**
+ * 100k random and malformed requests at the receiver on loopback (bounded by count AND time):
+ * prints the counts; exits non-zero if anything was accepted without a valid signature or the
+ * receiver stopped answering.
+ *
+ *   npm run compile && node out/test/load/receiver-fuzz.js [COUNT=100000] [SECONDS=300]
+ */
+import { startReceiver } from '../../src/core/receiver';
+import { JwksServer, newKey, newSecret, signedDynamic, signedStatic } from '../unit/verify/fixtures';
+import { FuzzGenerator } from './fuzzCases';
+import { runFuzz } from './fuzzRunner';
+
+const COUNT = Math.max(100, Number(process.argv[2] ?? 100_000) || 100_000);
+const SECONDS = Math.max(5, Number(process.argv[3] ?? 300) || 300);
+
+async function main(): Promise<number> {
+  const secret = newSecret();
+  const jwks = await new JwksServer().start();
+  const key = await newKey();
+  jwks.keys = [key.publicJwk];
+  const jwtPool = await Promise.all(Array.from({ length: 50 }, () => signedDynamic(key)));
+  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, label: 'fuzz' }], jwksUri: jwks.uri, requestTimeoutMs: 3_000, headersTimeoutMs: 3_000, historySize: 1_000 });
+  let verifiedRecords = 0;
+  receiver.onDelivery((r) => {
+    if (r.verdict !== 'rejected') verifiedRecords++;
+  });
+  const rss0 = process.memoryUsage().rss;
+  try {
+    let i = 0;
+    const generator = new FuzzGenerator(Date.now() & 0xffffffff, '/webhooks', secret, () => jwtPool[i++ % jwtPool.length]);
+    const report = await runFuzz(new URL(receiver.url).origin, generator, COUNT, SECONDS * 1000, 32);
+    await new Promise((r) => setTimeout(r, 100));
+    const verifiedDuringFuzz = verifiedRecords;
+    const ok = signedStatic([secret]);
+    const alive = await fetch(receiver.url, { method: 'POST', headers: ok.headers, body: ok.body }).then((r) => r.status, () => 0);
+    const jwt = await signedDynamic(key);
+    const aliveJwt = await fetch(receiver.url, { method: 'POST', headers: jwt.headers, body: jwt.body }).then((r) => r.status, () => 0);
+    console.log(`receiver fuzz: ${report.sent} requests in ${(report.elapsedMs / 1000).toFixed(1)} s (${Math.round(report.sent / (report.elapsedMs / 1000))} req/s)`);
+    console.log(`  by kind:   ${JSON.stringify(report.byKind)}`);
+    console.log(`  by status: ${JSON.stringify(report.byStatus)}`);
+    console.log(`  accepted (2xx): ${report.accepted}; verified records: ${verifiedDuringFuzz}; client-side errors: ${report.clientErrors}`);
+    console.log(`  afterwards: a valid HMAC delivery → ${alive}, a valid JWT delivery → ${aliveJwt}; RSS ${(rss0 / 1048576).toFixed(0)} → ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    const failed = report.accepted > 0 || verifiedDuringFuzz > 0 || alive !== 200 || aliveJwt !== 200 || report.sent < Math.min(COUNT, 100);
+    console.log(failed ? 'FAIL' : 'OK: nothing accepted without a valid signature; receiver alive');
+    return failed ? 1 : 0;
+  } finally {
+    await receiver.close();
+    await jwks.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
