@@ -56,7 +56,13 @@ if (onPath('code') && process.env.GEMINI_WEBHOOKS_NO_DESKTOP !== '1') {
     console.log(`start: server log ${path.join(server.runDir, 'code-server.log')}; user data ${path.join(state, 'user-data')}`);
     console.log('start: press Ctrl+C to stop.');
     // Runs until Ctrl+C: the harness then stops the server's whole process group (SIGINT/SIGTERM).
+    let interrupted = false;
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { interrupted = true; });
     await server.exited;
+    if (interrupted) {
+      console.log('start: stopped.');
+      await new Promise(() => undefined); // the harness exits once the server's folder is cleaned up
+    }
     const log = fs.readFileSync(path.join(server.runDir, 'code-server.log'), 'utf8').split('\n').slice(-30).join('\n');
     console.error(`start: code-server stopped on its own. Its last lines:\n${log}`);
     process.exit(1);
