@@ -21,20 +21,35 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
   const shot = (name: string) => wb.screenshot(`webhooks-${String(++step).padStart(2, '0')}-${name}`);
 
   const quickInput = () => wb.page.locator('.quick-input-widget');
-  const answerInput = async (text: string | undefined) => {
+  /** Answers the quick input whose title contains `step` (e.g. "(2/3)"): the same widget is reused between prompts. */
+  const answerInput = async (step: string, text: string | undefined) => {
+    await quickInput().locator('.quick-input-title', { hasText: step }).waitFor({ timeout: 15_000 });
     const box = quickInput().locator('input.input').first();
-    await box.waitFor({ timeout: 15_000 });
     if (text !== undefined) await box.fill(text);
     await box.press('Enter');
   };
   const quickRow = (label: string) => quickInput().locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   const webhooksPane = () => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /^\s*Webhooks/ }) }).first();
   const treeRow = (text: string | RegExp): Locator => webhooksPane().locator('.monaco-list-row', { hasText: text }).first();
+  /** The harness's runCommand waits for the palette to close; these commands keep a quick input open. */
+  const runPromptingCommand = async (title: string) => {
+    await wb.page.keyboard.press('F1');
+    const box = quickInput().locator('input.input').first();
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill(`>${title}`);
+    await quickRow(title).waitFor({ timeout: 15_000 });
+    await box.press('Enter');
+    await quickRow(title).waitFor({ state: 'detached', timeout: 15_000 });
+  };
   const contextMenu = async (row: Locator, action: string) => {
     await row.click({ button: 'right' });
     const item = wb.page.locator('.monaco-menu .action-item', { hasText: action }).first();
     await item.waitFor({ timeout: 15_000 });
-    await item.click();
+    // Monaco menus may drop a click that lands right after they open: focus the item, then Enter.
+    await item.hover();
+    await wb.page.waitForTimeout(150);
+    await wb.page.keyboard.press('Enter');
+    await item.waitFor({ state: 'detached', timeout: 15_000 });
   };
 
   before(async () => {
@@ -52,6 +67,16 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
 
   it('opens the Webhooks view on the emulator (no key needed) with the sample webhooks', async () => {
     await wb.openGeminiView();
+    // A wider sidebar, so descriptions are readable in the screenshots.
+    const sidebar = await wb.page.locator('.part.sidebar').first().boundingBox();
+    if (sidebar) {
+      const x = sidebar.x + sidebar.width + 1;
+      const y = sidebar.y + sidebar.height / 2;
+      await wb.page.mouse.move(x, y);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(x + 190, y, { steps: 8 });
+      await wb.page.mouse.up();
+    }
     await treeRow('Batch results').waitFor({ timeout: 60_000 });
     await treeRow('Video pipeline (paused)').waitFor();
     const status = wb.page.locator('.statusbar-item', { hasText: /Emulator :\d+/ }).first();
@@ -61,9 +86,10 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
   });
 
   it('creates a webhook through the quick inputs; the secret modal offers Copy', async () => {
-    await wb.runCommand('Gemini Webhooks: Create Webhook');
-    await answerInput(NAME);
-    await answerInput('https://example.com/hooks/journey');
+    await runPromptingCommand('Gemini Webhooks: Create Webhook');
+    await answerInput('Create Webhook (1/3)', NAME);
+    await answerInput('Create Webhook (2/3)', 'https://example.com/hooks/journey');
+    await quickInput().locator('.quick-input-title', { hasText: 'Create Webhook (3/3)' }).waitFor({ timeout: 15_000 });
     await quickRow('batch.succeeded').waitFor({ timeout: 15_000 });
     await shot('create-events');
     await quickRow('batch.succeeded').locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-custom-toggle').first().click();
@@ -85,22 +111,21 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     assert.match(await row.innerText(), /enabled · 2 events/);
     await row.click();
     await wb.page.keyboard.press('ArrowRight');
-    await treeRow('Signing secrets').waitFor({ timeout: 15_000 });
+    await treeRow(/^\s*Signing secrets/).waitFor({ timeout: 15_000 });
     await treeRow('https://example.com/hooks/journey').waitFor();
-    await wb.page.mouse.move(900, 700);
-    const file = await shot('tree');
-    fs.copyFileSync(file, path.join(REPO_ROOT, 'media', 'screenshot-tree.png'));
+    await shot('tree');
   });
 
   it('edits the events from the context menu', async () => {
     await contextMenu(treeRow(NAME), 'Edit Webhook');
-    await answerInput(undefined);
-    await answerInput(undefined);
+    await answerInput(`Edit ${NAME} (1/3)`, undefined);
+    await answerInput(`Edit ${NAME} (2/3)`, undefined);
+    await quickInput().locator('.quick-input-title', { hasText: `Edit ${NAME} (3/3)` }).waitFor({ timeout: 15_000 });
     await quickRow('video.generated').waitFor({ timeout: 15_000 });
     await quickRow('video.generated').locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-custom-toggle').first().click();
     await shot('edit-events');
     await quickInput().locator('input.input').first().press('Enter');
-    await treeRow(/Journey hook.*3 events|3 events/).waitFor({ timeout: 30_000 });
+    await treeRow(NAME).filter({ hasText: 'enabled · 3 events' }).waitFor({ timeout: 30_000 });
     assert.match(await treeRow(NAME).innerText(), /enabled · 3 events/);
     await shot('edited');
   });
@@ -111,8 +136,18 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await shot('rotate-choice');
     await quickRow('Revoke previous after 24 hours').click();
     await wb.waitForNotification(/previous one keeps working until/);
-    await treeRow(/expires/).waitFor({ timeout: 30_000 }).catch(() => undefined);
-    await shot('rotated');
+    // Show both secrets: the new current one and the previous one with its expiry, both stored locally.
+    await treeRow(/^\s*Signing secrets/).click();
+    await wb.page.keyboard.press('ArrowRight');
+    await treeRow(/expires .*full secret stored locally/).waitFor({ timeout: 30_000 });
+    await treeRow(/current · full secret stored locally/).waitFor();
+    await treeRow(/^\s*Events/).click();
+    await wb.page.keyboard.press('ArrowRight');
+    await treeRow(/^\s*video\.generated/).waitFor();
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.page.mouse.move(900, 500);
+    const file = await shot('rotated-tree');
+    fs.copyFileSync(file, path.join(REPO_ROOT, 'media', 'screenshot-tree.png'));
   });
 
   it('pings the webhook', async () => {

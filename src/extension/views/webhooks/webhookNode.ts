@@ -136,9 +136,21 @@ class SecretsNode extends TreeNode {
       const truncated = s.truncated_secret ?? '…';
       const prefix = truncated.replace(/…$|\.\.\.$/, '');
       const local = prefix.length >= 6 && this.stored.some((st) => st.secret.startsWith(prefix));
-      const when = s.expire_time ? `expires ${s.expire_time}` : 'current';
+      const when = s.expire_time ? `expires ${relative(s.expire_time)}` : 'current';
       const where = local ? 'full secret stored locally' : 'full secret not stored here';
-      return new InfoNode(`${this.base}:secret:${i}:${truncated}`, truncated, `${when} · ${where}`, new vscode.ThemeIcon(local ? 'lock' : 'unlock'), `${truncated} — ${when}; ${where}.`, 'webhookSecret');
+      const exact = s.expire_time ? ` (${s.expire_time})` : '';
+      return new InfoNode(`${this.base}:secret:${i}:${truncated}`, truncated, `${when} · ${where}`, new vscode.ThemeIcon(local ? 'lock' : 'unlock'), `${truncated} — ${when}${exact}; ${where}.`, 'webhookSecret');
     });
   }
+}
+
+/** "in 23 h", "in 5 min", "now" — for an ISO time. */
+export function relative(iso: string, now = Date.now()): string {
+  const ms = Date.parse(iso) - now;
+  if (Number.isNaN(ms)) return iso;
+  if (ms <= 0) return 'now';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `in ${Math.max(1, minutes)} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `in ${hours} h` : `in ${Math.round(hours / 24)} days`;
 }
