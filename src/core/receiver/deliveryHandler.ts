@@ -66,6 +66,7 @@ export class DeliveryHandler {
     }
     const raw = body.body;
     const envelope = parseEnvelope(raw.toString('utf8'));
+    if (!isUtf8(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body is not valid UTF-8'));
     if (!envelope && !isJson(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body does not parse as JSON'));
 
     const pending = this.options.verifier.verify({ headers: req.headers, rawBody: raw });

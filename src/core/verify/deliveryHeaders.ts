@@ -20,7 +20,7 @@ export function looksLikeJwt(signatureHeader: string): boolean {
 /** Parses `webhook-timestamp` (integer Unix seconds) and checks it is within ±tolerance of now. */
 export function checkTimestamp(scheme: Scheme, value: string, nowMs: number, toleranceSeconds: number): RejectedVerdict | number {
   const trimmed = value.trim();
-  if (!/^\d{1,12}$/.test(trimmed)) return reject(scheme, 'malformed_header', 'malformed webhook-timestamp header (expected integer Unix seconds)');
+  if (!/^(0|[1-9]\d{0,11})$/.test(trimmed)) return reject(scheme, 'malformed_header', 'malformed webhook-timestamp header (expected integer Unix seconds)');
   const timestamp = Number(trimmed);
   const now = Math.floor(nowMs / 1000);
   if (now - timestamp > toleranceSeconds) return reject(scheme, 'timestamp_too_old', `timestamp too old (${now - timestamp} s ago, tolerance ${toleranceSeconds} s)`);

@@ -1,38 +1,42 @@
 /**
- * Static deliveries: Standard Webhooks HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${raw body}`,
+ * Static deliveries: Standard Webhooks HMAC-SHA256 over `${webhook-id}.${webhook-timestamp}.${body}`,
  * checked against every live signing secret, and against every `v1,` entry of the signature header.
  *
- * Same scheme and secret format as the `standardwebhooks` package (tests check interoperability with its
- * `Webhook.sign`), computed here with node:crypto because that package turns a Buffer body into a UTF-8
- * string (not the raw bytes) and reads `Date.now()` itself (this clock is injected).
+ * The signature itself comes from the `standardwebhooks` package (`Webhook.sign`); this module adds what
+ * its `verify` cannot: several secrets at once, a configurable tolerance with an injected clock (the
+ * caller checks the timestamp), and a record of which secret matched. The package signs the body as
+ * UTF-8 text, so a body that is not valid UTF-8 is refused with a clear reason (JSON is UTF-8, RFC 8259)
+ * instead of being silently re-encoded.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { timingSafeEqual } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { liveCandidates, SecretCandidate } from './secretCandidates';
 import { reject, Verdict } from './verdict';
 
-const SECRET_PREFIX = 'whsec_';
 const SIGNATURE_BYTES = 32;
-const keyCache = new Map<string, Buffer>();
+/** Signers by secret (the package decodes the key in its constructor); null for an unusable secret. */
+const signers = new Map<string, Webhook | null>();
 
-/** The HMAC key of a `whsec_` secret (base64 after the prefix); cached, since secrets are few. */
-export function secretKey(secret: string): Buffer {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-    if (keyCache.size > 256) keyCache.clear();
-    keyCache.set(secret, key);
+function signerFor(secret: string): Webhook | null {
+  let signer = signers.get(secret);
+  if (signer === undefined) {
+    try {
+      signer = new Webhook(secret);
+    } catch {
+      signer = null; // empty or undecodable: never matches
+    }
+    if (signers.size > 256) signers.clear();
+    signers.set(secret, signer);
   }
-  return key;
+  return signer;
 }
 
-/** The raw HMAC of a delivery under one secret. */
-export function hmacSignature(secret: string, webhookId: string, timestamp: number | string, rawBody: Uint8Array): Buffer {
-  return createHmac('sha256', secretKey(secret)).update(`${webhookId}.${timestamp}.`).update(rawBody).digest();
-}
-
-/** A `webhook-signature` header value (`v1,<base64>`) for a delivery: used by replay re-signing and tests. */
-export function signStatic(secret: string, webhookId: string, timestamp: number, rawBody: Uint8Array): string {
-  return `v1,${hmacSignature(secret, webhookId, timestamp, rawBody).toString('base64')}`;
+/** A `webhook-signature` header value (`v1,<base64>`) for a delivery: used by replay re-signing, test events and tests. */
+export function signStatic(secret: string, webhookId: string, timestamp: number, rawBody: Uint8Array | string): string {
+  const signer = signerFor(secret);
+  if (!signer) throw new Error('the signing secret is not a valid whsec_ secret');
+  return signer.sign(webhookId, new Date(timestamp * 1000), typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength));
 }
 
 /** The `v1` signatures of a header, decoded; undefined when it holds none that are well formed. */
@@ -51,7 +55,7 @@ export function parseSignatureHeader(value: string): Buffer[] | undefined {
 
 export interface StaticInput {
   readonly webhookId: string;
-  /** The header as sent: it is signed as text. */
+  /** The header as sent, already checked to be canonical integer Unix seconds. */
   readonly timestampHeader: string;
   readonly signatureHeader: string;
   readonly rawBody: Uint8Array;
@@ -63,11 +67,15 @@ export interface StaticInput {
 export function verifyStatic(input: StaticInput): Verdict {
   const signatures = parseSignatureHeader(input.signatureHeader);
   if (!signatures) return reject('static', 'malformed_signature', 'malformed signature header (expected space-separated "v1,<base64 HMAC-SHA256>" entries)');
+  if (!isUtf8(input.rawBody)) return reject('static', 'not_json', 'not JSON: the body is not valid UTF-8');
   const live = liveCandidates(input.candidates, input.nowMs);
   if (live.length === 0) return reject('static', 'no_secrets_configured', 'no signing secrets configured');
+  const timestamp = Number(input.timestampHeader.trim());
+  const body = Buffer.from(input.rawBody.buffer, input.rawBody.byteOffset, input.rawBody.byteLength);
   for (const candidate of live) {
-    if (secretKey(candidate.secret).length === 0) continue;
-    const expected = hmacSignature(candidate.secret, input.webhookId, input.timestampHeader.trim(), input.rawBody);
+    const signer = signerFor(candidate.secret);
+    if (!signer) continue;
+    const expected = Buffer.from(signer.sign(input.webhookId, new Date(timestamp * 1000), body).slice(3), 'base64');
     // Check every entry (no early exit inside the compare loop), each in constant time.
     let matched = false;
     for (const signature of signatures) matched = timingSafeEqual(signature, expected) || matched;

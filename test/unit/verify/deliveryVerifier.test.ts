@@ -77,12 +77,26 @@ describe('static verification (Standard Webhooks)', () => {
     rejected(after, 'no_secret_matched', /no secret matched \(tried 1 signing secret\)/);
   });
 
-  it('verifies over the raw bytes, even when they are not valid UTF-8', async () => {
+  it('refuses a body that is not valid UTF-8 with a clear reason, even when its raw bytes were signed', async () => {
     const raw = Buffer.concat([Buffer.from('{"type":"x","data":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const ts = Math.floor(NOW / 1000);
     const sig = `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`msg_raw.${ts}.`).update(raw).digest('base64')}`;
     const verdict = await verifier(candidates).verify({ headers: { 'webhook-id': 'msg_raw', 'webhook-timestamp': String(ts), 'webhook-signature': sig }, rawBody: raw });
+    rejected(verdict, 'not_json', /not valid UTF-8/, 400);
+  });
+
+  it('verifies the signature computed over the exact bytes received (multi-byte UTF-8 included)', async () => {
+    const raw = Buffer.from('{"type":"batch.succeeded","data":{"note":"caf\u00e9 \u2713 \ud83d\ude80"}}\n');
+    const ts = Math.floor(NOW / 1000);
+    const sig = `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`msg_utf8.${ts}.`).update(raw).digest('base64')}`;
+    const verdict = await verifier(candidates).verify({ headers: { 'webhook-id': 'msg_utf8', 'webhook-timestamp': String(ts), 'webhook-signature': sig }, rawBody: raw });
     assert.ok(verdict.ok);
+  });
+
+  it('rejects a timestamp that is not canonical integer seconds (leading zeros)', async () => {
+    const d = signedStatic([secret], undefined, NOW);
+    d.headers['webhook-timestamp'] = '0' + d.headers['webhook-timestamp'];
+    rejected(await check(verifier(candidates), d), 'malformed_header', /malformed webhook-timestamp/, 400);
   });
 
   it('rejects a missing webhook-id header', async () => {
