@@ -7,36 +7,13 @@ import { Webhook } from '../../../core/api';
 import { describeEventType } from '../../../core/events/catalog';
 import { StoredSigningSecret } from '../../secrets/secretStore';
 import { InfoNode, TreeNode } from './treeNode';
+import { STATE_ICON, WebhookRow, eventCount, presentWebhook, relative, stateLabel, webhookLabel } from './webhookPresentation';
 
-const STATE_LABEL: Record<string, string> = {
-  enabled: 'enabled',
-  disabled: 'disabled',
-  disabled_due_to_failed_deliveries: 'disabled (failed deliveries)',
-};
+export { eventCount, stateLabel, webhookLabel } from './webhookPresentation';
 
 export function stateIcon(state: string | undefined): vscode.ThemeIcon {
-  switch (state) {
-    case 'enabled':
-      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
-    case 'disabled':
-      return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
-    case 'disabled_due_to_failed_deliveries':
-      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    default:
-      return new vscode.ThemeIcon('question');
-  }
-}
-
-export function stateLabel(state: string | undefined): string {
-  return state ? (STATE_LABEL[state] ?? state) : 'unknown state';
-}
-
-export function webhookLabel(webhook: Pick<Webhook, 'id' | 'name'>): string {
-  return webhook.name || webhook.id;
-}
-
-export function eventCount(n: number): string {
-  return `${n} event${n === 1 ? '' : 's'}`;
+  const known = state ? STATE_ICON[state] : undefined;
+  return known ? new vscode.ThemeIcon(known.icon, new vscode.ThemeColor(known.color)) : new vscode.ThemeIcon('question');
 }
 
 /** Reads the stored (full) secrets of a webhook; supplied by the tree provider. */
@@ -61,13 +38,13 @@ export class WebhookNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const w = this.webhook;
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `webhook:${w.id}`;
-    item.description = `${stateLabel(w.state)} · ${eventCount(w.subscribed_events.length)}`;
-    item.iconPath = this.busy ? new vscode.ThemeIcon('loading~spin') : stateIcon(w.state);
-    item.contextValue = `webhook:${w.state ?? 'unknown'}`;
-    item.tooltip = tooltipOf(w);
+    const row = presentWebhook(this.webhook);
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = row.id;
+    item.description = row.description;
+    item.iconPath = this.busy ? new vscode.ThemeIcon('loading~spin') : stateIcon(this.webhook.state);
+    item.contextValue = row.contextValue;
+    item.tooltip = tooltipOf(row);
     return item;
   }
 
@@ -83,17 +60,12 @@ export class WebhookNode extends TreeNode {
   }
 }
 
-function tooltipOf(w: Webhook): vscode.MarkdownString {
+function tooltipOf(row: WebhookRow): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown('**').appendText(webhookLabel(w)).appendMarkdown('**  \n');
-  md.appendText(`id: ${w.id}`).appendMarkdown('  \n');
-  md.appendText(`uri: ${w.uri}`).appendMarkdown('  \n');
-  md.appendText(`state: ${stateLabel(w.state)}`).appendMarkdown('  \n');
-  md.appendText(`events: ${w.subscribed_events.join(', ') || 'none'}`).appendMarkdown('  \n');
-  if (w.create_time) md.appendText(`created: ${w.create_time}`).appendMarkdown('  \n');
-  if (w.update_time) md.appendText(`updated: ${w.update_time}`);
+  md.appendMarkdown('**').appendText(row.label).appendMarkdown('**');
+  for (const line of row.tooltipLines) md.appendMarkdown('  \n').appendText(line);
   return md;
 }
 
@@ -144,13 +116,3 @@ class SecretsNode extends TreeNode {
   }
 }
 
-/** "in 23 h", "in 5 min", "now" — for an ISO time. */
-export function relative(iso: string, now = Date.now()): string {
-  const ms = Date.parse(iso) - now;
-  if (Number.isNaN(ms)) return iso;
-  if (ms <= 0) return 'now';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `in ${Math.max(1, minutes)} min`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `in ${hours} h` : `in ${Math.round(hours / 24)} days`;
-}

@@ -1,0 +1,64 @@
+/**
+ * What a webhook row shows, computed without the VS Code API (so the list benchmark can run it on
+ * plain Node): label, description, context value, icon id and tooltip lines. Never a full secret.
+ */
+import type { Webhook } from '../../../core/api';
+
+const STATE_LABEL: Record<string, string> = {
+  enabled: 'enabled',
+  disabled: 'disabled',
+  disabled_due_to_failed_deliveries: 'disabled (failed deliveries)',
+};
+
+export const STATE_ICON: Record<string, { icon: string; color: string }> = {
+  enabled: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  disabled: { icon: 'circle-slash', color: 'disabledForeground' },
+  disabled_due_to_failed_deliveries: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
+};
+
+export interface WebhookRow {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly contextValue: string;
+  readonly icon: { icon: string; color?: string };
+  /** Plain-text lines; the tree renders them as a MarkdownString (as text, never as markup). */
+  readonly tooltipLines: readonly string[];
+}
+
+export function stateLabel(state: string | undefined): string {
+  return state ? (STATE_LABEL[state] ?? state) : 'unknown state';
+}
+
+export function webhookLabel(webhook: Pick<Webhook, 'id' | 'name'>): string {
+  return webhook.name || webhook.id;
+}
+
+export function eventCount(n: number): string {
+  return `${n} event${n === 1 ? '' : 's'}`;
+}
+
+export function presentWebhook(w: Webhook): WebhookRow {
+  const lines = [`id: ${w.id}`, `uri: ${w.uri}`, `state: ${stateLabel(w.state)}`, `events: ${w.subscribed_events.join(', ') || 'none'}`];
+  if (w.create_time) lines.push(`created: ${w.create_time}`);
+  if (w.update_time) lines.push(`updated: ${w.update_time}`);
+  return {
+    id: `webhook:${w.id}`,
+    label: webhookLabel(w),
+    description: `${stateLabel(w.state)} · ${eventCount(w.subscribed_events.length)}`,
+    contextValue: `webhook:${w.state ?? 'unknown'}`,
+    icon: (w.state && STATE_ICON[w.state]) || { icon: 'question' },
+    tooltipLines: lines,
+  };
+}
+
+/** "in 23 h", "in 5 min", "now" — for an ISO time. */
+export function relative(iso: string, now = Date.now()): string {
+  const ms = Date.parse(iso) - now;
+  if (Number.isNaN(ms)) return iso;
+  if (ms <= 0) return 'now';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `in ${Math.max(1, minutes)} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `in ${hours} h` : `in ${Math.round(hours / 24)} days`;
+}
