@@ -1,0 +1,245 @@
+/**
+ * The inspector journey through the real UI (code-server in Chromium), as a user: start the receiver
+ * from the status bar, add a signing secret by hand, trigger every catalog type (signed), one
+ * unsigned and one through the emulator (JWT); see them in the inspector with the right verdicts,
+ * filter and search, open details by keyboard, replay to the app; and prove a hostile body stays
+ * inert text in the real browser. Screenshots go to test-results/screenshots/inspector-*.png; the
+ * best one is copied to media/screenshot-inspector.png for the README.
+ */
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Frame, FrameLocator } from 'playwright-core';
+import { EVENT_CATALOG } from '../../src/core/events/catalog';
+import { sendStaticTestEvent } from '../../src/extension/commands/events/testDelivery';
+import { REPO_ROOT, openWorkbench, type Workbench } from '../harness/workbench';
+
+const LABEL = 'e2e-secret';
+const XSS_TYPE = '<script>window.__pwned=1</script>';
+const XSS_BODY = JSON.stringify({
+  type: XSS_TYPE,
+  version: 'v1',
+  timestamp: new Date().toISOString(),
+  data: { id: '<img src=x onerror=window.__pwned=2>', link: '<a href="javascript:window.__pwned=3">click me</a>', note: '</pre><script>window.__pwned=4</script>' },
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('inspector journey: receive, list, filter, inspect, replay, stay safe', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let app: Server;
+  const appBodies: string[] = [];
+  let receiverPort: number;
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  let step = 0;
+  const shot = (name: string) => wb.screenshot(`inspector-${String(++step).padStart(2, '0')}-${name}`);
+
+  const quickInput = () => wb.page.locator('.quick-input-widget');
+  const quickRow = (label: string) => quickInput().locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  const answer = async (text: string, row?: string) => {
+    const box = quickInput().locator('input.input').first();
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill(text);
+    if (row) await quickRow(row).waitFor({ timeout: 15_000 });
+    await box.press('Enter');
+  };
+  const runPromptingCommand = async (title: string) => {
+    await wb.page.keyboard.press('F1');
+    await answer(`>${title}`, title);
+    await quickRow(title).waitFor({ state: 'detached', timeout: 15_000 });
+  };
+  const inspector = (): FrameLocator => wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
+  const inspectorFrame = async (): Promise<Frame> => {
+    for (const frame of wb.page.frames()) {
+      if (await frame.locator('#list').count().catch(() => 0)) return frame;
+    }
+    throw new Error('the inspector frame was not found');
+  };
+  const listCount = async () => Number(await inspector().locator('#list').getAttribute('data-count'));
+  const waitForCount = async (n: number) => {
+    const end = Date.now() + 60_000;
+    while ((await listCount()) !== n) {
+      if (Date.now() > end) throw new Error(`the list shows ${await listCount()} rows, expected ${n}`);
+      await wb.page.waitForTimeout(200);
+    }
+  };
+
+  before(async () => {
+    app = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        appBodies.push(body);
+        res.end('thanks');
+      });
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    receiverPort = await freePort();
+    wb = await openWorkbench({
+      settings: {
+        'geminiWebhooks.backend': 'emulator',
+        'geminiWebhooks.emulator.timeScale': 10,
+        'geminiWebhooks.receiver.port': receiverPort,
+        'geminiWebhooks.receiver.forwardTo': `http://127.0.0.1:${(app.address() as AddressInfo).port}/hook`,
+      },
+      viewport: { width: 1440, height: 860 },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-inspector-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await new Promise((r) => app?.close(r));
+  });
+
+  it('starts the receiver from the status bar item', async () => {
+    await wb.openGeminiView();
+    const off = wb.page.locator('.statusbar-item', { hasText: 'Webhooks receiver off' }).first();
+    await off.waitFor({ timeout: 60_000 });
+    await off.click();
+    await wb.page.locator('.statusbar-item', { hasText: `:${receiverPort}` }).first().waitFor({ timeout: 30_000 });
+  });
+
+  it('adds a signing secret by hand (label, then a password input)', async () => {
+    await runPromptingCommand('Gemini Webhooks: Add Signing Secret');
+    await answer(LABEL);
+    // The second step is a password box: the secret never shows on screen.
+    const box = quickInput().locator('input.input[type="password"]').first();
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill(secret);
+    await box.press('Enter');
+    await wb.waitForNotification(`Signing secret "${LABEL}" added`);
+  });
+
+  it('triggers every catalog type signed with it, one unsigned and one through the emulator', async () => {
+    for (const { type } of EVENT_CATALOG) {
+      await runPromptingCommand('Gemini Webhooks: Trigger Test Event');
+      await answer(type, type);
+      await answer(`Sign with "${LABEL}"`, LABEL);
+      await wb.waitForNotification(new RegExp(`Sent ${type.replace('.', '\\.')}: verified`));
+    }
+    await runPromptingCommand('Gemini Webhooks: Trigger Test Event');
+    await answer('video.generated', 'video.generated');
+    await answer('Unsigned', 'Unsigned');
+    await wb.waitForNotification(/Sent video\.generated: rejected/);
+    await runPromptingCommand('Gemini Webhooks: Trigger Test Event');
+    await answer('batch.succeeded', 'batch.succeeded');
+    await answer('Through the emulator', 'Through the emulator');
+    await wb.waitForNotification(/The emulator will deliver batch\.succeeded/);
+  });
+
+  it('lists every delivery in the inspector, newest first, with the right verdicts', async () => {
+    await wb.runCommand('Gemini Webhooks: Open Inspector');
+    const total = EVENT_CATALOG.length + 2;
+    await waitForCount(total);
+    const rows = inspector().locator('#list .row');
+    const texts = await rows.allInnerTexts();
+    assert.match(texts[0], /verified/, 'the newest (the emulator JWT delivery) first');
+    assert.match(texts[0], /batch\.succeeded/);
+    assert.equal(texts.filter((t) => /rejected/.test(t)).length, 1);
+    assert.equal(texts.filter((t) => /verified/.test(t)).length, total - 1);
+    for (const { type } of EVENT_CATALOG) assert.ok(texts.some((t) => t.includes(type)), `${type} listed`);
+    const events = await wb.treeRows('Events');
+    assert.ok(events.length >= total, `Events view rows: ${events.join(' | ')}`);
+    await shot('list');
+  });
+
+  it('filters by verdict, type and source, and searches ids and body', async () => {
+    const frame = inspector();
+    await frame.locator('#filter-verdict').selectOption('rejected');
+    await waitForCount(1);
+    assert.match(await frame.locator('#list .row').first().innerText(), /video\.generated/);
+    await frame.locator('#filter-verdict').selectOption('');
+    await frame.locator('#filter-type').selectOption('batch.succeeded');
+    await waitForCount(2);
+    await frame.locator('#filter-type').selectOption('');
+    await frame.locator('#filter-source').selectOption(`${LABEL} (added by hand)`);
+    await waitForCount(EVENT_CATALOG.length);
+    await frame.locator('#filter-source').selectOption('');
+    await frame.locator('#search').fill('simulated failure');
+    await waitForCount(2);
+    await frame.locator('#search').fill('');
+    await waitForCount(EVENT_CATALOG.length + 2);
+  });
+
+  it('opens details by keyboard (arrows, Enter): verdict, JWT claims, user_metadata, headers, body', async () => {
+    const frame = inspector();
+    await frame.locator('#list .row').first().click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: 'batch.succeeded' }).waitFor({ timeout: 15_000 });
+    assert.match(await detail.innerText(), /JWT[\s\S]*kid[\s\S]*user_metadata[\s\S]*vscode-test-event/i);
+    await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('Enter');
+    await detail.locator('h2', { hasText: 'batch.' }).or(detail.locator('h2', { hasText: 'interaction.' })).or(detail.locator('h2', { hasText: 'video.' })).first().waitFor();
+    const focused = await frame.locator('#list .row:focus').count();
+    assert.equal(focused, 1, 'the active row has the keyboard focus');
+    const text = await detail.innerText();
+    assert.match(text, /Matched secret[\s\S]*e2e-secret/i);
+    assert.match(text, /webhook-signature/);
+    assert.ok(!text.includes(secret.slice(6)), 'the secret is never shown');
+    await shot('detail');
+  });
+
+  it('replays a delivery to the app from the detail pane', async () => {
+    const frame = inspector();
+    const before = appBodies.length;
+    await frame.locator('#detail button[data-action="replay"]').click();
+    await frame.locator('#detail .status.ok', { hasText: 'Replayed: your app answered 200' }).waitFor({ timeout: 30_000 });
+    assert.ok(appBodies.length > before);
+    const shown = await frame.locator('#detail pre.body').innerText();
+    assert.deepEqual(JSON.parse(appBodies.at(-1) as string), JSON.parse(shown));
+    await frame.locator('#detail h3', { hasText: /Replays \(1\)/ }).waitFor({ timeout: 15_000 });
+  });
+
+  it('renders a hostile body as inert text: no script runs, no element is created', async () => {
+    const sent = await sendStaticTestEvent(`http://127.0.0.1:${receiverPort}/webhooks`, XSS_TYPE, secret, { body: XSS_BODY });
+    assert.equal(sent.answer.status, 'verified');
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 3);
+    const row = frame.locator('#list .row').first();
+    assert.ok((await row.innerText()).includes(XSS_TYPE), 'the type shows as text in the list');
+    await row.click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: XSS_TYPE }).waitFor({ timeout: 15_000 });
+    const body = await detail.locator('pre.body').innerText();
+    assert.ok(body.includes('<img src=x onerror=window.__pwned=2>'));
+    assert.ok(body.includes('javascript:window.__pwned=3'));
+    assert.ok(body.includes('</pre><script>window.__pwned=4</script>'));
+    const real = await inspectorFrame();
+    const probe = await real.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: number }).__pwned,
+      // VS Code injects its own script into the frame; none may carry the payload or sit in our panes.
+      hostileScripts: Array.from(document.querySelectorAll('script')).filter((s) => (s.textContent ?? '').includes('__pwned')).length,
+      paneScripts: document.querySelectorAll('#list script, #detail script, .toolbar script').length,
+      imgs: document.querySelectorAll('img').length,
+      links: document.querySelectorAll('a').length,
+    }));
+    assert.deepEqual(probe, { pwned: undefined, hostileScripts: 0, paneScripts: 0, imgs: 0, links: 0 });
+    assert.equal(await wb.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    await shot('xss-inert');
+  });
+
+  it('saves the inspector screenshot for the README', async () => {
+    const frame = inspector();
+    await wb.runCommand('Notifications: Clear All Notifications');
+    // The emulator's JWT delivery: verdict, claims, user_metadata and the forward result in one view.
+    await frame.locator('#list .row', { hasText: 'batch.succeeded' }).first().click();
+    await frame.locator('#detail h2', { hasText: 'batch.succeeded' }).waitFor();
+    const file = await shot('readme');
+    fs.copyFileSync(file, path.join(REPO_ROOT, 'media', 'screenshot-inspector.png'));
+  });
+});
