@@ -121,10 +121,27 @@ function installOnce(target: string, log: (line: string) => void, what: string, 
   }
 }
 
+/** Keeps the user's own npm settings (registry, cache, proxy, certificates) from the environment. */
+const KEEP_NPM_CONFIG = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca)$/i;
+
+/**
+ * Environment for a nested npm. When this runs under `npm test`, the outer npm (on Node 20) exports
+ * npm_config_user_agent ("... node/v20 ..."), npm_node_execpath and friends; the nested npm would
+ * take them as its own, and code-server's postinstall reads the Node version from the user agent.
+ */
+function cleanNpmEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if ((/^npm_/i.test(key) && !KEEP_NPM_CONFIG.test(key)) || key === 'NODE' || key === 'INIT_CWD') continue;
+    env[key] = value;
+  }
+  return env;
+}
+
 function npm(args: string[], pathValue: string, extraEnv: Record<string, string>): void {
   const result = spawnSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, PATH: pathValue, ...extraEnv },
+    env: { ...cleanNpmEnv(), PATH: pathValue, ...extraEnv },
   });
   if (result.status !== 0) {
     throw new PrepareError(`"npm ${args.join(' ')}" failed (${result.error?.message ?? `exit ${result.status}`}); see npm's output above.`);
