@@ -4,6 +4,8 @@
  * and back to the local emulator. Status bar and context keys follow.
  */
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { WebhooksClient } from '../../src/core/api';
 import { Emulator, startEmulator } from '../../src/core/emulator';
@@ -15,10 +17,15 @@ const GEMINI_KEY = 'AIzaIntegrationTestKey0123456789abcdef';
 describe('webhooks: backends and the API key', () => {
   let api: ExtensionApi;
   let fakeGemini: Emulator;
+  let survivor: { id: string; emulator: unknown };
   const config = () => vscode.workspace.getConfiguration('geminiWebhooks');
 
   before(async () => {
     api = await activateApi();
+    await api.backend.switchTo('emulator');
+    const created = await (await api.backend.client()).create({ name: unique('survivor'), uri: 'https://example.test/s', subscribed_events: ['batch.failed'] });
+    survivor = { id: created.webhook.id, emulator: api.backend.embeddedEmulator() };
+    assert.ok(survivor.emulator);
     fakeGemini = await startEmulator({ port: 0, apiKey: GEMINI_KEY });
     await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
     await api.secrets.clearApiKey();
@@ -91,6 +98,25 @@ describe('webhooks: backends and the API key', () => {
     await api.backend.apply();
   });
 
+  it('a rate limit says when to try again', async () => {
+    const limited = createServer((req, res) => {
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '120' }).end(JSON.stringify({ error: { code: 429, message: 'Quota exceeded.', status: 'RESOURCE_EXHAUSTED' } }));
+    });
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    try {
+      await config().update('api.baseUrl', `http://127.0.0.1:${(limited.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+      await api.webhooksTree.refresh();
+      assert.equal(api.webhooksTree.errorText, 'Rate limited; try again in 120 s.');
+    } finally {
+      limited.closeAllConnections();
+      await new Promise<void>((resolve) => limited.close(() => resolve()));
+      await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+    }
+  });
+
   it('Clear API Key asks first, then removes it; the gemini backend then has no key', async () => {
     script(api, confirm(false));
     await vscode.commands.executeCommand('geminiWebhooks.clearApiKey');
@@ -112,13 +138,15 @@ describe('webhooks: backends and the API key', () => {
     assert.equal(api.backend.kind, 'gemini');
   });
 
-  it('the status bar\'s switcher goes back to the local emulator', async () => {
+  it('the status bar\'s switcher goes back to the local emulator, whose webhooks survived its restart', async () => {
     script(api, pickLabel('Local Emulator'));
     await vscode.commands.executeCommand('geminiWebhooks.switchBackend');
     assert.equal(api.backend.kind, 'emulator');
     const url = api.backend.emulatorUrl();
     assert.ok(url);
     assert.equal(api.backendStatusBar.text, `$(server-environment) Emulator :${new URL(url).port}`);
+    assert.notEqual(api.backend.embeddedEmulator(), survivor.emulator, 'the emulator was stopped and started again');
+    assert.equal((await (await api.backend.client()).get(survivor.id)).id, survivor.id, 'state persisted under globalStorage');
     const labels = (await rootItems(api)).map((r) => r.item.contextValue);
     assert.ok(labels.every((l) => l?.startsWith('webhook:') || l === 'status:loadMore'));
   });
