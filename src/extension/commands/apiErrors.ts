@@ -38,8 +38,6 @@ const run = (command: string, ...args: unknown[]) => () => vscode.commands.execu
 
 /** The user-facing description of an API failure, or undefined for errors it does not know. */
 export function describeApiError(error: unknown, commandId: string, ctx: ApiErrorContext): UserFacingError | undefined {
-  // A cancelled prompt from a UI built in another bundle (tests' ScriptedUi) fails `instanceof`: still silent.
-  if (error instanceof Error && error.name === 'UserCancelledError') return { message: '', silent: true };
   if (error instanceof WebhookGoneError) {
     ctx.refresh();
     return { message: error.message };

@@ -63,7 +63,7 @@ export class CommandRunner {
   }
 
   private async report(commandId: string, error: unknown): Promise<void> {
-    if (error instanceof UserCancelledError || isAbort(error)) {
+    if (isCancellation(error)) {
       this.log.debug(`${commandId}: cancelled`);
       return;
     }
@@ -95,6 +95,8 @@ export class CommandRunner {
   }
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
+/** A dismissed prompt or an aborted call. Matched by name too: tests build their UI from another copy of the class. */
+function isCancellation(error: unknown): boolean {
+  if (error instanceof UserCancelledError) return true;
+  return error instanceof Error && (error.name === 'UserCancelledError' || error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }
