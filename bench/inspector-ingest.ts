@@ -102,6 +102,7 @@ async function main(): Promise<void> {
 
     // Send N deliveries at RATE/s: every 10 ms, the ones due by now.
     const sentAt = new Map<number, number>();
+    const answerMs: number[] = [];
     let failures = 0;
     let sent = 0;
     const inflight = new Set<Promise<void>>();
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
             const answer = (await res.body.json()) as { seq?: number; status?: string };
             if (answer.status !== 'verified' || !answer.seq) failures++;
             else sentAt.set(answer.seq, t0);
+            answerMs.push(Date.now() - t0);
           })
           .catch(() => void failures++);
         inflight.add(p);
@@ -161,6 +163,8 @@ async function main(): Promise<void> {
     const rowsShown = await frame.evaluate(() => Number(document.getElementById('list')?.dataset.count));
     console.log(`inspector ingest: ${N} signed deliveries at ${RATE}/s (sent in ${sendSeconds.toFixed(1)} s, ${failures} failed) into an open inspector`);
     console.log(`  POST → row in the page's list: median ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (${latencies.length} measured, ${missing} never seen)`);
+    answerMs.sort((a, b) => a - b);
+    console.log(`  POST → receiver's answer (for comparison): median ${pct(answerMs, 50)} ms, p95 ${pct(answerMs, 95)} ms`);
     console.log(`  page renders (batches): ${arrivals.length} for ${N} rows (${(arrivals.length / sendSeconds).toFixed(1)}/s); rows held by the page at the end: ${rowsShown} (history bound)`);
     for (const m of memory) console.log(`  memory ${m.at.padEnd(10)} extension host RSS ${m.host ? mb(m.host) : 'n/a'}, page JS heap ${mb(m.page)}`);
   } finally {

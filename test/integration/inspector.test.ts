@@ -131,7 +131,7 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
     assert.equal(next.contextValue, 'event:verified');
     assert.equal(top.command?.command, 'geminiWebhooks.openInspector');
     assert.ok(api.eventsTree.nodes().length <= 200);
-    assert.equal(api.receiverStatusBar.warning, true, 'warning background after a rejection');
+    await until(() => api.receiverStatusBar.warning, 'the warning background after a rejection');
     assert.match(api.receiverStatusBar.text, new RegExp(`:${api.receiver.port}`));
   });
 
@@ -142,7 +142,7 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
     const record = api.receiver.history?.get(result?.seq as number);
     assert.equal(record?.eventType, 'batch.failed');
     assert.ok(ui.shown[1].items?.some((i) => i === 'Unsigned'));
-    assert.equal(api.receiverStatusBar.warning, false, 'a verified delivery clears the warning');
+    await until(() => !api.receiverStatusBar.warning, 'a verified delivery to clear the warning');
 
     const bad = script(api, input('new one'), input('whsec_dG9vc2hvcnQ='));
     await vscode.commands.executeCommand('geminiWebhooks.addSigningSecret');

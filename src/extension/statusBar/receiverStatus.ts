@@ -15,6 +15,8 @@ export class ReceiverStatusBar implements vscode.Disposable {
   private unseen = 0;
   /** How many of the latest deliveries in a row were rejected (warning while > 0). */
   private rejectedStreak = 0;
+  /** Updates are coalesced (≤ 4/s): every property set is a message to the workbench. */
+  private pending: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
     this.item.name = 'Gemini Webhooks receiver';
@@ -25,7 +27,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
       feed.onDidAppend((r) => {
         if (!this.inspectorVisible()) this.unseen++;
         this.rejectedStreak = r.verdict === 'rejected' ? this.rejectedStreak + 1 : 0;
-        this.update();
+        this.pending ??= setTimeout(() => this.update(), 250);
       }),
       feed.onDidClear(() => {
         this.unseen = 0;
@@ -58,6 +60,8 @@ export class ReceiverStatusBar implements vscode.Disposable {
   }
 
   private update(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
     const receiver = this.feed.receiver;
     if (!receiver.running) {
       this.item.text = '$(circle-slash) Webhooks receiver off';
@@ -78,6 +82,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
