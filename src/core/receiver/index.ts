@@ -5,18 +5,19 @@
  */
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { signStatic } from '../verify/staticVerifier';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
-import { SecretCandidate, liveCandidates } from '../verify/secretCandidates';
+import { SecretCandidate } from '../verify/secretCandidates';
 import { DedupeSet } from './dedupe';
 import { DeliveryHandler } from './deliveryHandler';
 import { Emitter } from './emitter';
 import { forward, forwardableHeaders } from './forwarder';
 import { History, ReceiverLog } from './history';
+import { replayDelivery } from './replay';
 import { DeliveryRecord, Event, ForwardResult } from './types';
 
 export * from './types';
 export { History, DEFAULT_HISTORY_SIZE } from './history';
+export { replayDelivery } from './replay';
 export type { ReceiverLog } from './history';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -153,24 +154,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     path,
     history,
     onDelivery: delivered.event,
-    async replay(seq, target) {
-      const record = history.get(seq);
-      if (!record) throw new Error(`No delivery #${seq} in the history.`);
-      const to = target ?? options.forwardTo;
-      if (!to) throw new Error('No forward-to URL is configured: set one to replay deliveries to your app.');
-      if (record.bodyTruncated) throw new Error(`Delivery #${seq} cannot be replayed: its stored body was truncated.`);
-      const body = Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8');
-      const headers = forwardableHeaders(record.headers);
-      const secret = record.scheme === 'static' ? findSecret(liveCandidates(secrets(), now()), record) : undefined;
-      if (secret && record.webhookId) {
-        const ts = Math.floor(now() / 1000);
-        headers['webhook-timestamp'] = String(ts);
-        headers['webhook-signature'] = signStatic(secret.secret, record.webhookId, ts, body);
-      }
-      const result = await forward({ target: to, headers, body, timeoutMs: options.forwardTimeoutMs, replay: true, resigned: secret !== undefined });
-      record.replays = [...(record.replays ?? []), result];
-      history.update(record);
-      return result;
+    replay(seq, target) {
+      return replayDelivery(history, seq, { target: target ?? options.forwardTo, secrets, now, timeoutMs: options.forwardTimeoutMs });
     },
     close() {
       closing ??= (async () => {
@@ -189,13 +174,6 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       return closing;
     },
   };
-}
-
-/** The stored secret that verified a record: same label first, else the webhook's current one. */
-function findSecret(candidates: readonly SecretCandidate[], record: DeliveryRecord): SecretCandidate | undefined {
-  const matched = record.matchedSecret;
-  if (!matched) return undefined;
-  return candidates.find((c) => c.label === matched.label && c.webhookId === matched.webhookId) ?? (matched.webhookId ? candidates.find((c) => c.webhookId === matched.webhookId) : undefined);
 }
 
 function normalizePath(path: string): string {

@@ -6,7 +6,7 @@
  * delivery and maintains the receiverRunning / hasEvents context keys.
  */
 import * as vscode from 'vscode';
-import { History, Receiver, startReceiver } from '../../core/receiver';
+import { History, Receiver, replayDelivery, startReceiver } from '../../core/receiver';
 import { formatDeliveryLine } from '../../core/receiver/deliveryLine';
 import { forwardResultLine } from '../../core/receiver/forwardLine';
 import type { DeliveryRecord, ForwardResult } from '../../core/receiver/types';
@@ -21,6 +21,7 @@ export class ReceiverService implements vscode.Disposable {
   private readonly stateChanged = new vscode.EventEmitter<void>();
   /** Every request the receiver recorded (accepted or not), after it was answered. */
   readonly onDidReceive = this.received.event;
+  private readonly contextValues = new Map<string, boolean>();
   /** Started, stopped, restarted, or the history was (re)loaded. */
   readonly onDidChangeState = this.stateChanged.event;
   private receiver: Receiver | undefined;
@@ -119,8 +120,9 @@ export class ReceiverService implements vscode.Disposable {
 
   /** Sends a stored delivery to the forward-to app again (works while stopped too). */
   async replay(seq: number): Promise<ForwardResult> {
-    if (this.receiver) return this.receiver.replay(seq);
-    throw new Error('Start the receiver to replay events.');
+    const history = this.historyInstance ?? (await this.historyLoad);
+    if (!history) throw new Error('The delivery history has not loaded yet.');
+    return replayDelivery(history, seq, { target: this.forwardTo, secrets: () => this.candidates });
   }
 
   /** Re-reads the signing secrets now (they are also refreshed whenever the store changes). */
@@ -193,7 +195,10 @@ export class ReceiverService implements vscode.Disposable {
     return next;
   }
 
+  /** Sets a context key only when its value changes: it is called on every delivery. */
   private async setContext(key: string, value: boolean): Promise<void> {
+    if (this.contextValues.get(key) === value) return;
+    this.contextValues.set(key, value);
     await vscode.commands.executeCommand('setContext', key, value);
   }
 }

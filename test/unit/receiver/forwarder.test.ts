@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { Receiver, startReceiver } from '../../../src/core/receiver';
+import { History, Receiver, replayDelivery, startReceiver } from '../../../src/core/receiver';
 import { forwardableHeaders } from '../../../src/core/receiver/forwarder';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { newSecret, signedStatic } from '../verify/fixtures';
@@ -149,6 +149,20 @@ describe('forwarding and replay', function () {
     assert.equal(result.resigned, false);
     assert.equal(app.received[1].headers['webhook-signature'], d.headers['webhook-signature']);
     assert.equal(app.received[1].headers['webhook-timestamp'], d.headers['webhook-timestamp']);
+  });
+
+  it('replays from the history after the receiver has stopped', async () => {
+    const history = await History.open();
+    const own = await startReceiver({ port: 0, secrets: () => candidates, history });
+    const d = signedStatic([secret]);
+    await post(own.url, d.headers, d.body);
+    await own.close();
+    const result = await replayDelivery(history, 1, { target: app.url, secrets: () => candidates });
+    assert.equal(result.ok, true);
+    assert.equal(result.resigned, true);
+    assert.equal(app.received.length, 1, 'only the replay reached the app');
+    assert.doesNotThrow(() => new Webhook(secret).verify(app.received[0].body.toString(), app.received[0].headers as Record<string, string>));
+    assert.equal(history.get(1)?.replays?.length, 1);
   });
 
   it('says why a replay cannot happen', async () => {
