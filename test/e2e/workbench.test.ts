@@ -11,7 +11,8 @@ describe('workbench journey: the Gemini Webhooks view and its log', function () 
   let wb: Workbench;
 
   before(async () => {
-    wb = await openWorkbench({ settings: { 'geminiWebhooks.backend': 'emulator' } });
+    // The emulator backend with the sample webhooks `npm start` shows: the README's screenshot.
+    wb = await openWorkbench({ settings: { 'geminiWebhooks.backend': 'emulator' }, env: { GEMINI_WEBHOOKS_SAMPLE_DATA: '1' } });
   });
 
   afterEach(async function () {
@@ -27,6 +28,8 @@ describe('workbench journey: the Gemini Webhooks view and its log', function () 
     await sidebar.locator('.pane-header', { hasText: 'Events' }).first().waitFor({ timeout: 30_000 });
     const title = await wb.page.locator('.sidebar .composite.title').first().innerText();
     assert.match(title, /GEMINI WEBHOOKS/i);
+    const rows = await wb.waitForTreeRows('Webhooks');
+    assert.ok(rows.length > 0, 'the Webhooks view lists the sample webhooks');
     await wb.screenshot('workbench-view');
   });
 

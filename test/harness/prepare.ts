@@ -77,7 +77,7 @@ export async function prepare(options: PrepareOptions): Promise<Toolchain> {
         if (!version.startsWith('v24.')) throw new PrepareError(`${NODE_PACKAGE} installed ${version}, expected v24.x`);
         return version;
       });
-      installOnce(csDir, log, `code-server ${CODE_SERVER_VERSION} (~620 MB, about 2 minutes)`, (tmp) => {
+      installOnce(csDir, log, `code-server ${CODE_SERVER_VERSION} (~620 MB; it builds native modules, 3–5 minutes)`, (tmp) => {
         const env = { npm_config_nodedir: path.dirname(nodeBinDir) };
         npm(['install', '--prefix', tmp, `code-server@${CODE_SERVER_VERSION}`], pathWithNode(nodeBinDir), env);
         // code-server writes a config file into HOME on any start: give the check a throwaway one.

@@ -46,6 +46,8 @@ export interface Workbench {
   openGeminiView(): Promise<Locator>;
   /** The ARIA labels of the rows of a tree view (the Webhooks view by default). */
   treeRows(viewTitle?: string): Promise<string[]>;
+  /** Waits until a tree view has rows and none of them says "Loading"; returns their labels. */
+  waitForTreeRows(viewTitle?: string, timeoutMs?: number): Promise<string[]>;
   /** Waits for a notification toast containing the text and returns it. */
   waitForNotification(text: string | RegExp, timeoutMs?: number): Promise<Locator>;
   /** The text shown in the Output panel (the channel that is selected), with plain spaces. */
@@ -92,6 +94,16 @@ function workbench(page: Page, url: string, server: RunningCodeServer, browser: 
     return page.locator('.sidebar');
   };
 
+  const treeRows = async (viewTitle = 'Webhooks'): Promise<string[]> => {
+    await openGeminiView();
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewTitle }) }).first();
+    const labels: string[] = [];
+    for (const row of await pane.locator('.monaco-list-row').all()) {
+      labels.push((await row.getAttribute('aria-label')) ?? (await row.innerText()));
+    }
+    return labels;
+  };
+
   /** Monaco renders spaces as no-break spaces: give callers plain text. */
   const outputText = async (): Promise<string> => {
     const lines = page.locator('.panel .view-lines').first();
@@ -125,13 +137,16 @@ function workbench(page: Page, url: string, server: RunningCodeServer, browser: 
       }, `>${title}`, { timeout: 15_000 });
     },
     openGeminiView,
-    async treeRows(viewTitle = 'Webhooks') {
-      await openGeminiView();
-      const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewTitle }) }).first();
-      const rows = pane.locator('.monaco-list-row');
-      const labels: string[] = [];
-      for (const row of await rows.all()) labels.push((await row.getAttribute('aria-label')) ?? (await row.innerText()));
-      return labels;
+    treeRows,
+    async waitForTreeRows(viewTitle = 'Webhooks', timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let rows: string[] = [];
+      while (Date.now() < deadline) {
+        rows = await treeRows(viewTitle);
+        if (rows.length > 0 && !rows.some((row) => /loading/i.test(row))) return rows;
+        await page.waitForTimeout(250);
+      }
+      throw new Error(`the ${viewTitle} view did not finish loading within ${timeoutMs / 1000} s; rows: ${rows.join(' | ')}`);
     },
     async waitForNotification(text, timeoutMs = 30_000) {
       const toast = page.locator('.notification-toast', { hasText: text }).first();
