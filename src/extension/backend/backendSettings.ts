@@ -35,14 +35,7 @@ export function affectsBackend(e: vscode.ConfigurationChangeEvent): boolean {
   return AFFECTING.some((key) => e.affectsConfiguration(key));
 }
 
-/** Writes the backend setting where it is currently decided (workspace if set there, else user settings). */
+/** Writes the backend setting: a user (application-scope) setting, so a workspace cannot redirect the API key. */
 export async function writeBackendKind(kind: BackendKind): Promise<void> {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const inspected = config.inspect<string>('backend');
-  const target = inspected?.workspaceFolderValue !== undefined
-    ? vscode.ConfigurationTarget.WorkspaceFolder
-    : inspected?.workspaceValue !== undefined
-      ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
-  await config.update('backend', kind, target);
+  await vscode.workspace.getConfiguration(SECTION).update('backend', kind, vscode.ConfigurationTarget.Global);
 }
