@@ -71,7 +71,7 @@ describe('secrets never leak', () => {
       const onGemini = (await api.webhooksTree.settled(), api.webhooksTree.loaded.find((w) => w.name?.startsWith('leak-gemini')));
       assert.ok(onGemini);
       await remember(onGemini.id);
-      await run('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, onGemini.id)).node, pickLabel('Revoke previous after 24 hours'));
+      await run('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, onGemini.id)).node, pickLabel('Revoke previous after 24 hours'), modal('Copy'));
       await remember(onGemini.id);
       await run('geminiWebhooks.pingWebhook', (await nodeFor(api, onGemini.id)).node);
       seen.push({ where: 'tree (gemini)', text: (await treeText(api)).join('\n') });
@@ -94,9 +94,9 @@ describe('secrets never leak', () => {
       await run('geminiWebhooks.editWebhook', await node(), input(`${name}-edited`), input(`${sink.url}/e2`), pickMany('batch.failed'));
       await run('geminiWebhooks.disableWebhook', await node());
       await run('geminiWebhooks.enableWebhook', await node());
-      await run('geminiWebhooks.rotateSigningSecret', await node(), pickLabel('Revoke previous after 24 hours'));
+      await run('geminiWebhooks.rotateSigningSecret', await node(), pickLabel('Revoke previous after 24 hours'), modal(undefined));
       await remember(created.id);
-      await run('geminiWebhooks.rotateSigningSecret', await node(), pickLabel('Revoke immediately'), confirm(true));
+      await run('geminiWebhooks.rotateSigningSecret', await node(), pickLabel('Revoke immediately'), confirm(true), modal(undefined));
       await remember(created.id);
       await run('geminiWebhooks.pingWebhook', await node());
       await run('geminiWebhooks.copyWebhookId', await node());
@@ -129,14 +129,15 @@ describe('secrets never leak', () => {
     assert.ok(scripts.flatMap((s) => s.shown).length > 20);
   });
 
-  it('no message, prompt or modal shows a secret or the key, except the creation modal (once per webhook)', () => {
+  it('no message, prompt or modal shows a secret or the key, except the creation and rotation modals (once per new secret)', () => {
     const shown = scripts.flatMap((s) => s.shown);
     const withSecret = shown.filter((p) => [...secrets].some((s) => `${p.message}\n${p.detail ?? ''}\n${(p.items ?? []).join('\n')}`.includes(s)));
-    assert.equal(withSecret.length, 2, 'two creations through the command');
-    assert.ok(withSecret.every((p) => p.kind === 'modal' && / created$/.test(p.message)));
+    assert.equal(withSecret.length, 5, 'two creations and three rotations through the command');
+    assert.ok(withSecret.every((p) => p.kind === 'modal' && (/ created"?$/.test(p.message) || /^New signing secret for /.test(p.message))));
+    for (const secret of secrets) assert.ok(withSecret.filter((p) => (p.detail ?? '').includes(secret)).length <= 1, 'each secret is shown at most once');
     const rest = shown.filter((p) => !withSecret.includes(p));
     assertClean(rest.map((p) => ({ where: `${p.kind}: ${p.message}`, text: `${p.message}\n${p.detail ?? ''}\n${p.validation ?? ''}\n${(p.items ?? []).join('\n')}` })));
-    assertClean(withSecret.map((p) => ({ where: 'creation modal', text: p.message })), [API_KEY]);
+    assertClean(withSecret.map((p) => ({ where: 'secret modal', text: p.message })), [API_KEY]);
   });
 
   it('the tree (labels, descriptions, tooltips) and the details documents hold no secret', async () => {

@@ -126,8 +126,9 @@ describe('webhooks: commands against the embedded emulator', () => {
 
   it('Rotate Signing Secret after 24 h keeps the previous secret stored with its expiry; immediately drops it', async () => {
     const { webhook, newSigningSecret } = await createDirect(unique('rotate'));
-    const ui = script(api, pickLabel('Revoke previous after 24 hours'));
+    const ui = script(api, pickLabel('Revoke previous after 24 hours'), modal(undefined));
     await vscode.commands.executeCommand('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, webhook.id)).node);
+    assert.equal(ui.pending, 0, 'every prompt was asked');
     const pick = ui.shown.find((s) => s.kind === 'pick');
     assert.deepEqual(pick?.items, ['Revoke previous after 24 hours', 'Revoke immediately']);
     const stored = await api.secrets.getSigningSecrets(webhook.id);
@@ -142,14 +143,52 @@ describe('webhooks: commands against the embedded emulator', () => {
     const candidates = await api.secrets.candidates();
     assert.equal(candidates.filter((c) => c.webhookId === webhook.id).length, 2, 'the receiver verifies with both');
     assert.ok(ui.shown.some((s) => s.kind === 'info' && /previous one keeps working until/.test(s.message)));
+    const shownNew = ui.shown.filter((s) => `${s.message}\n${s.detail ?? ''}`.includes(stored[0].secret));
+    assert.equal(shownNew.length, 1, 'the new secret is shown exactly once');
+    assert.equal(shownNew[0].kind, 'modal');
+    assert.equal(shownNew[0].message, `New signing secret for "${webhook.name}"`);
 
-    const immediate = script(api, pickLabel('Revoke immediately'), confirm(true));
+    const immediate = script(api, pickLabel('Revoke immediately'), confirm(true), modal(undefined));
     await vscode.commands.executeCommand('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, webhook.id)).node);
     assert.ok(immediate.shown.some((s) => s.kind === 'confirm' && /immediately/.test(s.message)), 'warned before revoking at once');
     const after = await api.secrets.getSigningSecrets(webhook.id);
     assert.equal(after.length, 1);
     assert.ok(!stored.some((s) => s.secret === after[0].secret));
     assert.equal((await client.get(webhook.id)).signing_secrets?.length, 1);
+  });
+
+  it('Create and Rotate still show the secret once (with Copy) when the secret storage fails, and say it was not stored', async () => {
+    const storage = api.secrets.storage as { store: (key: string, value: string) => Thenable<void> };
+    const original = storage.store;
+    storage.store = () => Promise.reject(new Error('keyring unavailable'));
+    try {
+      const name = unique('store-fails');
+      const ui = script(api, input(name), input('https://example.test/receive'), pickMany('batch.succeeded'), modal('Copy'));
+      await vscode.commands.executeCommand('geminiWebhooks.createWebhook');
+      assert.equal(ui.pending, 0, 'every prompt was asked');
+      const webhook = (await allWebhooks(client)).find((w) => w.name === name);
+      assert.ok(webhook, 'the emulator has the webhook');
+      const shown = ui.shown.find((s) => s.kind === 'modal');
+      assert.ok(shown, 'the secret modal was shown');
+      const secret = /whsec_[A-Za-z0-9+/=]+/.exec(shown.detail ?? '')?.[0];
+      assert.ok(secret, 'the modal holds the secret');
+      assert.equal(`${secret.slice(0, 10)}…`, webhook.signing_secrets?.[0].truncated_secret);
+      assert.match(shown.detail ?? '', /could NOT be stored/);
+      assert.ok(ui.shown.some((s) => s.kind === 'info' && /copied/i.test(s.message)), 'Copy put it on the clipboard');
+      assert.ok(!ui.shown.some((s) => s.kind === 'error'), 'no error replaced the modal');
+
+      const rotated = script(api, pickLabel('Revoke previous after 24 hours'), modal(undefined));
+      await vscode.commands.executeCommand('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, webhook.id)).node);
+      assert.equal(rotated.pending, 0);
+      const rotateModal = rotated.shown.find((s) => s.kind === 'modal');
+      assert.equal(rotateModal?.message, `New signing secret for "${name}"`);
+      const newSecret = /whsec_[A-Za-z0-9+/=]+/.exec(rotateModal?.detail ?? '')?.[0];
+      assert.ok(newSecret && newSecret !== secret, 'the new secret is shown');
+      assert.match(rotateModal?.detail ?? '', /could NOT be stored/);
+      assert.ok(!rotated.shown.filter((s) => s !== rotateModal).some((s) => `${s.message}${s.detail ?? ''}`.includes(newSecret)));
+    } finally {
+      storage.store = original;
+    }
   });
 
   it('Ping Webhook: the emulator sends a test delivery to the uri', async () => {

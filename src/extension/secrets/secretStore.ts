@@ -39,7 +39,11 @@ export class SecretStore implements vscode.Disposable {
   private writes: Promise<unknown> = Promise.resolve();
   private cache: SigningSecretFile | undefined;
 
-  constructor(private readonly storage: vscode.SecretStorage, private readonly log?: vscode.LogOutputChannel) {
+  constructor(
+    /** The editor's SecretStorage (tests reach it to check what is stored, and to make it fail). */
+    readonly storage: vscode.SecretStorage,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
     this.subscription = storage.onDidChange((e) => {
       const key = (Object.keys(KEYS) as SecretKey[]).find((k) => KEYS[k] === e.key);
       if (!key) return;

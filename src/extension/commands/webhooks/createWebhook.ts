@@ -1,11 +1,12 @@
 /**
  * Create Webhook: name, uri (validated), events (multi-select of the catalog). The new signing
- * secret is stored under the webhook's id first, then shown once in a modal with "Copy".
+ * secret is stored under the webhook's id when the secret storage allows it, and always shown once
+ * in a modal with "Copy".
  */
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
+import { showSecretOnce, tryStoreSecret } from './showNewSecret';
 
 export const CREATE_WEBHOOK = 'geminiWebhooks.createWebhook';
-const COPY = 'Copy';
 
 export function createWebhook(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {
@@ -18,20 +19,13 @@ export function createWebhook(deps: WebhookCommandDeps) {
     const { webhook, newSigningSecret } = await withApiProgress('Creating webhook…', (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }), deps);
     const label = webhook.name || webhook.id;
     deps.log.info(`Created webhook ${webhook.id}.`);
-    if (newSigningSecret) await deps.secrets.storeSigningSecret(webhook.id, newSigningSecret);
-    await deps.tree.refresh();
     if (!newSigningSecret) {
+      await deps.tree.refresh();
       await ui.warn(`Webhook "${label}" was created, but the API did not show its signing secret.`);
       return;
     }
-    const choice = await ui.modal(
-      `Webhook "${label}" created`,
-      `Its signing secret is shown only this once (it is also stored in this editor's secret storage, so the local receiver can verify deliveries):\n\n${newSigningSecret}`,
-      COPY,
-    );
-    if (choice === COPY) {
-      await deps.clipboard.writeText(newSigningSecret);
-      await ui.info('Signing secret copied to the clipboard.');
-    }
+    const stored = await tryStoreSecret(deps, webhook.id, newSigningSecret);
+    await deps.tree.refresh();
+    await showSecretOnce(deps, `Webhook "${label}" created`, 'Its signing secret is shown only this once.', newSigningSecret, stored);
   };
 }

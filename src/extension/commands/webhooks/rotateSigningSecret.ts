@@ -1,11 +1,13 @@
 /**
  * Rotate Signing Secret: revoke the previous secret after 24 hours (default) or at once (with a
- * warning). The new secret is stored; with the grace period the previous one stays stored with its
- * expiry, so the receiver still verifies deliveries signed with it until then.
+ * warning). The new secret is shown once in a modal with "Copy" (users deploy it to their app) and
+ * stored when the secret storage allows it; with the grace period the previous one stays stored
+ * with its expiry, so the receiver still verifies deliveries signed with it until then.
  */
 import { RevocationBehavior } from '../../../core/api';
 import { onWebhook } from '../apiErrors';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook, withApiProgress } from './deps';
+import { showSecretOnce, tryStoreSecret } from './showNewSecret';
 
 export const ROTATE_SIGNING_SECRET = 'geminiWebhooks.rotateSigningSecret';
 const GRACE_MS = 24 * 60 * 60 * 1000;
@@ -27,15 +29,13 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
       onWebhook(webhook.id, () => withApiProgress(`Rotating the secret of ${label}…`, (client, signal) => client.rotateSigningSecret(webhook.id, choice.behavior, { signal }), deps)),
     );
     const previousExpiry = choice.behavior === 'revoke_previous_secrets_after_h24' ? await reportedExpiry(deps, webhook.id) : undefined;
-    await deps.secrets.storeSigningSecret(webhook.id, secret, previousExpiry);
+    const stored = await tryStoreSecret(deps, webhook.id, secret, previousExpiry);
     deps.log.info(`Rotated the signing secret of ${webhook.id}${previousExpiry ? `; the previous one verifies until ${previousExpiry}` : '; the previous one is revoked'}.`);
     await deps.tree.refresh();
     deps.details.refreshAll();
-    await ui.info(
-      previousExpiry
-        ? `New signing secret for "${label}" stored. The previous one keeps working until ${previousExpiry}.`
-        : `New signing secret for "${label}" stored. The previous one no longer works.`,
-    );
+    const previous = previousExpiry ? `The previous one keeps working until ${previousExpiry}.` : 'The previous one no longer works.';
+    await showSecretOnce(deps, `New signing secret for "${label}"`, `Deploy it to your app: it is shown only this once. ${previous}`, secret, stored);
+    await ui.info(`New signing secret for "${label}"${stored ? ' stored' : ' not stored locally'}. ${previous}`);
   };
 }
 
