@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startReceiver } from '../src/core/receiver';
 import { signStatic } from '../src/core/verify/staticVerifier';
-import { JwksServer, newKey, signedDynamic } from '../test/unit/verify/fixtures';
+import { JwksServer, newKey, signedDynamic, TEST_AUDIENCE } from '../test/unit/verify/fixtures';
 
 // autocannon ships no types: the slice of its API used here.
 interface AutocannonRequest {
@@ -65,7 +65,7 @@ async function serve(secret: string, jwksUri: string): Promise<void> {
     });
   });
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, webhookId: 'wh_bench', label: 'bench' }], jwksUri, historyPath: path.join(dir, 'history.jsonl'), historySize: 1000 });
+  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, webhookId: 'wh_bench', label: 'bench' }], jwksUri, audience: TEST_AUDIENCE, historyPath: path.join(dir, 'history.jsonl'), historySize: 1000 });
   process.send?.({ bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/webhooks`, receiver: receiver.url });
   process.on('message', async () => {
     await receiver.history.flush();

@@ -13,7 +13,7 @@ const FLAGS: Record<string, FlagSpec> = {
   path: { type: 'string', description: 'path deliveries are accepted on (default /webhooks)', placeholder: 'P' },
   secret: { type: 'string', repeat: true, description: 'a whsec_ signing secret to verify static deliveries with', placeholder: 'whsec_...' },
   'jwks-uri': { type: 'string', description: `JWKS for dynamic (JWT) deliveries (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
-  audience: { type: 'string', description: 'expected aud claim of dynamic deliveries (default: not checked)', placeholder: 'AUD' },
+  audience: { type: 'string', description: "expected aud claim of dynamic deliveries (default: this receiver's URL)", placeholder: 'AUD' },
   tolerance: { type: 'number', description: 'seconds a webhook-timestamp may differ from now (default 300)', placeholder: 'S' },
   'forward-to': { type: 'string', description: 'your app: verified deliveries are forwarded there byte for byte', placeholder: 'URL' },
   json: { type: 'boolean', description: 'one JSON object per request instead of a text line' },

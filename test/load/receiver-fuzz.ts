@@ -6,7 +6,7 @@
  *   npm run compile && node out/test/load/receiver-fuzz.js [COUNT=100000] [SECONDS=300]
  */
 import { startReceiver } from '../../src/core/receiver';
-import { JwksServer, newKey, newSecret, signedDynamic, signedStatic } from '../unit/verify/fixtures';
+import { JwksServer, newKey, newSecret, signedDynamic, signedStatic, TEST_AUDIENCE } from '../unit/verify/fixtures';
 import { FuzzGenerator } from './fuzzCases';
 import { runFuzz } from './fuzzRunner';
 
@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   const key = await newKey();
   jwks.keys = [key.publicJwk];
   const jwtPool = await Promise.all(Array.from({ length: 50 }, () => signedDynamic(key)));
-  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, label: 'fuzz' }], jwksUri: jwks.uri, requestTimeoutMs: 3_000, headersTimeoutMs: 3_000, historySize: 1_000 });
+  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, label: 'fuzz' }], jwksUri: jwks.uri, audience: TEST_AUDIENCE, requestTimeoutMs: 3_000, headersTimeoutMs: 3_000, historySize: 1_000 });
   let verifiedRecords = 0;
   receiver.onDelivery((r) => {
     if (r.verdict !== 'rejected') verifiedRecords++;

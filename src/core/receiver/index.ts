@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
+import type { Audience } from '../verify/dynamicVerifier';
 import { SecretCandidate } from '../verify/secretCandidates';
 import { DedupeSet } from './dedupe';
 import { DeliveryHandler } from './deliveryHandler';
@@ -37,7 +38,8 @@ export interface ReceiverOptions {
   /** Every live signing secret; called synchronously per request. */
   readonly secrets?: () => readonly SecretCandidate[];
   readonly jwksUri?: string;
-  readonly audience?: string;
+  /** Expected `aud` of dynamic deliveries; default: this receiver's own URL (127.0.0.1 and localhost forms). */
+  readonly audience?: Audience;
   readonly jwksCooldownMs?: number;
   readonly jwksCacheMaxAgeMs?: number;
   /** The user's app: verified, non-duplicate events are POSTed there byte for byte. */
@@ -87,12 +89,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const dedupe = new DedupeSet(options.dedupeSize);
   for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId) dedupe.firstOrRemember(r.webhookId, r.seq);
 
+  let url = ''; // known once listening; the audience below reads it per token
   const verifier = new DeliveryVerifier({
     secrets,
     now,
     toleranceSeconds: options.toleranceSeconds,
     jwksUri: options.jwksUri,
-    audience: options.audience,
+    audience: options.audience ?? (() => (url ? ownAudiences(url) : undefined)),
     cooldownMs: options.jwksCooldownMs,
     cacheMaxAgeMs: options.jwksCacheMaxAgeMs,
   });
@@ -144,7 +147,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   });
   server.on('error', (error) => options.log?.error(`Receiver: server error: ${error.message}`));
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
 
   let closing: Promise<void> | undefined;
   return {
@@ -174,6 +177,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       return closing;
     },
   };
+}
+
+/** The audiences a token addressed to this receiver may carry: its URL, with loopback spelled either way. */
+export function ownAudiences(url: string): string[] {
+  const forms = new Set([url]);
+  const u = new URL(url);
+  const other = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname === '127.0.0.1' || u.hostname === '[::1]' ? 'localhost' : undefined;
+  if (other) {
+    u.hostname = other;
+    forms.add(u.toString());
+  }
+  return [...forms];
 }
 
 function normalizePath(path: string): string {

@@ -13,8 +13,11 @@ export const DYNAMIC_ALGORITHMS = ['RS256', 'ES256'] as const;
 
 export interface DynamicVerifierOptions {
   readonly jwksUri?: string;
-  /** Expected `aud`; undefined = not checked. */
-  readonly audience?: string;
+  /**
+   * Expected `aud`: one value or several (any may match), or a function read per token (a receiver on
+   * port 0 learns its own URL only once it listens). Undefined = not checked — receivers always pass one.
+   */
+  readonly audience?: Audience | (() => Audience | undefined);
   /** Leeway for exp/iat, seconds (default 60). */
   readonly clockToleranceSeconds?: number;
   /** Minimum time between two JWKS fetches caused by unknown kids (default 30 s). */
@@ -23,6 +26,8 @@ export interface DynamicVerifierOptions {
   readonly cacheMaxAgeMs?: number;
   readonly timeoutMs?: number;
 }
+
+export type Audience = string | readonly string[];
 
 export interface DynamicInput {
   readonly webhookId: string;
@@ -54,18 +59,19 @@ export class DynamicVerifier {
     const base = { kid: header.kid, alg: header.alg, bodyBound: false };
     if (!this.jwks) return reject('dynamic', 'no_jwks_configured', 'dynamic (JWT) delivery but no JWKS URI is configured', base);
     const tolerance = this.options.clockToleranceSeconds ?? 60;
+    const audience = this.expectedAudience();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(input.token.trim(), this.jwks, {
         algorithms: [...DYNAMIC_ALGORITHMS],
-        ...(this.options.audience ? { audience: this.options.audience } : {}),
+        ...(audience ? { audience: typeof audience === 'string' ? audience : [...audience] } : {}),
         clockTolerance: tolerance,
         currentDate: new Date(input.nowMs),
         requiredClaims: ['exp', 'iat', 'jti'],
         maxTokenAge: DYNAMIC_TOKEN_LIFETIME_SECONDS + tolerance,
       }));
     } catch (error) {
-      return this.explain(error, base);
+      return this.explain(error, base, audience);
     }
     const token = summarize(header.kid, header.alg, payload);
     if (payload.jti !== input.webhookId) return reject('dynamic', 'id_mismatch', 'token jti does not match the webhook-id header', token);
@@ -78,7 +84,13 @@ export class DynamicVerifier {
     return { ok: true, scheme: 'dynamic', token };
   }
 
-  private explain(error: unknown, token: TokenSummary): Verdict {
+  private expectedAudience(): Audience | undefined {
+    const option = this.options.audience;
+    const audience = typeof option === 'function' ? option() : option;
+    return audience === undefined || audience.length === 0 ? undefined : audience;
+  }
+
+  private explain(error: unknown, token: TokenSummary, audience: Audience | undefined): Verdict {
     if (error instanceof errors.JWKSNoMatchingKey) {
       return reject('dynamic', 'unknown_kid', `unknown kid ${token.kid ? `"${clip(token.kid)}"` : '(none in token)'}: not in the key set at ${this.options.jwksUri} even after refetching`, token);
     }
@@ -89,7 +101,10 @@ export class DynamicVerifier {
     }
     if (error instanceof errors.JWTClaimValidationFailed) {
       const claims = error.payload;
-      if (error.claim === 'aud') return reject('dynamic', 'wrong_audience', `wrong audience: expected "${this.options.audience}", token has ${JSON.stringify(claims.aud ?? null).slice(0, 200)}`, token);
+      if (error.claim === 'aud') {
+        const expected = typeof audience === 'string' ? `"${audience}"` : `one of ${(audience ?? []).map((a) => `"${a}"`).join(', ')}`;
+        return reject('dynamic', 'wrong_audience', `wrong audience: expected ${expected}, token has ${JSON.stringify(claims.aud ?? null).slice(0, 200)} (set the receiver's audience to the URL your webhook config delivers to)`, token);
+      }
       if (error.claim === 'iat' || error.claim === 'nbf') return reject('dynamic', 'token_not_yet_valid', `token not yet valid (${error.claim} is in the future)`, token);
       return reject('dynamic', 'token_claims_invalid', `token claims invalid: ${error.message}`, token);
     }

@@ -167,6 +167,12 @@ describe('forwarding and replay', function () {
 
   it('says why a replay cannot happen', async () => {
     await assert.rejects(receiver.replay(99), /No delivery #99 in the history/);
+    const forged = signedStatic([newSecret()]);
+    await post(receiver.url, forged.headers, forged.body);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(receiver.history.get(1)?.verdict, 'rejected');
+    await assert.rejects(receiver.replay(1), /Delivery #1 was rejected \(no secret matched.*\): only verified deliveries are replayed/);
+    assert.equal(app.received.length, 0, 'nothing reached the app');
     const bare = await startReceiver({ port: 0, secrets: () => candidates });
     try {
       const d = signedStatic([secret]);

@@ -55,6 +55,27 @@ describe('receiver server', function () {
     }
   });
 
+  it('expects its own URL as the audience by default: a token for another endpoint is refused', async () => {
+    const jwks = await new JwksServer().start();
+    const key = await newKey();
+    jwks.keys = [key.publicJwk];
+    const r = await startReceiver({ port: 0, jwksUri: jwks.uri });
+    try {
+      const elsewhere = await signedDynamic(key, undefined, Date.now(), undefined, { audience: 'https://someone-else.example/hooks' });
+      const refused = await post(r.url, elsewhere.headers, elsewhere.body);
+      assert.equal(refused.status, 401);
+      assert.match(String((refused.json as { reason?: string }).reason), /wrong audience: expected one of "http:\/\/127\.0\.0\.1:\d+\/webhooks", "http:\/\/localhost:\d+\/webhooks"/);
+      for (const audience of [r.url, r.url.replace('127.0.0.1', 'localhost')]) {
+        const ours = await signedDynamic(key, undefined, Date.now(), undefined, { audience });
+        const answer = await post(r.url, ours.headers, ours.body);
+        assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      }
+    } finally {
+      await r.close();
+      await jwks.close();
+    }
+  });
+
   it('answers a repeated webhook-id 2xx as a duplicate linked to the first', async () => {
     const first = signedStatic([secret]);
     const retry = signedStatic([secret], first.body, Date.now() + 1000, first.headers['webhook-id']);

@@ -6,6 +6,9 @@ import { exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { bodyDigest } from '../../../src/core/events/dynamicToken';
 
+/** The `aud` test tokens carry unless told otherwise; receivers under test expect it explicitly. */
+export const TEST_AUDIENCE = 'http://receiver.test/webhooks';
+
 export function newSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
@@ -54,7 +57,7 @@ export async function signedDynamic(key: TestKey, body = envelopeBody(), nowMs =
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: key.kid, typ: 'JWT' })
     .setIssuer('http://emulator.test')
-    .setAudience(opts.audience ?? 'http://receiver.test/webhooks')
+    .setAudience(opts.audience ?? TEST_AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(opts.expSeconds ?? iat + 300)
     .setJti(opts.jti ?? id)
