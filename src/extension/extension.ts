@@ -51,7 +51,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const secrets = new SecretStore(context.secrets, log);
   context.subscriptions.push(secrets);
   let apiKey: string | undefined;
-  const refreshKnownKey = async () => (apiKey = await secrets.getApiKey());
+  // The key is known here only to redact it; a secret storage that fails (e.g. no keyring) must not stop activation.
+  const refreshKnownKey = async () => {
+    try {
+      apiKey = await secrets.getApiKey();
+    } catch (error) {
+      log.error(`Could not read the API key from secret storage: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   await refreshKnownKey();
   context.subscriptions.push(secrets.onDidChange((key) => key === 'apiKey' && void refreshKnownKey()));
   const commands = new CommandRunner(ui, log, () => (apiKey ? [apiKey] : []));

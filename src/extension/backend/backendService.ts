@@ -150,8 +150,14 @@ export class BackendService implements vscode.Disposable {
     await emulator?.close().catch((e: unknown) => this.log.warn(`emulator: close failed: ${String(e)}`));
   }
 
+  /** Never rejects: a secret storage that fails reads as "no key", and says so in the log. */
   private async updateKeyContext(): Promise<void> {
-    this.hasKey = !!(await this.secrets.getApiKey());
+    try {
+      this.hasKey = !!(await this.secrets.getApiKey());
+    } catch (error) {
+      this.hasKey = false;
+      this.log.error(`Could not read the API key from secret storage: ${error instanceof Error ? error.message : String(error)}`);
+    }
     await vscode.commands.executeCommand('setContext', 'geminiWebhooks.hasApiKey', this.hasKey);
   }
 

@@ -8,7 +8,7 @@ import { STOP_RECEIVER, stopReceiverCommand } from './stopReceiver';
 
 export function registerReceiverCommands(commands: CommandRunner, service: ReceiverService, ui: UiHolder, clipboard: vscode.Clipboard): vscode.Disposable[] {
   return [
-    commands.register(START_RECEIVER, startReceiverCommand(service, ui, clipboard)),
+    commands.register(START_RECEIVER, startReceiverCommand(service, ui)),
     commands.register(STOP_RECEIVER, stopReceiverCommand(service, ui)),
     commands.register(COPY_RECEIVER_URL, copyReceiverUrl(service, ui, clipboard)),
   ];

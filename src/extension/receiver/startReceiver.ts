@@ -2,14 +2,14 @@
 import * as vscode from 'vscode';
 import { PortInUseError } from '../../core/receiver';
 import { UiHolder } from '../commands/commandRunner';
-import { copyReceiverUrl } from './copyReceiverUrl';
+import { COPY_RECEIVER_URL } from './copyReceiverUrl';
 import { ReceiverService } from './receiverService';
 
 export const START_RECEIVER = 'geminiWebhooks.startReceiver';
 const COPY_URL = 'Copy URL';
 const OPEN_SETTINGS = 'Open Settings';
 
-export function startReceiverCommand(service: ReceiverService, ui: UiHolder, clipboard: vscode.Clipboard) {
+export function startReceiverCommand(service: ReceiverService, ui: UiHolder) {
   return async (): Promise<string | undefined> => {
     let url: string;
     try {
@@ -23,8 +23,9 @@ export function startReceiverCommand(service: ReceiverService, ui: UiHolder, cli
       if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'geminiWebhooks.receiver.port');
       return undefined;
     }
+    // The follow-up runs as the Copy Receiver URL command, so its failures are reported like any command's.
     void ui.current.info(`Receiver listening on ${url}`, COPY_URL).then((choice) => {
-      if (choice === COPY_URL) return copyReceiverUrl(service, ui, clipboard)();
+      if (choice === COPY_URL) return vscode.commands.executeCommand(COPY_RECEIVER_URL);
       return undefined;
     });
     return url;

@@ -63,7 +63,10 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     const verdict = sent.answer.status ?? `HTTP ${sent.status}`;
     deps.log.info(`Test event ${type} (${route.id === 'unsigned' ? 'unsigned' : 'signed'}): the receiver answered ${sent.status} ${verdict}${sent.answer.reason ? ` — ${sent.answer.reason}` : ''}.`);
     const message = verdict === 'rejected' ? `Sent ${type}: rejected — ${sent.answer.reason ?? ''}` : `Sent ${type}: ${verdict}${sent.answer.seq ? ` (#${sent.answer.seq})` : ''}.`;
-    void ui.info(message, 'Open Inspector').then((choice) => choice === 'Open Inspector' && deps.inspector.show(sent.answer.seq));
+    void ui
+      .info(message, 'Open Inspector')
+      .then((choice) => choice === 'Open Inspector' && deps.inspector.show(sent.answer.seq))
+      .then(undefined, (error: unknown) => deps.log.error(`Could not open the inspector: ${error instanceof Error ? error.message : String(error)}`));
     return { type, via: route.id, verdict, ...(sent.answer.seq ? { seq: sent.answer.seq } : {}) };
   };
 }
