@@ -3,45 +3,53 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, invalidArgument } from './errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Past this many bytes an oversized body is no longer drained: the connection is dropped after the 413. */
-const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 
 export type JsonObject = Record<string, unknown>;
 
-/** Reads the raw body; answers 413 (as an ApiError) past 1 MiB. */
+function mediaType(req: IncomingMessage): string {
+  return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** The 415 for a body that is not JSON (a missing content type included). */
+export function unsupportedContentType(req: IncomingMessage): ApiError {
+  const type = mediaType(req);
+  const what = type === '' ? 'A request body needs a content type' : `Unsupported content type '${type.slice(0, 80)}'`;
+  return new ApiError(415, 'INVALID_ARGUMENT', `${what}: the body must be application/json.`);
+}
+
+/**
+ * Reads the raw body; rejects with the 413 (as an ApiError asking to close the connection) as soon
+ * as the declared or received size passes 1 MiB. The rest of the body is left to the caller.
+ */
 export function readRawBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return reject(payloadTooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-      else if (size > MAX_DRAIN_BYTES) {
-        req.off('data', onData);
-        req.pause();
-        reject(tooLargeError(true));
-      }
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      chunks.length = 0;
+      reject(payloadTooLarge());
     };
     req.on('data', onData);
-    req.once('end', () => (tooLarge ? reject(tooLargeError(false)) : resolve(Buffer.concat(chunks, size))));
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', (err) => reject(invalidArgument(`Could not read the request body: ${err.message}`)));
   });
 }
 
-function tooLargeError(closeConnection: boolean): ApiError {
-  return new ApiError(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`, closeConnection ? { connection: 'close' } : {});
+/** 413: answered at once, and the connection is closed (the rest of the body is never read). */
+export function payloadTooLarge(): ApiError {
+  return new ApiError(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`, { connection: 'close' });
 }
 
 /** Parses a JSON object body. An empty body is `{}`; anything but application/json is a 415. */
 export function parseJsonObject(req: IncomingMessage, raw: Buffer): JsonObject {
   if (raw.length === 0) return {};
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-    throw new ApiError(415, 'INVALID_ARGUMENT', `Unsupported content type '${type.slice(0, 80)}': the body must be application/json.`);
-  }
+  const type = mediaType(req);
+  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) throw unsupportedContentType(req);
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
-import { JsonObject, parseJsonObject, readRawBody, sendError, sendJson } from './http';
+import { JsonObject, MAX_BODY_BYTES, parseJsonObject, payloadTooLarge, readRawBody, sendError, sendJson } from './http';
 import { RouteContext, Router } from './router';
 
 const API_PREFIX = /^\/(v1beta|v1)(\/.*)$/;
@@ -44,6 +44,7 @@ export function createHttpFront(options: HttpFrontOptions): Server {
     } catch {
       throw new ApiError(400, 'INVALID_ARGUMENT', 'Malformed request target.');
     }
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) throw payloadTooLarge();
     const method = (req.method ?? 'GET').toUpperCase();
     const apiMatch = API_PREFIX.exec(url.pathname);
     let found;
@@ -62,15 +63,14 @@ export function createHttpFront(options: HttpFrontOptions): Server {
       body: () => (bodyPromise ??= readRawBody(req).then((raw) => parseJsonObject(req, raw))),
     };
     const result = await found.handler(ctx);
-    if (!bodyPromise) await drain(req);
+    if (!bodyPromise && !(await discardBody(req))) throw payloadTooLarge();
     sendJson(res, result.status ?? 200, result.body);
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ApiError) {
-        // answer after the request has been read (or cut off) so the client sees the envelope
-        drain(req).finally(() => sendError(res, err));
+        answerError(req, res, err);
         return;
       }
       options.log(`emulator: internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${err instanceof Error ? err.message : String(err)}`);
@@ -86,23 +86,44 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   return server;
 }
 
-/** Discards whatever is left of a request body (bounded: oversized streams are cut off). */
-function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded || req.destroyed) return Promise.resolve();
+/**
+ * Answers an error. A body still arriving is read and discarded first (bounded, so the client,
+ * still sending, sees the answer); past the limit — or for a 413 — the answer goes out at once
+ * with `connection: close`, and the connection is dropped once it has been sent.
+ */
+function answerError(req: IncomingMessage, res: ServerResponse, err: ApiError): void {
+  if (req.complete || req.destroyed) return sendError(res, err);
+  if (err.headers.connection === 'close') return answerAndClose(req, res, err);
+  discardBody(req).then((ended) => (ended ? sendError(res, err) : answerAndClose(req, res, err)));
+}
+
+function answerAndClose(req: IncomingMessage, res: ServerResponse, err: ApiError): void {
+  req.resume(); // whatever still arrives is dropped, never buffered
+  res.once('finish', () => req.socket.destroySoon());
+  sendError(res, err.headers.connection === 'close' ? err : new ApiError(err.code, err.status, err.message, { ...err.headers, connection: 'close' }));
+}
+
+/**
+ * Reads and drops the rest of a request body. Resolves true once it has ended (or the client went
+ * away), false as soon as more than the body limit arrives — the caller then closes the connection.
+ */
+function discardBody(req: IncomingMessage): Promise<boolean> {
+  if (req.complete || req.readableEnded || req.destroyed) return Promise.resolve(true);
   return new Promise((resolve) => {
     let seen = 0;
+    const done = (ended: boolean) => {
+      req.off('data', onData);
+      resolve(ended);
+    };
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > 8 * 1024 * 1024) {
-        req.off('data', onData);
-        req.pause();
-        resolve();
-      }
+      if (seen > MAX_BODY_BYTES) done(false);
     };
     req.on('data', onData);
-    req.once('end', () => resolve());
-    req.once('error', () => resolve());
-    req.once('close', () => resolve());
+    req.once('end', () => done(true));
+    req.once('error', () => done(true));
+    req.once('close', () => done(true));
+    req.resume();
   });
 }
 
