@@ -1,35 +1,39 @@
 /**
  * The one place secrets are kept: VS Code's SecretStorage, behind typed keys.
  * - the Gemini API key;
- * - signing secrets, by webhook id (current and previous ones with their expiry), plus secrets the
- *   user added by hand for webhooks made elsewhere.
+ * - signing secrets, one entry per webhook id (`geminiWebhooks.signingSecrets/<id>`: current and
+ *   previous ones with their expiry), one entry per secret added by hand for webhooks made elsewhere,
+ *   and an index listing them (SecretStorage in VS Code 1.100 cannot list its keys).
+ * Each entry is validated on its own: a bad one is skipped with a warning, never thrown. A value that
+ * does not read is copied to `<key>.backup-<time>` before it is overwritten. Writing one webhook's
+ * secrets never rewrites another's, so two windows do not lose each other's updates (the index is
+ * re-checked after each write and healed when an entry is read).
  * Other windows may change the same storage: `onDidChange` re-emits those changes.
  */
 import * as vscode from 'vscode';
 import { SecretCandidate } from '../../core/verify/secretCandidates';
+import { ManualSecret, SecretIndex, StoredSigningSecret, emptyIndex, parseIndex, parseLegacy, parseManualSecret, parseWebhookSecrets } from './storedSecrets';
 
-const KEYS = {
-  apiKey: 'geminiWebhooks.apiKey',
-  signingSecrets: 'geminiWebhooks.signingSecrets',
-} as const;
-export type SecretKey = keyof typeof KEYS;
+export type { StoredSigningSecret } from './storedSecrets';
 
-export interface StoredSigningSecret {
-  readonly secret: string;
-  /** ISO time it was stored. */
-  readonly storedAt: string;
-  /** ISO time after which it stops verifying (set on the previous secret when rotating). */
-  readonly expireTime?: string;
+const API_KEY = 'geminiWebhooks.apiKey';
+/** The former single JSON value holding every signing secret; migrated on first read. */
+const LEGACY = 'geminiWebhooks.signingSecrets';
+const INDEX = 'geminiWebhooks.signingSecrets.index';
+const WEBHOOK_PREFIX = 'geminiWebhooks.signingSecrets/';
+const MANUAL_PREFIX = 'geminiWebhooks.manualSigningSecrets/';
+
+export const webhookSecretKey = (webhookId: string): string => `${WEBHOOK_PREFIX}${webhookId}`;
+export const manualSecretKey = (label: string): string => `${MANUAL_PREFIX}${label}`;
+export const SIGNING_SECRETS_INDEX_KEY = INDEX;
+export const LEGACY_SIGNING_SECRETS_KEY = LEGACY;
+
+export type SecretKey = 'apiKey' | 'signingSecrets';
+
+interface Snapshot {
+  webhooks: Map<string, StoredSigningSecret[]>;
+  manual: ManualSecret[];
 }
-
-interface SigningSecretFile {
-  /** webhook id → secrets, newest first. */
-  webhooks: Record<string, StoredSigningSecret[]>;
-  /** Added by hand: label → secret. */
-  manual: Array<StoredSigningSecret & { label: string }>;
-}
-
-const EMPTY: SigningSecretFile = { webhooks: {}, manual: [] };
 
 export class SecretStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SecretKey>();
@@ -37,7 +41,8 @@ export class SecretStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private writes: Promise<unknown> = Promise.resolve();
-  private cache: SigningSecretFile | undefined;
+  private cache: Promise<Snapshot> | undefined;
+  private migrated = false;
 
   constructor(
     /** The editor's SecretStorage (tests reach it to check what is stored, and to make it fail). */
@@ -45,10 +50,13 @@ export class SecretStore implements vscode.Disposable {
     private readonly log?: vscode.LogOutputChannel,
   ) {
     this.subscription = storage.onDidChange((e) => {
-      const key = (Object.keys(KEYS) as SecretKey[]).find((k) => KEYS[k] === e.key);
-      if (!key) return;
-      if (key === 'signingSecrets') this.cache = undefined;
-      this.changed.fire(key);
+      if (e.key === API_KEY) return this.changed.fire('apiKey');
+      if (e.key.includes('.backup-')) return;
+      if (e.key === LEGACY && this.migrated) this.migrated = false;
+      if (e.key === LEGACY || e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
+        this.cache = undefined;
+        this.changed.fire('signingSecrets');
+      }
     });
   }
 
@@ -60,97 +68,253 @@ export class SecretStore implements vscode.Disposable {
   // ---- API key ----
 
   async getApiKey(): Promise<string | undefined> {
-    return (await this.storage.get(KEYS.apiKey)) || undefined;
+    return (await this.storage.get(API_KEY)) || undefined;
   }
 
   async setApiKey(key: string): Promise<void> {
-    await this.storage.store(KEYS.apiKey, key);
+    await this.storage.store(API_KEY, key);
   }
 
   async clearApiKey(): Promise<void> {
-    await this.storage.delete(KEYS.apiKey);
+    await this.storage.delete(API_KEY);
   }
 
   // ---- signing secrets ----
 
   /** Stores a webhook's new current secret. With `previousExpireTime`, earlier secrets stay until then; otherwise they are dropped. */
-  async storeSigningSecret(webhookId: string, secret: string, previousExpireTime?: string): Promise<void> {
-    await this.updateSecrets((file) => {
+  storeSigningSecret(webhookId: string, secret: string, previousExpireTime?: string): Promise<void> {
+    return this.write(async () => {
+      const key = webhookSecretKey(webhookId);
+      const earlier = await this.readForWrite(key, parseWebhookSecrets);
       const now = new Date().toISOString();
       const previous = previousExpireTime
-        ? (file.webhooks[webhookId] ?? [])
+        ? (earlier ?? [])
             .filter((s) => s.secret !== secret && (!s.expireTime || Date.parse(s.expireTime) > Date.now()))
             .map((s) => ({ ...s, expireTime: s.expireTime && s.expireTime < previousExpireTime ? s.expireTime : previousExpireTime }))
         : [];
-      file.webhooks[webhookId] = [{ secret, storedAt: now }, ...previous];
+      await this.storage.store(key, JSON.stringify([{ secret, storedAt: now }, ...previous]));
+      await this.updateIndex((index) => addTo(index.webhooks, webhookId), (index) => index.webhooks.includes(webhookId));
     });
   }
 
-  async deleteSigningSecrets(webhookId: string): Promise<void> {
-    await this.updateSecrets((file) => {
-      delete file.webhooks[webhookId];
+  deleteSigningSecrets(webhookId: string): Promise<void> {
+    return this.write(async () => {
+      await this.storage.delete(webhookSecretKey(webhookId));
+      await this.updateIndex((index) => removeFrom(index.webhooks, webhookId), (index) => !index.webhooks.includes(webhookId));
     });
   }
 
-  async addManualSecret(label: string, secret: string): Promise<void> {
-    await this.updateSecrets((file) => {
-      file.manual = [{ label, secret, storedAt: new Date().toISOString() }, ...file.manual.filter((m) => m.secret !== secret)];
+  /** Adds (or replaces) a secret by label; another label holding the same secret is dropped. */
+  addManualSecret(label: string, secret: string): Promise<void> {
+    return this.write(async () => {
+      const index = await this.readIndex();
+      for (const other of index.value.manual.filter((l) => l !== label)) {
+        const raw = await this.storage.get(manualSecretKey(other));
+        if (raw && parseManualSecret(raw)?.secret === secret) await this.removeManual(other);
+      }
+      const key = manualSecretKey(label);
+      await this.readForWrite(key, (raw) => {
+        const m = parseManualSecret(raw);
+        return { value: m, intact: m !== undefined };
+      });
+      await this.storage.store(key, JSON.stringify({ label, secret, storedAt: new Date().toISOString() }));
+      await this.updateIndex((i) => addTo(i.manual, label), (i) => i.manual.includes(label));
     });
   }
 
-  async removeManualSecret(label: string): Promise<void> {
-    await this.updateSecrets((file) => {
-      file.manual = file.manual.filter((m) => m.label !== label);
-    });
+  removeManualSecret(label: string): Promise<void> {
+    return this.write(() => this.removeManual(label));
+  }
+
+  /** The secrets added by hand, by label (the secret itself stays out of this list). */
+  async getManualSecrets(): Promise<Array<{ label: string; storedAt: string }>> {
+    return (await this.snapshot()).manual.map((m) => ({ label: m.label, storedAt: m.storedAt }));
   }
 
   /** The secrets stored for one webhook, newest first (expired ones included; callers decide). */
   async getSigningSecrets(webhookId: string): Promise<readonly StoredSigningSecret[]> {
-    return (await this.readSecrets()).webhooks[webhookId] ?? [];
+    const snapshot = await this.snapshot();
+    const known = snapshot.webhooks.get(webhookId);
+    if (known) return known;
+    // Not in the index (e.g. another window's index write won a race): read the entry itself, and heal the index.
+    const raw = await this.storage.get(webhookSecretKey(webhookId));
+    if (!raw) return [];
+    const parsed = parseWebhookSecrets(raw);
+    if (!parsed.intact) this.log?.warn(`Stored signing secrets of webhook ${webhookId} are unreadable in part and were skipped.`);
+    if (parsed.value.length > 0) {
+      void this.write(() => this.updateIndex((i) => addTo(i.webhooks, webhookId), (i) => i.webhooks.includes(webhookId))).catch(() => undefined);
+    }
+    return parsed.value;
   }
 
   /** Every secret that may verify a delivery now, for the receiver. */
   async candidates(now = Date.now()): Promise<SecretCandidate[]> {
-    const file = await this.readSecrets();
+    const snapshot = await this.snapshot();
     const out: SecretCandidate[] = [];
-    for (const [webhookId, secrets] of Object.entries(file.webhooks)) {
+    for (const [webhookId, secrets] of snapshot.webhooks) {
       secrets.forEach((s, i) => {
         const notAfter = s.expireTime ? Date.parse(s.expireTime) : undefined;
         if (notAfter !== undefined && notAfter <= now) return;
         out.push({ secret: s.secret, webhookId, label: i === 0 ? `${webhookId} (current)` : `${webhookId} (previous, until ${s.expireTime})`, ...(notAfter !== undefined ? { notAfter } : {}) });
       });
     }
-    for (const m of file.manual) out.push({ secret: m.secret, label: `${m.label} (added by hand)` });
+    for (const m of snapshot.manual) out.push({ secret: m.secret, label: `${m.label} (added by hand)` });
     return out;
   }
 
-  private async readSecrets(): Promise<SigningSecretFile> {
-    if (this.cache) return this.cache;
-    const raw = await this.storage.get(KEYS.signingSecrets);
-    let file: SigningSecretFile = { webhooks: {}, manual: [] };
-    if (raw) {
-      try {
-        const parsed = JSON.parse(raw) as Partial<SigningSecretFile>;
-        file = { webhooks: parsed.webhooks && typeof parsed.webhooks === 'object' ? parsed.webhooks : {}, manual: Array.isArray(parsed.manual) ? parsed.manual : [] };
-      } catch {
-        // Corrupted entry: keep it readable for nobody, start over, and say so (without its content).
-        this.log?.warn('Stored signing secrets were unreadable and have been reset.');
-        file = structuredClone(EMPTY);
-      }
+  // ---- storage ----
+
+  private snapshot(): Promise<Snapshot> {
+    if (!this.cache) {
+      const loading = this.migrate().then(() => this.load());
+      this.cache = loading;
+      loading.catch(() => {
+        if (this.cache === loading) this.cache = undefined;
+      });
     }
-    this.cache = file;
-    return file;
+    return this.cache;
   }
 
-  private updateSecrets(mutate: (file: SigningSecretFile) => void): Promise<void> {
-    const next = this.writes.then(async () => {
-      this.cache = undefined;
-      const file = structuredClone(await this.readSecrets());
-      mutate(file);
-      await this.storage.store(KEYS.signingSecrets, JSON.stringify(file));
-      this.cache = file;
+  private async load(): Promise<Snapshot> {
+    const index = (await this.readIndex()).value;
+    const webhooks = new Map<string, StoredSigningSecret[]>();
+    const manual: ManualSecret[] = [];
+    await Promise.all([
+      ...index.webhooks.map(async (id) => {
+        const raw = await this.storage.get(webhookSecretKey(id));
+        if (!raw) return;
+        const parsed = parseWebhookSecrets(raw);
+        if (!parsed.intact) this.log?.warn(`Stored signing secrets of webhook ${id} are unreadable${parsed.value.length ? ' in part' : ''} and were skipped.`);
+        if (parsed.value.length > 0) webhooks.set(id, parsed.value);
+      }),
+      ...index.manual.map(async (label) => {
+        const raw = await this.storage.get(manualSecretKey(label));
+        if (!raw) return;
+        const parsed = parseManualSecret(raw);
+        if (parsed) manual.push(parsed);
+        else this.log?.warn(`The signing secret added by hand as "${label}" is unreadable and was skipped.`);
+      }),
+    ]);
+    manual.sort((a, b) => b.storedAt.localeCompare(a.storedAt));
+    return { webhooks, manual };
+  }
+
+  /** Serialises this window's writes (after the migration); the cache is reloaded after each. */
+  private write(work: () => Promise<void>): Promise<void> {
+    return this.enqueue(async () => {
+      await this.migrateNow();
+      await work();
     });
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.writes.then(work).finally(() => (this.cache = undefined));
     this.writes = next.catch(() => undefined);
     return next;
   }
+
+  /** Reads a value about to be overwritten; when it exists but does not read, backs it up first. */
+  private async readForWrite<T>(key: string, parse: (raw: string) => { value: T; intact: boolean }): Promise<T | undefined> {
+    const raw = await this.storage.get(key);
+    if (!raw) return undefined;
+    const parsed = parse(raw);
+    if (!parsed.intact) await this.backup(key, raw);
+    return parsed.value;
+  }
+
+  private async backup(key: string, raw: string): Promise<string> {
+    const backupKey = `${key}.backup-${new Date().toISOString()}`;
+    await this.storage.store(backupKey, raw);
+    this.log?.warn(`A stored value (${key}) was unreadable; it was copied to ${backupKey} before being replaced.`);
+    if (key !== INDEX) await this.updateIndex((i) => addTo(i.backups, backupKey), (i) => i.backups.includes(backupKey));
+    else this.pendingIndexBackup = backupKey;
+    return backupKey;
+  }
+
+  private pendingIndexBackup: string | undefined;
+
+  private async readIndex(): Promise<{ value: SecretIndex; raw: string | undefined; intact: boolean }> {
+    const raw = await this.storage.get(INDEX);
+    if (!raw) return { value: emptyIndex(), raw, intact: true };
+    const parsed = parseIndex(raw);
+    if (!parsed.intact) this.log?.warn('The index of stored signing secrets is unreadable in part; unreadable entries were skipped.');
+    return { value: parsed.value, raw, intact: parsed.intact };
+  }
+
+  /**
+   * Read-modify-write of the index, then re-read until `holds` is true (another window may have
+   * written its own version in between); a few rounds at most.
+   */
+  private async updateIndex(change: (index: SecretIndex) => void, holds: (index: SecretIndex) => boolean): Promise<void> {
+    for (let round = 0; round < 5; round++) {
+      const current = await this.readIndex();
+      if (holds(current.value)) return;
+      if (current.raw && !current.intact) await this.backup(INDEX, current.raw);
+      const next = structuredClone(current.value);
+      change(next);
+      if (this.pendingIndexBackup) {
+        addTo(next.backups, this.pendingIndexBackup);
+        this.pendingIndexBackup = undefined;
+      }
+      await this.storage.store(INDEX, JSON.stringify(next));
+    }
+    this.log?.warn('The index of stored signing secrets kept changing under this window; it will be repaired on the next read.');
+  }
+
+  private async removeManual(label: string): Promise<void> {
+    await this.storage.delete(manualSecretKey(label));
+    await this.updateIndex((i) => removeFrom(i.manual, label), (i) => !i.manual.includes(label));
+  }
+
+  /** Readers wait for the migration (queued behind this window's writes) before the first load. */
+  private migrate(): Promise<void> {
+    return this.migrated ? Promise.resolve() : this.enqueue(() => this.migrateNow());
+  }
+
+  /** Moves the former single value into per-entry keys (once; existing entries win), then deletes it. Never throws. */
+  private async migrateNow(): Promise<void> {
+    if (this.migrated) return;
+    try {
+      await this.migrateLegacy();
+      this.migrated = true;
+    } catch (error) {
+      this.log?.warn(`Could not migrate the stored signing secrets (${error instanceof Error ? error.name : 'error'}); will retry.`);
+    }
+  }
+
+  private async migrateLegacy(): Promise<void> {
+    const raw = await this.storage.get(LEGACY);
+    if (!raw) return;
+    const legacy = parseLegacy(raw);
+    if (!legacy.intact) await this.backup(LEGACY, raw);
+    for (const { id, secrets } of legacy.value.webhooks) {
+      const key = webhookSecretKey(id);
+      if (!(await this.storage.get(key))) await this.storage.store(key, JSON.stringify(secrets));
+    }
+    for (const m of legacy.value.manual) {
+      const key = manualSecretKey(m.label);
+      if (!(await this.storage.get(key))) await this.storage.store(key, JSON.stringify(m));
+    }
+    const ids = legacy.value.webhooks.map((w) => w.id);
+    const labels = legacy.value.manual.map((m) => m.label);
+    await this.updateIndex(
+      (i) => {
+        ids.forEach((id) => addTo(i.webhooks, id));
+        labels.forEach((l) => addTo(i.manual, l));
+      },
+      (i) => ids.every((id) => i.webhooks.includes(id)) && labels.every((l) => i.manual.includes(l)),
+    );
+    await this.storage.delete(LEGACY);
+    const skipped = legacy.value.skipped ? `; ${legacy.value.skipped} unreadable entr${legacy.value.skipped === 1 ? 'y was' : 'ies were'} skipped` : '';
+    this.log?.info(`Moved ${ids.length + labels.length} stored signing secret entries to one key each${skipped}.`);
+  }
+}
+
+function addTo(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+function removeFrom(list: string[], item: string): void {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
 }
