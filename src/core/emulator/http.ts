@@ -6,6 +6,19 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type JsonObject = Record<string, unknown>;
 
+/** True when the request announces a body: a non-zero content-length or a transfer-encoding. */
+export function hasBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  return !Number.isFinite(declared) || declared > 0;
+}
+
+/** application/json or any `+json` type (parameters such as charset ignored). */
+export function isJsonContentType(req: IncomingMessage): boolean {
+  const type = mediaType(req);
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
 function mediaType(req: IncomingMessage): string {
   return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
@@ -45,11 +58,10 @@ export function payloadTooLarge(): ApiError {
   return new ApiError(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`, { connection: 'close' });
 }
 
-/** Parses a JSON object body. An empty body is `{}`; anything but application/json is a 415. */
+/** Parses a JSON object body. An empty body is `{}`; a body that is not application/json is a 415. */
 export function parseJsonObject(req: IncomingMessage, raw: Buffer): JsonObject {
   if (raw.length === 0) return {};
-  const type = mediaType(req);
-  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) throw unsupportedContentType(req);
+  if (!isJsonContentType(req)) throw unsupportedContentType(req);
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));

@@ -84,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const root = new Router();
   addControlRoutes(root, { dispatcher, signer, log: deliveryLog });
 
-  const server = createHttpFront({ api, root, apiKey: options.apiKey, log });
+  const server = createHttpFront({ api, root, apiKey: options.apiKey, host, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -1,11 +1,13 @@
 /**
- * The emulator's HTTP front: version prefix (`/v1beta` and `/v1` behave the same), API-key auth,
- * routing, bounded JSON bodies, and every failure answered in Google's envelope. Never throws.
+ * The emulator's HTTP front: Host/Origin checks (no web page may drive it), version prefix (`/v1beta`
+ * and `/v1` behave the same), API-key auth, routing, bounded JSON-only bodies, and every failure
+ * answered in Google's envelope. Never throws.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
-import { JsonObject, MAX_BODY_BYTES, parseJsonObject, payloadTooLarge, readRawBody, sendError, sendJson } from './http';
+import { hasBody, isJsonContentType, JsonObject, MAX_BODY_BYTES, parseJsonObject, payloadTooLarge, readRawBody, sendError, sendJson, unsupportedContentType } from './http';
+import { allowedHostNames, checkHostAndOrigin } from './requestGuard';
 import { RouteContext, Router } from './router';
 
 const API_PREFIX = /^\/(v1beta|v1)(\/.*)$/;
@@ -13,14 +15,17 @@ const API_PREFIX = /^\/(v1beta|v1)(\/.*)$/;
 export interface HttpFrontOptions {
   /** Routes under `/{version}` (API key required). */
   readonly api: Router;
-  /** Routes outside the API (JWKS, /emulator control): no key. */
+  /** Routes outside the API (JWKS, /emulator control): the key only for /emulator/* and only when `apiKey` is set. */
   readonly root: Router;
   readonly apiKey?: string;
+  /** The listen address: accepted in `Host` besides the loopback names. */
+  readonly host?: string;
   readonly log: (line: string) => void;
 }
 
 export function createHttpFront(options: HttpFrontOptions): Server {
   const expectedKeyDigest = options.apiKey ? digest(options.apiKey) : undefined;
+  const allowedHosts = allowedHostNames(options.host);
 
   const checkAuth = (req: IncomingMessage) => {
     const headerKey = req.headers['x-goog-api-key'];
@@ -44,7 +49,11 @@ export function createHttpFront(options: HttpFrontOptions): Server {
     } catch {
       throw new ApiError(400, 'INVALID_ARGUMENT', 'Malformed request target.');
     }
-    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) throw payloadTooLarge();
+    checkHostAndOrigin(req, allowedHosts);
+    if (hasBody(req)) {
+      if (Number(req.headers['content-length']) > MAX_BODY_BYTES) throw payloadTooLarge();
+      if (!isJsonContentType(req)) throw unsupportedContentType(req);
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const apiMatch = API_PREFIX.exec(url.pathname);
     let found;
@@ -52,6 +61,7 @@ export function createHttpFront(options: HttpFrontOptions): Server {
       checkAuth(req);
       found = options.api.match(method, apiMatch[2]);
     } else {
+      if (expectedKeyDigest && (url.pathname === '/emulator' || url.pathname.startsWith('/emulator/'))) checkAuth(req);
       found = options.root.match(method, url.pathname);
     }
     let bodyPromise: Promise<JsonObject> | undefined;

@@ -198,11 +198,14 @@ describe('emulator webhooks REST: a configured API key', () => {
     assertEnvelope(await call(emu.url, 'GET', '/v1/webhooks', { key: null }), 401, 'UNAUTHENTICATED');
   });
 
-  it('serves the JWKS and /emulator routes without a key', async () => {
+  it('serves the JWKS without a key, and /emulator routes only with that key', async () => {
     const jwks = await call(emu.url, 'GET', '/.well-known/jwks.json', { key: null });
     assert.equal(jwks.status, 200);
     assert.equal(jwks.json.keys[0].kty, 'RSA');
-    const d = await call(emu.url, 'GET', '/emulator/deliveries', { key: null });
+    assertEnvelope(await call(emu.url, 'GET', '/emulator/deliveries', { key: null }), 401, 'UNAUTHENTICATED');
+    assertEnvelope(await call(emu.url, 'POST', '/emulator/events', { key: null, body: { type: 'batch.succeeded' } }), 401, 'UNAUTHENTICATED');
+    assertEnvelope(await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: 'wrong-key' }), 403, 'PERMISSION_DENIED', 'API key not valid');
+    const d = await call(emu.url, 'GET', '/emulator/deliveries', { key: 'the-right-key' });
     assert.deepEqual(d.json, { deliveries: [] });
   });
 });
