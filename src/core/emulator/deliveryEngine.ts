@@ -133,16 +133,20 @@ export class DeliveryEngine {
     let status: number | undefined;
     let retryAfter: number | undefined;
     let error: string | undefined;
+    // one deadline for the whole attempt (connect + headers + body); the agent's per-phase timeouts are the same length
+    const deadline = AbortSignal.timeout(this.o.timeoutMs);
     try {
-      const res = await this.agent.request({ ...splitUrl(url), method: 'POST', headers, body: d.body });
+      const res = await this.agent.request({ ...splitUrl(url), method: 'POST', headers, body: d.body, signal: deadline });
       status = res.statusCode;
       retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
-      await res.body.dump({ limit: RESPONSE_BODY_LIMIT }).catch(() => undefined);
+      await res.body.dump({ limit: RESPONSE_BODY_LIMIT, signal: deadline }).catch(() => undefined);
     } catch (err) {
-      error = describeError(err);
+      error = deadline.aborted ? this.deadlineError() : describeError(err);
     }
+    // an answer still arriving at the deadline is a failure, whatever its status
+    if (error === undefined && deadline.aborted) error = this.deadlineError();
     if (this.closed) return;
-    if (status !== undefined && status >= 200 && status < 300) return this.finish(d, started, 'delivered', { status });
+    if (status !== undefined && status >= 200 && status < 300 && error === undefined) return this.finish(d, started, 'delivered', { status });
     if (status === 410) return this.giveUp(d, started, { status, error: 'receiver answered 410 Gone' });
     const delay = nextRetryDelay(d.attempt, this.o.clock.scale, retryAfter);
     if (delay === undefined) return this.giveUp(d, started, { status, error: error ?? 'retry schedule exhausted' });
@@ -153,6 +157,10 @@ export class DeliveryEngine {
       this.enqueue(d);
     }, delay);
     this.timers.add(timer);
+  }
+
+  private deadlineError(): string {
+    return `timeout (the attempt took over ${this.o.timeoutMs} ms)`;
   }
 
   private giveUp(d: Delivery, started: number, extra: { status?: number; error?: string }): void {

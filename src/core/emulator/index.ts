@@ -32,7 +32,7 @@ export interface EmulatorOptions {
   jwtAudience?: string;
   /** Persist webhooks + secrets here (atomic write); absent = memory only. */
   statePath?: string;
-  /** Per-attempt request timeout, default 15000 (not scaled). */
+  /** Deadline of a whole delivery attempt (connect, headers, body), default 15000 (not scaled). */
   deliveryTimeoutMs?: number;
   /** One line per delivery attempt etc. Never a secret in it. */
   log?: (line: string) => void;
