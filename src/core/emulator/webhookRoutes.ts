@@ -19,13 +19,13 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
   const { store, clock } = deps;
 
   router.add('POST', /^\/webhooks$/, async (ctx) => {
-    const fields = readWebhookFields(await ctx.body(), true);
+    const fields = readWebhookFields(await ctx.body(), false); // `state` is not part of a create (WebhookInput)
     if (fields.uri === undefined) throw invalidArgument(`Missing required field 'webhook.uri'.`);
     if (fields.subscribed_events === undefined) throw invalidArgument(`Missing required field 'webhook.subscribed_events'.`);
     const rawId = ctx.query.get('webhook_id') ?? ctx.query.get('webhookId');
     const now = clock.now();
     const { record, secret } = store.create(
-      { id: rawId === null || rawId === '' ? undefined : validateWebhookId(rawId), name: fields.name, uri: fields.uri, subscribedEvents: fields.subscribed_events, state: fields.state },
+      { id: rawId === null || rawId === '' ? undefined : validateWebhookId(rawId), name: fields.name, uri: fields.uri, subscribedEvents: fields.subscribed_events },
       now,
     );
     return { body: { ...store.view(record, now), new_signing_secret: secret } };

@@ -49,7 +49,7 @@ export class WebhookStore {
     return this.byId.values();
   }
 
-  create(input: { id?: string; name?: string; uri: string; subscribedEvents: string[]; state?: WebhookState }, now: number): { record: WebhookRecord; secret: string } {
+  create(input: { id?: string; name?: string; uri: string; subscribedEvents: string[] }, now: number): { record: WebhookRecord; secret: string } {
     const id = input.id ?? newWebhookId();
     if (this.byId.has(id)) throw new ApiError(409, 'ALREADY_EXISTS', `Webhook '${id}' already exists.`);
     const secret = newSigningSecret(now);
@@ -57,7 +57,7 @@ export class WebhookStore {
       id,
       uri: input.uri,
       subscribedEvents: [...input.subscribedEvents],
-      state: input.state ?? 'enabled',
+      state: 'enabled',
       createTime: now,
       updateTime: now,
       secrets: [secret],

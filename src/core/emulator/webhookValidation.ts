@@ -38,7 +38,7 @@ export function readWebhookFields(body: JsonObject, allowState: boolean): Webhoo
         out.subscribed_events = validateEvents(value, 'webhook.subscribed_events');
         break;
       case 'state':
-        if (!allowState) throw invalidArgument(`Unknown name "state" at 'webhook': Cannot find field.`);
+        if (!allowState) throw invalidArgument(`Invalid JSON payload received. Unknown name "state" at 'webhook': Cannot find field (a new webhook is enabled; change its state with an update).`);
         out.state = validateState(value);
         break;
       default:

@@ -65,6 +65,10 @@ for (const version of ['v1beta', 'v1']) {
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: 'batch.succeeded' } }), 400, 'INVALID_ARGUMENT', 'subscribed_events');
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, name: 7 } }), 400, 'INVALID_ARGUMENT', 'webhook.name');
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, colour: 'red' } }), 400, 'INVALID_ARGUMENT', 'colour');
+      // WebhookInput has no state (the real API rejects it): named, and nothing is created
+      assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, state: 'disabled' } }), 400, 'INVALID_ARGUMENT', '"state"');
+      assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, state: 'enabled' } }), 400, 'INVALID_ARGUMENT', '"state"');
+      assert.deepEqual((await call(base, 'GET', '/webhooks')).json, {}, 'no webhook was created');
       assertEnvelope(await call(base, 'POST', '/webhooks', { raw: '{"uri": ', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_ARGUMENT', 'Invalid JSON');
       assertEnvelope(await call(base, 'POST', '/webhooks', { raw: '[1,2]', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_ARGUMENT', 'JSON object');
       const form = await call(base, 'POST', '/webhooks', { raw: 'uri=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
