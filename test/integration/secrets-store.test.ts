@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { LEGACY_SIGNING_SECRETS_KEY, SIGNING_SECRETS_INDEX_KEY, SecretStore, manualSecretKey, webhookSecretKey } from '../../src/extension/secrets/secretStore';
 import type { TreeNode } from '../../src/extension/views/webhooks/treeNode';
-import { activateApi, labelOf, liveClient, nodeFor, unique, until } from './webhooksHelpers';
+import { activateApi, confirm, input, labelOf, liveClient, nodeFor, pickMany, script, unique, until } from './webhooksHelpers';
 
 const secretOf = (n: number) => `whsec_${Buffer.alloc(24, n).toString('base64')}`;
 
@@ -130,5 +130,32 @@ describe('secrets: the store over the real SecretStorage', () => {
     } finally {
       other.dispose();
     }
+  });
+
+  it('Remove Signing Secret: picks hand-added secrets by label, confirms with "Remove", removes only those', async () => {
+    const [one, two, three] = [unique('hand one'), unique('hand two'), unique('hand three')];
+    for (const [i, label] of [one, two, three].entries()) {
+      const ui = script(api, input(label), input(secretOf(20 + i)));
+      await vscode.commands.executeCommand('geminiWebhooks.addSigningSecret');
+      assert.equal(ui.pending, 0);
+    }
+    const cancelled = script(api, pickMany(one), confirm(false));
+    await vscode.commands.executeCommand('geminiWebhooks.removeSigningSecret');
+    assert.equal(cancelled.pending, 0);
+    assert.ok((await api.secrets.candidates()).some((c) => c.label === `${one} (added by hand)`), 'declining the modal removes nothing');
+
+    const ui = script(api, pickMany(one, two), confirm(true));
+    await vscode.commands.executeCommand('geminiWebhooks.removeSigningSecret');
+    assert.equal(ui.pending, 0, 'every prompt was asked');
+    const pick = ui.shown.find((s) => s.kind === 'pickMany');
+    assert.ok(pick?.items?.includes(one) && pick.items.includes(two) && pick.items.includes(three), 'the picker lists the labels');
+    const modal = ui.shown.find((s) => s.kind === 'confirm');
+    assert.equal(modal?.message, 'Remove 2 signing secrets?');
+    for (const shown of ui.shown) assert.ok(![20, 21, 22].some((n) => `${shown.message}${shown.detail ?? ''}${(shown.items ?? []).join()}`.includes(secretOf(n))), 'no secret shown');
+    const labels = (await api.secrets.candidates()).map((c) => c.label);
+    assert.ok(!labels.includes(`${one} (added by hand)`) && !labels.includes(`${two} (added by hand)`), 'the picked ones are gone');
+    assert.ok(labels.includes(`${three} (added by hand)`), 'the other one stays');
+    assert.equal(await storage.get(manualSecretKey(one)), undefined);
+    await api.secrets.removeManualSecret(three);
   });
 });

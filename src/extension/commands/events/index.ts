@@ -6,6 +6,7 @@ import { CLEAR_EVENTS, clearEvents } from './clearEvents';
 import { EventCommandDeps } from './deps';
 import { EXPORT_EVENTS, exportEvents } from './exportEvents';
 import { OPEN_INSPECTOR, openInspector } from './openInspector';
+import { REMOVE_SIGNING_SECRET, removeSigningSecret } from './removeSigningSecret';
 import { REPLAY_EVENT, replayEvent } from './replayEvent';
 import { TRIGGER_TEST_EVENT, triggerTestEvent } from './triggerTestEvent';
 
@@ -17,6 +18,7 @@ export function registerEventCommands(runner: CommandRunner, deps: EventCommandD
     [CLEAR_EVENTS, clearEvents],
     [EXPORT_EVENTS, exportEvents],
     [ADD_SIGNING_SECRET, addSigningSecret],
+    [REMOVE_SIGNING_SECRET, removeSigningSecret],
     [TRIGGER_TEST_EVENT, triggerTestEvent],
     [REPLAY_EVENT, replayEvent],
   ];
