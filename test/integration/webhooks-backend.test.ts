@@ -10,9 +10,21 @@ import * as vscode from 'vscode';
 import { WebhooksClient } from '../../src/core/api';
 import { Emulator, startEmulator } from '../../src/core/emulator';
 import type { ExtensionApi } from '../../src/extension/extension';
+import { ScriptedUi } from '../../src/extension/ui/scriptedUi';
 import { activateApi, confirm, input, labelOf, pickLabel, rootItems, script, unique } from './webhooksHelpers';
 
 const GEMINI_KEY = 'AIzaIntegrationTestKey0123456789abcdef';
+
+/** Answers "Retry" to the first error message, like a user clicking it; nothing else is scripted. */
+class RetryOnceUi extends ScriptedUi {
+  private retried = false;
+  override async error(message: string): Promise<string | undefined> {
+    await super.error(message);
+    if (this.retried) return undefined;
+    this.retried = true;
+    return 'Retry';
+  }
+}
 
 describe('webhooks: backends and the API key', () => {
   let api: ExtensionApi;
@@ -112,6 +124,39 @@ describe('webhooks: backends and the API key', () => {
     } finally {
       limited.closeAllConnections();
       await new Promise<void>((resolve) => limited.close(() => resolve()));
+      await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+    }
+  });
+
+  it('Retry after a failure re-runs the command on the same webhook (its arguments kept)', async () => {
+    const requests: string[] = [];
+    let pings = 0;
+    const flaky = createServer((req, res) => {
+      req.resume();
+      requests.push(`${req.method} ${req.url}`);
+      if (req.method === 'POST' && req.url?.includes(':ping')) {
+        pings++;
+        if (pings === 1) return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 503, message: 'Try later.', status: 'UNAVAILABLE' } }));
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ webhooks: [] }));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const ui = new RetryOnceUi();
+    api.ui.current = ui;
+    try {
+      await config().update('api.baseUrl', `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+      const webhook = { id: 'retry-target', name: 'retry target', uri: 'https://example.test/retry', subscribed_events: ['batch.failed'], state: 'enabled' };
+      await vscode.commands.executeCommand('geminiWebhooks.pingWebhook', { webhook });
+      assert.ok(ui.shown.some((s) => s.kind === 'error' && /503/.test(s.message)), JSON.stringify(ui.shown));
+      assert.ok(!ui.shown.some((s) => s.kind === 'pick'), 'Retry did not ask which webhook');
+      assert.deepEqual(requests.filter((r) => r.startsWith('POST')), ['POST /v1beta/webhooks/retry-target:ping', 'POST /v1beta/webhooks/retry-target:ping']);
+      assert.ok(ui.shown.some((s) => s.kind === 'info' && s.message.startsWith('Ping sent')), JSON.stringify(ui.shown));
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise<void>((resolve) => flaky.close(() => resolve()));
       await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
       await api.backend.apply();
     }

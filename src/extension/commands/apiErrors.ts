@@ -37,7 +37,7 @@ export interface ApiErrorContext {
 const run = (command: string, ...args: unknown[]) => () => vscode.commands.executeCommand(command, ...args);
 
 /** The user-facing description of an API failure, or undefined for errors it does not know. */
-export function describeApiError(error: unknown, commandId: string, ctx: ApiErrorContext): UserFacingError | undefined {
+export function describeApiError(error: unknown, commandId: string, ctx: ApiErrorContext, retry?: () => unknown): UserFacingError | undefined {
   if (error instanceof WebhookGoneError) {
     ctx.refresh();
     return { message: error.message };
@@ -46,11 +46,11 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
     return { message: error.message, actions: [{ title: 'Retry', run: run('geminiWebhooks.retry') }] };
   }
   if (error instanceof NetworkError) {
-    const retry = { title: 'Retry', run: retryOf(commandId) };
-    if (ctx.backendKind() === 'emulator') return { message: `Can't reach the local emulator at ${error.host}.`, actions: [retry] };
+    const again = { title: 'Retry', run: retryOf(commandId, retry) };
+    if (ctx.backendKind() === 'emulator') return { message: `Can't reach the local emulator at ${error.host}.`, actions: [again] };
     return {
       message: `Can't reach ${error.host}. Check your connection or switch to the local emulator.`,
-      actions: [retry, { title: 'Start Local Emulator', run: run('geminiWebhooks.startEmulator') }],
+      actions: [again, { title: 'Start Local Emulator', run: run('geminiWebhooks.startEmulator') }],
     };
   }
   if (!(error instanceof ApiError)) return undefined;
@@ -66,19 +66,20 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
       return { message: `Rate limited; try again in ${wait}.` };
     }
     default:
-      if (error.httpStatus >= 500) return { message: `The API failed (${error.httpStatus} ${error.status}). Try again later.`, actions: [{ title: 'Retry', run: retryOf(commandId) }] };
+      if (error.httpStatus >= 500) return { message: `The API failed (${error.httpStatus} ${error.status}). Try again later.`, actions: [{ title: 'Retry', run: retryOf(commandId, retry) }] };
       return { message: `The API refused the request: ${error.message}` };
   }
 }
 
-/** Retry re-runs the command (tree-driven loads retry the tree). */
-function retryOf(commandId: string): () => unknown {
+/** Retry re-runs the command with its original arguments (the same webhook); tree-driven loads retry the tree. */
+function retryOf(commandId: string, retry: (() => unknown) | undefined): () => unknown {
+  if (retry) return retry;
   const base = commandId.split(' → ')[0];
   return run(base === 'tree' ? 'geminiWebhooks.retry' : base);
 }
 
 export function apiErrorDescriber(ctx: ApiErrorContext): ErrorDescriber {
-  return (error, commandId) => describeApiError(error, commandId, ctx);
+  return (error, commandId, retry) => describeApiError(error, commandId, ctx, retry);
 }
 
 /** The one-line message of the tree's error node. */

@@ -22,8 +22,11 @@ export interface UserFacingError {
   readonly silent?: boolean;
 }
 
-/** Maps an error it recognises to what the user should see; returns undefined for others. */
-export type ErrorDescriber = (error: unknown, commandId: string) => UserFacingError | undefined;
+/**
+ * Maps an error it recognises to what the user should see; returns undefined for others.
+ * `retry` re-runs the failed command with the arguments it was invoked with (e.g. the same tree node).
+ */
+export type ErrorDescriber = (error: unknown, commandId: string, retry?: () => unknown) => UserFacingError | undefined;
 
 /** Holds the UI the commands prompt through; tests swap in a ScriptedUi. */
 export class UiHolder {
@@ -47,27 +50,36 @@ export class CommandRunner {
     this.describers.push(describer);
   }
 
-  /** Registers a command whose handler runs through `run`. */
+  /** Registers a command whose handler runs through `run`; a Retry re-runs it with the same arguments. */
   register<A extends unknown[]>(id: string, handler: (...args: A) => unknown): vscode.Disposable {
-    return vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => handler(...(args as A))));
+    return vscode.commands.registerCommand(id, (...args: unknown[]) =>
+      this.run(
+        id,
+        () => handler(...(args as A)),
+        () => vscode.commands.executeCommand(id, ...args),
+      ),
+    );
   }
 
-  /** Runs `fn` and reports its failure the one consistent way. Resolves to fn's result, or undefined when it failed. */
-  async run<T>(commandId: string, fn: () => T | Thenable<T>): Promise<T | undefined> {
+  /**
+   * Runs `fn` and reports its failure the one consistent way. Resolves to fn's result, or undefined when it failed.
+   * `retry` (offered to the describers) runs the same work again; without it a Retry re-runs the command without arguments.
+   */
+  async run<T>(commandId: string, fn: () => T | Thenable<T>, retry?: () => unknown): Promise<T | undefined> {
     try {
       return await fn();
     } catch (error) {
-      await this.report(commandId, error);
+      await this.report(commandId, error, retry);
       return undefined;
     }
   }
 
-  private async report(commandId: string, error: unknown): Promise<void> {
+  private async report(commandId: string, error: unknown, retry: (() => unknown) | undefined): Promise<void> {
     if (isCancellation(error)) {
       this.log.debug(`${commandId}: cancelled`);
       return;
     }
-    const described = this.describe(error, commandId);
+    const described = this.describe(error, commandId, retry);
     const detail = error instanceof Error ? `${error.name}: ${error.message}${error.stack ? `\n${error.stack}` : ''}` : String(error);
     const safe = (text: string) => redact(text, this.knownSecrets());
     if (described.silent) {
@@ -85,9 +97,9 @@ export class CommandRunner {
     if (action) await this.run(`${commandId} → ${action.title}`, () => action.run());
   }
 
-  private describe(error: unknown, commandId: string): UserFacingError {
+  private describe(error: unknown, commandId: string, retry: (() => unknown) | undefined): UserFacingError {
     for (const describer of this.describers) {
-      const described = describer(error, commandId);
+      const described = describer(error, commandId, retry);
       if (described) return described;
     }
     const message = error instanceof Error ? error.message : String(error);
