@@ -10,6 +10,7 @@ import { DeliveryEngine } from './deliveryEngine';
 import { DeliveryLog, DeliveryRecord } from './deliveryLog';
 import { Dispatcher } from './dispatch';
 import { JobRegistry, addJobRoutes } from './jobs/jobRoutes';
+import { DEFAULT_MAX_JOBS } from './jobs/jobTable';
 import { JwtSigner } from './jwtSigner';
 import { Router } from './router';
 import { createHttpFront } from './server';
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   warn?: (line: string) => void;
   /** Simulated duration of a job before it ends (unscaled ms), default 3000. */
   jobDurationMs?: number;
+  /** Jobs kept per kind (batches, interactions, video operations), default 10 000; beyond it the oldest ended ones are evicted. */
+  maxJobs?: number;
 }
 
 export interface Emulator {
@@ -76,7 +79,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const deliveryLog = new DeliveryLog();
   const engine = new DeliveryEngine({ store, clock, signer, log: deliveryLog, timeoutMs, jwtAudience: options.jwtAudience, logLine: options.log });
   const dispatcher = new Dispatcher(store, engine);
-  const jobs = new JobRegistry(clock, dispatcher, options.jobDurationMs ?? 3000);
+  const maxJobs = options.maxJobs ?? DEFAULT_MAX_JOBS;
+  if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new RangeError(`maxJobs must be a positive integer, got ${maxJobs}`);
+  const jobs = new JobRegistry(clock, dispatcher, options.jobDurationMs ?? 3000, maxJobs);
 
   const api = new Router();
   addWebhookRoutes(api, { store, clock, ping: (record) => dispatcher.ping(record) });

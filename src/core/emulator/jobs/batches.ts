@@ -8,10 +8,10 @@ import { failedPrecondition, invalidArgument, notFound } from '../errors';
 import { JsonObject } from '../http';
 import { randomToken, rfc3339 } from '../ids';
 import { JobRegistry, objectField, optionalString, readWebhookConfig } from './jobRegistry';
+import { JobTable } from './jobTable';
 
 type BatchState = 'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_CANCELLED';
 const BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch';
-const MAX_BATCHES = 10_000;
 
 interface Batch {
   readonly name: string;
@@ -34,9 +34,11 @@ export interface BatchInput {
 }
 
 export class Batches {
-  private readonly byName = new Map<string, Batch>();
+  private readonly byName: JobTable<Batch>;
 
-  constructor(private readonly jobs: JobRegistry) {}
+  constructor(private readonly jobs: JobRegistry) {
+    this.byName = new JobTable(jobs.maxJobs, 'batches');
+  }
 
   /** The SDK's form: `{ batch: { inputConfig: { requests: { requests: [...] } | fileName }, displayName, webhookConfig } }`. */
   parseBatchGenerateContent(body: JsonObject): BatchInput {
@@ -69,7 +71,7 @@ export class Batches {
   }
 
   create(model: string, input: BatchInput): JsonObject {
-    if (this.byName.size >= MAX_BATCHES) throw failedPrecondition(`Too many batches in this emulator (${MAX_BATCHES}).`);
+    this.byName.reserve();
     const now = this.jobs.clock.now();
     const name = `batches/${randomToken(24)}`;
     const batch: Batch = {
@@ -83,7 +85,7 @@ export class Batches {
       ...(input.fileName ? { fileName: input.fileName } : {}),
       ...(input.config ? { config: input.config } : {}),
     };
-    this.byName.set(name, batch);
+    this.byName.add(name, batch);
     this.jobs.after(0.5, () => this.transition(batch, 'BATCH_STATE_RUNNING'));
     this.jobs.after(1, () => this.transition(batch, 'BATCH_STATE_SUCCEEDED'));
     return this.view(batch);
@@ -121,6 +123,7 @@ export class Batches {
     batch.updateTime = now;
     if (state === 'BATCH_STATE_RUNNING') return;
     batch.endTime = now;
+    this.byName.markEnded(batch.name);
     if (state === 'BATCH_STATE_SUCCEEDED') {
       this.jobs.dispatcher.emitForJob(batch.config, 'batch.succeeded', { id: batch.name, output_file_uri: this.outputUri(batch) });
     } else {

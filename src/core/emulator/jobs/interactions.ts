@@ -8,9 +8,9 @@ import { failedPrecondition, invalidArgument, notFound } from '../errors';
 import { JsonObject } from '../http';
 import { randomToken, rfc3339 } from '../ids';
 import { JobRegistry, optionalString, readWebhookConfig } from './jobRegistry';
+import { JobTable } from './jobTable';
 
 type Status = 'in_progress' | 'completed' | 'cancelled';
-const MAX_INTERACTIONS = 10_000;
 
 interface Interaction {
   readonly id: string;
@@ -23,9 +23,11 @@ interface Interaction {
 }
 
 export class Interactions {
-  private readonly byId = new Map<string, Interaction>();
+  private readonly byId: JobTable<Interaction>;
 
-  constructor(private readonly jobs: JobRegistry) {}
+  constructor(private readonly jobs: JobRegistry) {
+    this.byId = new JobTable(jobs.maxJobs, 'interactions');
+  }
 
   create(body: JsonObject): JsonObject {
     const model = optionalString(body, ['model'], 'model');
@@ -34,7 +36,7 @@ export class Interactions {
     if (body.input === undefined) throw invalidArgument(`Missing required field 'input'.`);
     if (body.background !== undefined && typeof body.background !== 'boolean') throw invalidArgument(`Invalid value at 'background': expected a boolean.`);
     const config = readWebhookConfig(body, 'interaction');
-    if (this.byId.size >= MAX_INTERACTIONS) throw failedPrecondition(`Too many interactions in this emulator (${MAX_INTERACTIONS}).`);
+    this.byId.reserve();
     const now = this.jobs.clock.now();
     const interaction: Interaction = {
       id: `v1_${randomToken(32)}`,
@@ -45,8 +47,9 @@ export class Interactions {
       ...(agent ? { agent } : {}),
       ...(config ? { config } : {}),
     };
-    this.byId.set(interaction.id, interaction);
+    this.byId.add(interaction.id, interaction);
     if (interaction.status === 'in_progress') this.jobs.after(1, () => this.finish(interaction, 'completed'));
+    else this.byId.markEnded(interaction.id);
     return this.view(interaction);
   }
 
@@ -78,6 +81,7 @@ export class Interactions {
     if (interaction.status !== 'in_progress') return;
     interaction.status = status;
     interaction.updated = this.jobs.clock.now();
+    this.byId.markEnded(interaction.id);
     this.jobs.dispatcher.emitForJob(interaction.config, `interaction.${status}`, { id: interaction.id });
   }
 

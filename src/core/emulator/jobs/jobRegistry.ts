@@ -4,6 +4,7 @@ import { Dispatcher, WebhookConfig } from '../dispatch';
 import { invalidArgument } from '../errors';
 import { JsonObject } from '../http';
 import { validateUri } from '../webhookValidation';
+import { DEFAULT_MAX_JOBS } from './jobTable';
 
 export const MAX_WEBHOOK_URIS = 10;
 
@@ -17,6 +18,8 @@ export class JobRegistry {
     readonly dispatcher: Dispatcher,
     /** Unscaled duration of a simulated job. */
     readonly durationMs: number,
+    /** Jobs kept per kind; beyond it the oldest ended ones are evicted. */
+    readonly maxJobs: number = DEFAULT_MAX_JOBS,
   ) {}
 
   /** Runs `fn` after `fraction` of the (scaled) job duration. */

@@ -3,12 +3,11 @@
  * the job duration, emitting video.generated with `file_id` and `video_uri`.
  */
 import { WebhookConfig } from '../dispatch';
-import { failedPrecondition, invalidArgument, notFound } from '../errors';
+import { invalidArgument, notFound } from '../errors';
 import { JsonObject } from '../http';
 import { randomToken } from '../ids';
 import { JobRegistry, readWebhookConfig } from './jobRegistry';
-
-const MAX_OPERATIONS = 10_000;
+import { JobTable } from './jobTable';
 
 interface VideoOperation {
   readonly id: string;
@@ -18,19 +17,22 @@ interface VideoOperation {
 }
 
 export class VideoOperations {
-  private readonly byId = new Map<string, VideoOperation>();
+  private readonly byId: JobTable<VideoOperation>;
 
-  constructor(private readonly jobs: JobRegistry) {}
+  constructor(private readonly jobs: JobRegistry) {
+    this.byId = new JobTable(jobs.maxJobs, 'video operations');
+  }
 
   create(model: string, body: JsonObject): JsonObject {
     if (!Array.isArray(body.instances) || body.instances.length === 0) throw invalidArgument(`Invalid value at 'instances': expected a non-empty list.`);
     const config = readWebhookConfig(body, 'request');
-    if (this.byId.size >= MAX_OPERATIONS) throw failedPrecondition(`Too many operations in this emulator (${MAX_OPERATIONS}).`);
+    this.byId.reserve();
     const id = randomToken(12);
     const op: VideoOperation = { id, name: `models/${model.replace(/^models\//, '')}/operations/${id}`, done: false, ...(config ? { config } : {}) };
-    this.byId.set(id, op);
+    this.byId.add(id, op);
     this.jobs.after(1, () => {
       op.done = true;
+      this.byId.markEnded(id);
       this.jobs.dispatcher.emitForJob(op.config, 'video.generated', { file_id: this.fileId(op), video_uri: this.videoUri(op) });
     });
     return this.view(op);
