@@ -56,6 +56,11 @@ export function formatFlags(spec: Record<string, FlagSpec>): string {
     .join('\n');
 }
 
+/** A subcommand's --help text: usage line, what it does, its options. */
+export function formatHelp(command: string, about: readonly string[], spec: Record<string, FlagSpec>): string {
+  return [`Usage: gemini-webhooks ${command} [options]`, '', ...about, '', 'Options:', formatFlags(spec)].join('\n');
+}
+
 /** Resolves when the process is asked to stop (SIGINT or SIGTERM), removing its listeners. */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 /** `gemini-webhooks emulator`: runs the local Gemini API emulator until SIGINT/SIGTERM. */
 import { startEmulator } from '../core/emulator';
-import { FlagSpec, formatFlags, parseFlags, untilSignal, UsageError } from './args';
+import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
 import { CliCommand } from './command';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -14,15 +14,10 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 function help(): string {
-  return [
-    'Usage: gemini-webhooks emulator [options]',
-    '',
+  return formatHelp('emulator', [
     'Runs a local Gemini API (webhooks REST API, jobs, signed and retried deliveries, JWKS).',
     'Prints "emulator listening on http://HOST:PORT", then one line per delivery attempt.',
-    '',
-    'Options:',
-    formatFlags(FLAGS),
-  ].join('\n');
+  ], FLAGS);
 }
 
 export const emulatorCommand: CliCommand = {

@@ -4,7 +4,7 @@ import { startReceiver, PortInUseError } from '../core/receiver';
 import { deliveryJson, formatDeliveryLine } from '../core/receiver/deliveryLine';
 import { forwardResultLine } from '../core/receiver/forwardLine';
 import { SecretCandidate } from '../core/verify/secretCandidates';
-import { FlagSpec, formatFlags, parseFlags, untilSignal, UsageError } from './args';
+import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
 import { CliCommand } from './command';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -21,15 +21,10 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 function help(): string {
-  return [
-    'Usage: gemini-webhooks listen [options]',
-    '',
+  return formatHelp('listen', [
     'Receives webhook deliveries, verifies them (Standard Webhooks HMAC or JWT), prints one line per request.',
     'First line: "receiver listening on http://HOST:PORT/PATH". Stops on Ctrl+C.',
-    '',
-    'Options:',
-    formatFlags(FLAGS),
-  ].join('\n');
+  ], FLAGS);
 }
 
 export const listenCommand: CliCommand = {
