@@ -66,6 +66,11 @@ export class Transport {
         this.options.log?.(`${method} ${pathAndQuery} → ${result.status} (${Date.now() - started} ms)`);
         if (result.error === undefined) return result.value;
         const error = result.error;
+        // A retried DELETE that finds nothing: the earlier attempt (whose answer was lost) deleted it.
+        if (method === 'DELETE' && attempt > 1 && error.httpStatus === 404) {
+          this.options.log?.(`${method} ${pathAndQuery}: 404 on a retry, so the earlier attempt succeeded`);
+          return {};
+        }
         if (!retryable || !isRetryableStatus(error.httpStatus) || attempt >= this.policy.maxAttempts) throw error;
         const delay = this.retryDelay(error, attempt);
         if (delay === undefined) throw error;

@@ -8,6 +8,8 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
   /** Answer only after this many ms (for cancellation tests). */
   delayMs?: number;
+  /** Close the connection without answering (after the request was handled, like a dropped response). */
+  drop?: boolean;
 }
 
 export interface RecordedRequest {
@@ -30,6 +32,7 @@ export class Loopback {
         requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         const next = queue.shift() ?? { status: 500, body: { error: { code: 500, message: 'script exhausted', status: 'INTERNAL' } } };
         const send = () => {
+          if (next.drop) return void req.socket.destroy();
           res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
           res.end(next.body === undefined ? '' : typeof next.body === 'string' ? next.body : JSON.stringify(next.body));
         };

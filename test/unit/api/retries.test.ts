@@ -168,4 +168,20 @@ describe('api client: retries and errors', () => {
     assert.equal(created.webhook.id, 'wh_b');
     assert.equal(created.newSigningSecret, 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0');
   });
+
+  it('a DELETE retried after its connection dropped counts a 404 as success (the first one deleted it)', async () => {
+    const notFound = { status: 404, body: { error: { code: 404, message: 'Webhook not found.', status: 'NOT_FOUND' } } };
+    const { server, client } = await start([{ status: 200, drop: true }, notFound]);
+    await client.delete('w1');
+    assert.deepEqual(server.requests.map((r) => `${r.method} ${r.url}`), ['DELETE /v1beta/webhooks/w1', 'DELETE /v1beta/webhooks/w1']);
+  });
+
+  it('a DELETE retried after a 503 counts a 404 as success; a first-try 404 is still an error', async () => {
+    const notFound = { status: 404, body: { error: { code: 404, message: 'Webhook not found.', status: 'NOT_FOUND' } } };
+    const { server, client } = await start([unavailable, notFound, notFound]);
+    await client.delete('w2');
+    assert.equal(server.requests.length, 2);
+    const error = await client.delete('w3').catch((e: unknown) => e);
+    assert.ok(error instanceof ApiError && error.httpStatus === 404, String(error));
+  });
 });
