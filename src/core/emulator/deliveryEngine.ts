@@ -8,11 +8,12 @@
  */
 import { Agent } from 'undici';
 import { redact } from '../util/redact';
+import { parseRetryAfterMs } from '../util/retryAfter';
 import { Clock } from './clock';
 import { DeliveryLog, DeliveryOutcome, DeliveryRecord } from './deliveryLog';
 import { rfc3339 } from './ids';
 import { JwtSigner } from './jwtSigner';
-import { nextRetryDelay, parseRetryAfter } from './retrySchedule';
+import { nextRetryDelay } from './retrySchedule';
 import { activeSecrets } from './secrets';
 import { signatureHeader } from './staticSignature';
 import { WebhookStore } from './webhookStore';
@@ -138,7 +139,7 @@ export class DeliveryEngine {
     try {
       const res = await this.agent.request({ ...splitUrl(url), method: 'POST', headers, body: d.body, signal: deadline });
       status = res.statusCode;
-      retryAfter = parseRetryAfter(res.headers['retry-after'], Date.now());
+      retryAfter = parseRetryAfterMs(res.headers['retry-after']);
       await res.body.dump({ limit: RESPONSE_BODY_LIMIT, signal: deadline }).catch(() => undefined);
     } catch (err) {
       error = deadline.aborted ? this.deadlineError() : describeError(err);

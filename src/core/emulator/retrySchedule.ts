@@ -24,14 +24,3 @@ export function nextRetryDelay(attempt: number, scale: number, retryAfterMs?: nu
   const floor = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) / scale;
   return Math.max(jittered, floor);
 }
-
-/** Parses `Retry-After` (delta seconds or an HTTP date) into ms from `now`. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined) return undefined;
-  const text = raw.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}

@@ -1,5 +1,6 @@
 /** Standard Webhooks signing secrets: `whsec_` + base64 of 32 random bytes, with rotation grace. */
 import { randomBytes } from 'node:crypto';
+import type { RevocationBehavior } from '../api/types';
 import { rfc3339 } from './ids';
 
 export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -13,8 +14,6 @@ export interface SigningSecretRecord {
   /** Epoch ms after which it no longer signs; undefined = current. */
   expireTime?: number;
 }
-
-export type RevocationBehavior = 'revoke_previous_secrets_after_h24' | 'revoke_previous_secrets_immediately';
 
 export function newSigningSecret(now: number): SigningSecretRecord {
   const secret = `whsec_${randomBytes(32).toString('base64')}`;

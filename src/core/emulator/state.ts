@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomToken } from './ids';
 import { secretRecord, SigningSecretRecord } from './secrets';
-import { WEBHOOK_STATES, WebhookRecord, WebhookState, WebhookStore } from './webhookStore';
+import { WEBHOOK_STATES, WebhookState } from '../api/types';
+import { WebhookRecord, WebhookStore } from './webhookStore';
 
 const FORMAT = 'gemini-webhooks-emulator-state';
 const VERSION = 1;

@@ -1,10 +1,9 @@
 /** The emulator's registered (static) webhooks, in creation order, with their signing secrets. */
+import type { WebhookState } from '../api/types';
 import { ApiError, invalidArgument, notFound } from './errors';
 import { newWebhookId, rfc3339 } from './ids';
 import { SigningSecretRecord, activeSecrets, newSigningSecret, publicSecret } from './secrets';
 
-export type WebhookState = 'enabled' | 'disabled' | 'disabled_due_to_failed_deliveries';
-export const WEBHOOK_STATES: readonly WebhookState[] = ['enabled', 'disabled', 'disabled_due_to_failed_deliveries'];
 
 export interface WebhookRecord {
   readonly id: string;

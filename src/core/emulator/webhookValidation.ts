@@ -2,7 +2,7 @@
 import { isSubscribableEventType, SUBSCRIBABLE_EVENT_TYPES } from '../events/catalog';
 import { invalidArgument } from './errors';
 import { JsonObject } from './http';
-import type { WebhookState } from './webhookStore';
+import type { WebhookState } from '../api/types';
 
 /** Field names both spellings map to (Google's JSON APIs accept lowerCamelCase too). */
 const FIELD_ALIASES: Record<string, string> = { subscribedEvents: 'subscribed_events' };
