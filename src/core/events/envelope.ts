@@ -47,6 +47,11 @@ export function parseEnvelope(raw: string): EventEnvelope | undefined {
   } catch {
     return undefined;
   }
+  return envelopeFromJson(value);
+}
+
+/** The envelope in an already parsed JSON value, or undefined when it is not an event object. */
+export function envelopeFromJson(value: unknown): EventEnvelope | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.type !== 'string') return undefined;

@@ -4,14 +4,17 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { parseEnvelope } from '../events/envelope';
+import { envelopeFromJson } from '../events/envelope';
 import { header } from '../verify/deliveryHeaders';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import { reject, Verdict } from '../verify/verdict';
-import { DedupeSet } from './dedupe';
+import { DedupeSet, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
 import { DeliveryRecord, ReceiverAnswer } from './types';
+
+/** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
+export const REJECTED_BODY_STORE_LIMIT = 64 * 1024;
 
 export interface HandlerOptions {
   readonly path: string;
@@ -65,9 +68,14 @@ export class DeliveryHandler {
       return this.finish(res, base, body.body, body.bytes, reject('none', 'incomplete_request', 'the request ended (or timed out) before its body was complete'));
     }
     const raw = body.body;
-    const envelope = parseEnvelope(raw.toString('utf8'));
     if (!isUtf8(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body is not valid UTF-8'));
-    if (!envelope && !isJson(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body does not parse as JSON'));
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body does not parse as JSON'));
+    }
+    const envelope = envelopeFromJson(json);
 
     const pending = this.options.verifier.verify({ headers: req.headers, rawBody: raw });
     const verdict = pending instanceof Promise ? await pending : pending;
@@ -89,7 +97,7 @@ export class DeliveryHandler {
     let payload: ReceiverAnswer;
     let duplicateOf: number | undefined;
     if (verdict.ok) {
-      duplicateOf = this.options.dedupe.firstOrRemember(webhookId, seq);
+      duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ matchedSecret: verdict.matched, token: verdict.token }, webhookId), seq);
       status = 200;
       payload = duplicateOf === undefined ? { status: 'verified', webhook_id: webhookId, seq } : { status: 'duplicate', webhook_id: webhookId, seq, duplicate_of: duplicateOf };
     } else {
@@ -98,7 +106,10 @@ export class DeliveryHandler {
     }
     if (!res.destroyed && !res.headersSent) answer(res, status, payload);
     const latencyMs = Math.round((performance.now() - base.started) * 1000) / 1000;
-    const stored = raw.length > this.options.bodyLimit ? raw.subarray(0, this.options.bodyLimit) : raw;
+    // A rejected request is kept for diagnosis only: its stored body is capped well below the limit,
+    // so that anyone on the machine cannot fill the history (and the editor's memory) with junk.
+    const storeLimit = verdict.ok ? this.options.bodyLimit : Math.min(this.options.bodyLimit, REJECTED_BODY_STORE_LIMIT);
+    const stored = raw.length > storeLimit ? raw.subarray(0, storeLimit) : raw;
     const utf8 = isUtf8(stored);
     const record: DeliveryRecord = {
       seq,
@@ -152,15 +163,6 @@ function samePath(pathname: string, expected: string): boolean {
   return pathname === expected || pathname.replace(/\/+$/, '') === expected.replace(/\/+$/, '');
 }
 
-function isJson(raw: Buffer): boolean {
-  if (raw.length === 0) return false;
-  try {
-    JSON.parse(raw.toString('utf8'));
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;

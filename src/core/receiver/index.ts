@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import type { Audience } from '../verify/dynamicVerifier';
 import { SecretCandidate } from '../verify/secretCandidates';
-import { DedupeSet } from './dedupe';
+import { DedupeSet, dedupeKey } from './dedupe';
 import { DeliveryHandler } from './deliveryHandler';
 import { Emitter } from './emitter';
 import { forward, forwardableHeaders } from './forwarder';
@@ -87,7 +87,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const secrets = options.secrets ?? (() => []);
   const history = options.history ?? (await History.open({ size: options.historySize, path: options.historyPath, log: options.log }));
   const dedupe = new DedupeSet(options.dedupeSize);
-  for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId) dedupe.firstOrRemember(r.webhookId, r.seq);
+  for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId) dedupe.firstOrRemember(dedupeKey(r, r.webhookId), r.seq);
 
   let url = ''; // known once listening; the audience below reads it per token
   const verifier = new DeliveryVerifier({

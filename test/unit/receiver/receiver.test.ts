@@ -88,6 +88,38 @@ describe('receiver server', function () {
     assert.equal(record.duplicateOf, 1);
   });
 
+  it('keeps the same webhook-id from two different webhooks apart: both are verified, neither is a duplicate', async () => {
+    const other = newSecret();
+    candidates.push({ secret: other, webhookId: 'wh_2', label: 'wh_2 (current)' });
+    try {
+      const one = signedStatic([secret]);
+      const two = signedStatic([other], one.body, Date.now(), one.headers['webhook-id']);
+      assert.equal((await post(receiver.url, one.headers, one.body)).json.status, 'verified');
+      assert.equal((await post(receiver.url, two.headers, two.body)).json.status, 'verified');
+      assert.equal((await recordOf(receiver, 2)).matchedSecret?.webhookId, 'wh_2');
+      const retryOfTwo = signedStatic([other], one.body, Date.now() + 1000, one.headers['webhook-id']);
+      assert.equal((await post(receiver.url, retryOfTwo.headers, retryOfTwo.body)).json.status, 'duplicate', 'the same webhook retrying is still a duplicate');
+    } finally {
+      candidates.pop();
+    }
+  });
+
+  it('stores at most 64 KiB of a rejected request body, and says it was truncated', async () => {
+    const big = await startReceiver({ port: 0, secrets: () => candidates });
+    try {
+      const junk = JSON.stringify({ type: 'batch.succeeded', pad: 'x'.repeat(200 * 1024) });
+      const unsigned = signedStatic([newSecret()], junk);
+      assert.equal((await post(big.url, unsigned.headers, unsigned.body)).status, 401);
+      const record = await recordOf(big, 1);
+      assert.equal(record.verdict, 'rejected');
+      assert.equal(record.body.length, 64 * 1024);
+      assert.equal(record.bodyBytes, Buffer.byteLength(junk));
+      assert.equal(record.bodyTruncated, true);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('does not let an unsigned repeat of a known id pass as a duplicate', async () => {
     const first = signedStatic([secret]);
     await post(receiver.url, first.headers, first.body);
