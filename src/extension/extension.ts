@@ -85,7 +85,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   // Receiver: verifies deliveries with the stored signing secrets; JWKS of the embedded emulator while it is the backend.
   const emulatorJwks = () => (backend.kind === 'emulator' && backend.emulatorUrl() ? `${backend.emulatorUrl()}/.well-known/jwks.json` : GOOGLE_JWKS_URI);
   const receiver = new ReceiverService(secrets, context.globalStorageUri, log, emulatorJwks);
-  context.subscriptions.push(receiver, ...registerReceiverCommands(commands, receiver, ui, vscode.env.clipboard));
+  context.subscriptions.push(
+    receiver,
+    backend.onDidChange(() => void receiver.defaultJwksChanged()),
+    ...registerReceiverCommands(commands, receiver, ui, vscode.env.clipboard),
+  );
+  shutdownTasks.push(() => receiver.shutdown());
 
   // Events: the inspector webview, the Events view, the receiver status bar and the event commands.
   const feed = new EventFeed(receiver);
@@ -106,6 +111,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   return { log, ui, secrets, backend, webhooksTree, backendStatusBar, receiver, inspector, eventsTree, receiverStatusBar, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Work that must finish before the extension host goes away (VS Code awaits deactivate, then disposes). */
+const shutdownTasks: Array<() => Promise<void>> = [];
+
+export async function deactivate(): Promise<void> {
+  const tasks = shutdownTasks.splice(0);
+  await Promise.allSettled(tasks.map((task) => task()));
 }

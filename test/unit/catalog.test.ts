@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { EVENT_CATALOG, SUBSCRIBABLE_EVENT_TYPES, describeEventType, isSubscribableEventType } from '../../src/core/events/catalog';
 import { makeEnvelope, parseEnvelope } from '../../src/core/events/envelope';
-import { redact } from '../../src/core/util/redact';
+import { redact, safeUrl } from '../../src/core/util/redact';
 
 describe('event catalog', () => {
   it('lists the API enum and the guide-only types', () => {
@@ -42,5 +42,13 @@ describe('redact', () => {
     assert.ok(!out.includes(secret.slice(6)));
     assert.ok(!out.includes(key.slice(4)));
     assert.ok(!out.includes('hunter22'));
+  });
+});
+
+describe('safeUrl', () => {
+  it('masks user info and query values, keeps where the URL points', () => {
+    assert.equal(safeUrl('https://user:hunter2@app.example:8443/hooks/in?token=abc123&x=1'), 'https://***:***@app.example:8443/hooks/in?token=***&x=***');
+    assert.equal(safeUrl('http://127.0.0.1:3000/webhooks'), 'http://127.0.0.1:3000/webhooks');
+    assert.equal(safeUrl('not a url with secret'), '(invalid URL)');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { request } from 'undici';
 import { ForwardResult } from './types';
+import { safeUrl } from '../util/redact';
 
 export const DEFAULT_FORWARD_TIMEOUT_MS = 10_000;
 const SNIPPET_BYTES = 1024;
@@ -47,9 +48,9 @@ export async function forward(req: ForwardRequest): Promise<ForwardResult> {
     });
     const snippet = await readSnippet(res.body);
     const status = res.statusCode;
-    return { target: req.target, at, ok: status >= 200 && status < 300, status, durationMs: round(performance.now() - started), bodySnippet: snippet, ...extra };
+    return { target: safeUrl(req.target), at, ok: status >= 200 && status < 300, status, durationMs: round(performance.now() - started), bodySnippet: snippet, ...extra };
   } catch (error) {
-    return { target: req.target, at, ok: false, durationMs: round(performance.now() - started), error: describe(error, timeout), ...extra };
+    return { target: safeUrl(req.target), at, ok: false, durationMs: round(performance.now() - started), error: describe(error, timeout), ...extra };
   }
 }
 

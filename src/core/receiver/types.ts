@@ -10,6 +10,7 @@ export type DeliveryVerdict = 'verified' | 'duplicate' | 'rejected';
 
 /** One attempt to hand an event to the user's app (forwarding, or a replay from history). */
 export interface ForwardResult {
+  /** Where it went, with user info and query values masked (see safeUrl). */
   readonly target: string;
   /** ISO time the attempt started. */
   readonly at: string;

@@ -15,7 +15,21 @@ export function redact(text: string, known: Iterable<string> = []): string {
   return out;
 }
 
-/** The short, safe form of a secret the API shows: first characters only. */
-export function truncateSecret(secret: string): string {
-  return secret.length <= 10 ? '…' : `${secret.slice(0, 10)}…`;
+/**
+ * A URL safe to log or show: user info and query values can carry credentials (a forward-to URL with a
+ * token), so they are replaced; scheme, host, port and path stay. Unparseable text is kept out entirely.
+ */
+export function safeUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '(invalid URL)';
+  }
+  if (u.username || u.password) {
+    u.username = u.username ? '***' : '';
+    u.password = u.password ? '***' : '';
+  }
+  for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '***');
+  return u.toString();
 }

@@ -11,6 +11,7 @@ import { formatDeliveryLine } from '../../core/receiver/deliveryLine';
 import { forwardResultLine } from '../../core/receiver/forwardLine';
 import type { DeliveryRecord, ForwardResult } from '../../core/receiver/types';
 import { SecretCandidate } from '../../core/verify/secretCandidates';
+import { safeUrl } from '../../core/util/redact';
 import { SecretStore } from '../secrets/secretStore';
 import { RECEIVER_SECTION, readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
 
@@ -29,6 +30,10 @@ export class ReceiverService implements vscode.Disposable {
   private candidates: readonly SecretCandidate[] = [];
   private historyInstance: History | undefined;
   private historyLoad: Promise<History> | undefined;
+  /** The bound of the history being loaded or loaded: a second load of the same size reuses the first. */
+  private historyLoadSize: number | undefined;
+  /** The JWKS the running receiver uses, and whether it came from the default (not the setting). */
+  private activeJwks: { uri: string; fromDefault: boolean } | undefined;
   private historySubscriptions: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
   private transition: Promise<unknown> = Promise.resolve();
@@ -99,7 +104,8 @@ export class ReceiverService implements vscode.Disposable {
       });
       this.receiver = receiver;
       this.settings = settings;
-      this.log.info(`Receiver listening on ${receiver.url} (JWKS ${jwksUri}${settings.forwardTo ? `, forwarding to ${settings.forwardTo}` : ''})`);
+      this.activeJwks = { uri: jwksUri, fromDefault: !settings.jwksUri };
+      this.log.info(`Receiver listening on ${receiver.url} (JWKS ${safeUrl(jwksUri)}${settings.forwardTo ? `, forwarding to ${safeUrl(settings.forwardTo)}` : ''})`);
       await this.setContext('geminiWebhooks.receiverRunning', true);
       this.stateChanged.fire();
       return receiver;
@@ -116,6 +122,28 @@ export class ReceiverService implements vscode.Disposable {
       await this.setContext('geminiWebhooks.receiverRunning', false);
       this.stateChanged.fire();
     });
+  }
+
+  /**
+   * The default JWKS may have moved (the backend switched, or the emulator restarted on another port):
+   * a running receiver that uses the default restarts on the new one.
+   */
+  async defaultJwksChanged(): Promise<void> {
+    const active = this.activeJwks;
+    if (!this.receiver || !active?.fromDefault || active.uri === this.defaultJwksUri()) return;
+    this.log.info(`Receiver: the JWKS moved to ${safeUrl(this.defaultJwksUri())}; restarting.`);
+    try {
+      await this.stop();
+      await this.start();
+    } catch (e) {
+      this.log.error(`The receiver could not restart: ${message(e)}`);
+    }
+  }
+
+  /** Stops the receiver and writes the history out; awaited when the extension deactivates. */
+  async shutdown(): Promise<void> {
+    await this.stop().catch((e: unknown) => this.log.error(`Stopping the receiver failed: ${message(e)}`));
+    await this.historyInstance?.flush();
   }
 
   /** Sends a stored delivery to the forward-to app again (works while stopped too). */
@@ -159,7 +187,8 @@ export class ReceiverService implements vscode.Disposable {
 
   /** Opens the history file (once; again when the bound changes), following it for the hasEvents key. */
   private loadHistory(size: number): Promise<History> {
-    if (this.historyLoad && this.historyInstance?.size === size) return this.historyLoad;
+    if (this.historyLoad && this.historyLoadSize === size) return this.historyLoad;
+    this.historyLoadSize = size;
     const previous = this.historyInstance;
     this.historyLoad = (async () => {
       await previous?.flush();
