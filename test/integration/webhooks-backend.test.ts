@@ -162,6 +162,33 @@ describe('webhooks: backends and the API key', () => {
     }
   });
 
+  it('an unusable api.baseUrl (not a URL, plain http to another host) is an error naming the setting', async () => {
+    try {
+      for (const [value, reason] of [['not a url', /not a valid absolute URL/], ['http://example.com', /would travel unencrypted/]] as const) {
+        await config().update('api.baseUrl', value, vscode.ConfigurationTarget.Global);
+        await api.backend.apply().catch(() => undefined);
+        await api.webhooksTree.refresh();
+        assert.match(api.webhooksTree.errorText ?? '', /^Setting geminiWebhooks\.api\.baseUrl: /, value);
+        assert.match(api.webhooksTree.errorText ?? '', reason);
+        const ui = script(api);
+        await vscode.commands.executeCommand('geminiWebhooks.pingWebhook', { webhook: { id: 'any', name: 'any', uri: 'https://example.test/a', subscribed_events: [], state: 'enabled' } });
+        assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message.startsWith('Setting geminiWebhooks.api.baseUrl: ')), JSON.stringify(ui.shown));
+      }
+    } finally {
+      await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+    }
+  });
+
+  it('Set API Key refuses spaces and control characters inside the key', async () => {
+    for (const bad of ['AIza abc def', 'AIza\u0007bell']) {
+      const ui = script(api, input(bad));
+      await vscode.commands.executeCommand('geminiWebhooks.setApiKey');
+      assert.ok(ui.shown[0].validation, `refused ${JSON.stringify(bad)}`);
+      assert.equal(await api.secrets.getApiKey(), GEMINI_KEY, 'the stored key is unchanged');
+    }
+  });
+
   it('Clear API Key asks first, then removes it; the gemini backend then has no key', async () => {
     script(api, confirm(false));
     await vscode.commands.executeCommand('geminiWebhooks.clearApiKey');

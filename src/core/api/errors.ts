@@ -35,6 +35,53 @@ export class NetworkError extends Error {
   }
 }
 
+/** The API base URL cannot be used: not a URL, not http(s), or plain http to a non-loopback host (the key would travel in clear). */
+export class BaseUrlError extends Error {
+  override readonly name = 'BaseUrlError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** The API key cannot go into a header (spaces, line breaks, control characters). The key itself is never in the message. */
+export class ApiKeyFormatError extends Error {
+  override readonly name = 'ApiKeyFormatError';
+  constructor(message = 'The API key contains spaces, line breaks or other characters an HTTP header cannot carry. Set it again.') {
+    super(message);
+  }
+}
+
+/** Why an API key cannot be sent, or undefined when it can: one run of visible ASCII characters. */
+export function apiKeyProblem(key: string): string | undefined {
+  if (key === '') return 'The API key cannot be empty.';
+  if (/\s/.test(key)) return 'The API key cannot contain spaces or line breaks.';
+  if (!/^[\x21-\x7e]+$/.test(key)) return 'The API key can only contain visible ASCII characters (no control characters).';
+  return undefined;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+/** Whether `hostname` (as URL.hostname gives it) is this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.toLowerCase().endsWith('.localhost');
+}
+
+/** Parses and checks an API base URL; throws BaseUrlError naming the problem (never echoing credentials). */
+export function checkBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new BaseUrlError('The API base URL is not a valid absolute URL (e.g. https://generativelanguage.googleapis.com).');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BaseUrlError(`The API base URL must start with https:// (not ${url.protocol}).`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new BaseUrlError(`The API base URL uses plain http:// to ${url.hostname}: the API key would travel unencrypted. Use https://, or http:// only to this machine (127.0.0.1, localhost).`);
+  }
+  if (url.username || url.password) throw new BaseUrlError('Leave credentials out of the API base URL (the key is sent in a header).');
+  return url;
+}
+
 const STATUS_BY_HTTP: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
   401: 'UNAUTHENTICATED',

@@ -2,7 +2,7 @@
 export { WebhooksClient, updateMaskOf } from './webhooksClient';
 export type { ListOptions, CreateOptions } from './webhooksClient';
 export type { TransportOptions, CallOptions } from './transport';
-export { ApiError, NetworkError, isNotFound, parseErrorEnvelope } from './errors';
+export { ApiError, ApiKeyFormatError, BaseUrlError, NetworkError, apiKeyProblem, checkBaseUrl, isLoopbackHost, isNotFound, parseErrorEnvelope } from './errors';
 export { DEFAULT_RETRY_POLICY, RETRYABLE_METHODS } from './retry';
 export type { RetryPolicy } from './retry';
 export * from './types';

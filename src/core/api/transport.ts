@@ -4,11 +4,14 @@
  * The API key goes only into the `x-goog-api-key` header and is never part of a log line or error.
  */
 import { Agent, request } from 'undici';
-import { ApiError, NetworkError, parseErrorEnvelope } from './errors';
+import { ApiError, ApiKeyFormatError, NetworkError, apiKeyProblem, checkBaseUrl, parseErrorEnvelope } from './errors';
 import { DEFAULT_RETRY_POLICY, RETRYABLE_METHODS, RetryPolicy, abortReason, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry';
 
 export interface TransportOptions {
-  /** e.g. https://generativelanguage.googleapis.com or http://127.0.0.1:PORT (no trailing path needed). */
+  /**
+   * e.g. https://generativelanguage.googleapis.com or http://127.0.0.1:PORT (no trailing path needed).
+   * Plain http:// is refused unless the host is loopback (BaseUrlError): the key would travel in clear.
+   */
   readonly baseUrl: string;
   /** Path segment of the API version: v1beta (reference) or v1 (guide). */
   readonly apiVersion: string;
@@ -41,7 +44,7 @@ export class Transport {
     this.ownsAgent = !options.dispatcher;
     this.agent = options.dispatcher ?? new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000, connections: 8 });
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    const base = new URL(options.baseUrl);
+    const base = checkBaseUrl(options.baseUrl);
     this.origin = base.origin;
     const basePath = base.pathname.replace(/\/+$/, '');
     this.prefix = `${basePath}/${options.apiVersion.replace(/^\/+|\/+$/g, '')}`;
@@ -96,7 +99,10 @@ export class Transport {
   private async once(method: Method, pathAndQuery: string, body: unknown, signal: AbortSignal | undefined): Promise<{ status: number; value?: unknown; error?: ApiError }> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'gemini-webhooks-vscode' };
     const key = await this.options.apiKey();
-    if (key) headers['x-goog-api-key'] = key;
+    if (key) {
+      if (apiKeyProblem(key)) throw new ApiKeyFormatError();
+      headers['x-goog-api-key'] = key;
+    }
     let payload: string | undefined;
     if (body !== undefined) {
       payload = JSON.stringify(body);
@@ -129,6 +135,8 @@ export class Transport {
   private wrapNetworkError(error: unknown, signal: AbortSignal | undefined): Error {
     if (signal?.aborted) return abortReason(signal);
     if (error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')) return error;
+    // undici refuses a request it cannot build (e.g. an invalid header value): that is not the network.
+    if ((error as { code?: string } | undefined)?.code === 'UND_ERR_INVALID_ARG') return new Error('The request could not be built (an invalid header or argument); nothing was sent.');
     const code = (error as { code?: string } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
     const detail = error instanceof Error ? error.message : String(error);
     return new NetworkError(this.host, code, `Can't reach ${this.host}: ${code ?? detail}`);

@@ -1,11 +1,12 @@
 /**
  * How API failures read to the user (added to the CommandRunner, and used by the tree's error node):
  * 401/403 → the key was rejected (Set API Key); 404 on a webhook → it is gone (and the tree refreshes);
- * 429 → when to try again; network down → can't reach the host (Retry / Start Local Emulator).
+ * 429 → when to try again; network down → can't reach the host (Retry / Start Local Emulator);
+ * a base URL that cannot be used names the setting geminiWebhooks.api.baseUrl; a key a header cannot carry says so.
  * Messages are built from status codes, ids and hosts only: never from a key or secret.
  */
 import * as vscode from 'vscode';
-import { ApiError, NetworkError } from '../../core/api';
+import { ApiError, ApiKeyFormatError, BaseUrlError, NetworkError } from '../../core/api';
 import { EmulatorStartError } from '../backend/backendService';
 import { ErrorDescriber, UserFacingError } from './commandRunner';
 
@@ -41,6 +42,12 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
   if (error instanceof WebhookGoneError) {
     ctx.refresh();
     return { message: error.message };
+  }
+  if (error instanceof BaseUrlError) {
+    return { message: `Setting geminiWebhooks.api.baseUrl: ${error.message}`, actions: [{ title: 'Open Settings', run: run('workbench.action.openSettings', 'geminiWebhooks.api.baseUrl') }] };
+  }
+  if (error instanceof ApiKeyFormatError) {
+    return { message: error.message, actions: [{ title: 'Set API Key', run: run('geminiWebhooks.setApiKey') }] };
   }
   if (error instanceof EmulatorStartError) {
     return { message: error.message, actions: [{ title: 'Retry', run: run('geminiWebhooks.retry') }] };

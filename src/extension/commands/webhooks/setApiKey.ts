@@ -1,4 +1,5 @@
-/** Set API Key: a password input, stored in SecretStorage only; the tree reloads. */
+/** Set API Key: a password input (trimmed; one run of visible characters), stored in SecretStorage only; the tree reloads. */
+import { apiKeyProblem } from '../../../core/api';
 import { WebhookCommandDeps } from './deps';
 
 export const SET_API_KEY = 'geminiWebhooks.setApiKey';
@@ -10,8 +11,10 @@ export async function promptAndStoreApiKey(deps: WebhookCommandDeps): Promise<vo
     prompt: 'Paste your Gemini API key. It is kept in the editor\'s secret storage, never in settings.',
     password: true,
     placeHolder: 'AIza…',
-    validateInput: (value) => (value.trim() ? undefined : 'The API key cannot be empty.'),
+    validateInput: (value) => apiKeyProblem(value.trim()),
   });
+  const problem = apiKeyProblem(key.trim());
+  if (problem) throw new Error(problem);
   await deps.secrets.setApiKey(key.trim());
   await deps.backend.refreshKeyState();
   deps.log.info('API key stored in secret storage.');
