@@ -17,11 +17,25 @@ export function clear(node: Element): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
 
+/** Same fields as toLocaleTimeString(undefined, { hour12: false }), built once: a formatter per call cost most of a render. */
+let timeFormat: Intl.DateTimeFormat | undefined;
+/** Times already formatted, by their ISO second (rows share seconds under load); bounded. */
+const clocks = new Map<string, string>();
+
 /** "14:03:07" in local time (the full ISO time is the title). */
 export function clock(iso: string): string {
+  const second = iso.slice(0, 19);
+  const known = clocks.get(second);
+  if (known !== undefined && iso.endsWith('Z')) return known;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleTimeString(undefined, { hour12: false });
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
+  const text = timeFormat.format(date);
+  if (iso.endsWith('Z')) {
+    if (clocks.size >= 256) clocks.clear();
+    clocks.set(second, text);
+  }
+  return text;
 }
 
 export const VERDICT_MARK: Record<string, string> = { verified: '✓', duplicate: '⧉', rejected: '✕' };
