@@ -3,7 +3,7 @@
  * fast. Rows are focusable (roving tabindex); ↑/↓, PageUp/PageDown, Home/End move, Enter opens.
  */
 import { RowSummary } from './protocol';
-import { VERDICT_MARK, clear, clock, el } from './dom';
+import { VERDICT_MARK, clock, el } from './dom';
 import { visibleWindow } from './rowStore';
 
 export const ROW_HEIGHT = 24;
@@ -11,6 +11,8 @@ export const ROW_HEIGHT = 24;
 export class EventList {
   private rows: readonly RowSummary[] = [];
   private activeSeq: number | undefined;
+  /** The row elements in the DOM now, in order, with the data each was built from. */
+  private drawn = new Map<number, { data: RowSummary; node: HTMLElement }>();
   private readonly spacer: HTMLElement;
   private readonly layer: HTMLElement;
 
@@ -56,19 +58,46 @@ export class EventList {
     this.spacer.style.height = `${this.rows.length * ROW_HEIGHT}px`;
     const { start, end } = visibleWindow(this.rows.length, this.scroller.scrollTop, this.scroller.clientHeight || 600, ROW_HEIGHT);
     const hadFocus = this.scroller.contains(document.activeElement) && document.activeElement !== this.scroller;
-    clear(this.layer);
     this.layer.style.transform = `translateY(${start * ROW_HEIGHT}px)`;
-    const activeInList = this.rows.some((r) => r.seq === this.activeSeq);
-    for (let i = start; i < end; i++) this.layer.appendChild(this.row(this.rows[i], activeInList ? this.rows[i].seq === this.activeSeq : i === start));
+    const activeInList = this.activeSeq !== undefined && this.rows.some((r) => r.seq === this.activeSeq);
+    // Rows already in the DOM for the same data are kept (a batch of new rows at the top only
+    // inserts those rows and drops as many from the bottom): rebuilding every visible row per
+    // batch was most of the page's work under a flood.
+    const kept = new Map<number, { data: RowSummary; node: HTMLElement }>();
+    for (let i = start; i < end; i++) {
+      const data = this.rows[i];
+      const tabbable = activeInList ? data.seq === this.activeSeq : i === start;
+      const previous = this.drawn.get(data.seq);
+      const node = previous && previous.data === data ? previous.node : this.row(data);
+      this.mark(node, data, tabbable);
+      kept.set(data.seq, { data, node });
+    }
+    this.drawn = kept;
+    let child = this.layer.firstElementChild;
+    for (const { node } of kept.values()) {
+      if (child === node) child = child.nextElementSibling;
+      else this.layer.insertBefore(node, child);
+    }
+    while (child) {
+      const next = child.nextElementSibling;
+      this.layer.removeChild(child);
+      child = next;
+    }
     if (hadFocus) this.focusActive();
   }
 
-  private row(data: RowSummary, tabbable: boolean): HTMLElement {
+  /** Tab stop and selection state (cheap to set again; changes only when the selection moves). */
+  private mark(row: HTMLElement, data: RowSummary, tabbable: boolean): void {
+    const tabIndex = tabbable ? 0 : -1;
+    if (row.tabIndex !== tabIndex) row.tabIndex = tabIndex;
+    const selected = String(data.seq === this.activeSeq);
+    if (row.getAttribute('aria-selected') !== selected) row.setAttribute('aria-selected', selected);
+  }
+
+  private row(data: RowSummary): HTMLElement {
     const row = el('div', `row verdict-${data.verdict}`);
     row.setAttribute('role', 'option');
-    row.tabIndex = tabbable ? 0 : -1;
     row.dataset.seq = String(data.seq);
-    row.setAttribute('aria-selected', String(data.seq === this.activeSeq));
     row.title = data.reason ? `${data.verdict}: ${data.reason}` : data.verdict;
     row.append(
       el('span', 'cell seq', `#${data.seq}`),
