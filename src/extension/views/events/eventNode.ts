@@ -37,7 +37,12 @@ export class EventNode implements EventNodeArg {
   }
 }
 
+/** The fields of toLocaleTimeString(undefined, { hour12: false }), with one formatter instead of one per call (each refresh formats 200 rows). */
+let timeFormat: Intl.DateTimeFormat | undefined;
+
 function timeOf(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString(undefined, { hour12: false });
+  if (Number.isNaN(date.getTime())) return iso;
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
+  return timeFormat.format(date);
 }
