@@ -189,6 +189,42 @@ describe('webhooks: backends and the API key', () => {
     }
   });
 
+  it('"full secret stored locally" needs the whole shown prefix; the details document redacts secrets in error text', async () => {
+    const stored = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const leakyKey = 'AIzaLeakyKeyInAnErrorMessage_0123456789';
+    const hook = (id: string, truncated: string[]) => ({ id, name: id, uri: 'https://example.test/t', subscribed_events: ['batch.failed'], state: 'enabled', signing_secrets: truncated.map((t) => ({ truncated_secret: t })) });
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.url?.startsWith('/v1beta/webhooks/broken')) {
+        return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 400, message: `key ${leakyKey} and ${stored} refused`, status: 'INVALID_ARGUMENT' } }));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ webhooks: [hook('trunc-match', ['whsec_…', `${stored.slice(0, 12)}...`, `${stored.slice(0, 10)}…${stored.slice(-4)}`, 'whsec_ZZZZ…'])] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await config().update('api.baseUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+      await api.secrets.storeSigningSecret('trunc-match', stored);
+      await api.webhooksTree.refresh();
+      const [root] = await rootItems(api);
+      const children = await api.webhooksTree.getChildren(root.node);
+      const secretsNode = children.find((c) => labelOf(api.webhooksTree.getTreeItem(c) as vscode.TreeItem) === 'Signing secrets')!;
+      const rows = (await api.webhooksTree.getChildren(secretsNode)).map((c) => String((api.webhooksTree.getTreeItem(c) as vscode.TreeItem).description).split(' · ')[1]);
+      assert.deepEqual(rows, ['full secret not stored here', 'full secret stored locally', 'full secret stored locally', 'full secret not stored here']);
+
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'gemini-webhook', path: '/broken.json' }));
+      const text = doc.getText();
+      assert.match(text, /Could not load webhook broken/);
+      assert.ok(!text.includes(leakyKey) && !text.includes(stored), text);
+    } finally {
+      await api.secrets.deleteSigningSecrets('trunc-match');
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
+      await api.backend.apply();
+    }
+  });
+
   it('Clear API Key asks first, then removes it; the gemini backend then has no key', async () => {
     script(api, confirm(false));
     await vscode.commands.executeCommand('geminiWebhooks.clearApiKey');

@@ -1,5 +1,5 @@
 /** The REST client of the Gemini webhooks API (vscode-free). */
-export { WebhooksClient, updateMaskOf } from './webhooksClient';
+export { RepeatedPageTokenError, WebhooksClient, updateMaskOf } from './webhooksClient';
 export type { ListOptions, CreateOptions } from './webhooksClient';
 export type { TransportOptions, CallOptions } from './transport';
 export { ApiError, ApiKeyFormatError, BaseUrlError, NetworkError, apiKeyProblem, checkBaseUrl, isLoopbackHost, isNotFound, parseErrorEnvelope } from './errors';

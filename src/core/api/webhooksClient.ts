@@ -16,6 +16,14 @@ export interface CreateOptions extends CallOptions {
   readonly webhookId?: string;
 }
 
+/** Listing stopped: the server answered a page token it had already given (it would loop forever). */
+export class RepeatedPageTokenError extends Error {
+  override readonly name = 'RepeatedPageTokenError';
+  constructor(readonly pages: number) {
+    super(`The server repeated a page token after ${pages} pages; listing stopped so it does not loop forever.`);
+  }
+}
+
 const UPDATE_FIELDS = ['name', 'uri', 'subscribed_events', 'state'] as const;
 
 /** The update_mask for the fields present in `update` (in a stable order). */
@@ -46,13 +54,16 @@ export class WebhooksClient {
     return readPage(await this.transport.call('GET', '/webhooks', { page_size: opts.pageSize, page_token: opts.pageToken }, undefined, opts));
   }
 
-  /** Every page, lazily, starting at `opts.pageToken` when given. */
+  /** Every page, lazily, starting at `opts.pageToken` when given. A server that repeats a page token ends it with an error (no endless loop). */
   async *pages(opts: ListOptions = {}): AsyncGenerator<WebhookPage, void, undefined> {
     let token = opts.pageToken;
+    const seen = new Set<string>();
     do {
+      if (token) seen.add(token);
       const page = await this.list({ ...opts, pageToken: token });
       yield page;
       token = page.nextPageToken;
+      if (token && seen.has(token)) throw new RepeatedPageTokenError(seen.size + 1);
     } while (token);
   }
 

@@ -4,6 +4,7 @@
  * document is built from `get` only, so it never holds one.
  */
 import * as vscode from 'vscode';
+import { redact } from '../../core/util/redact';
 import { BackendService } from '../backend/backendService';
 
 export const DETAILS_SCHEME = 'gemini-webhook';
@@ -19,9 +20,20 @@ export function webhookIdOf(uri: vscode.Uri): string {
 export class WebhookDetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  /** Details documents open in the editor (forgotten when closed). */
   private readonly open = new Set<string>();
+  private readonly closing: vscode.Disposable;
 
-  constructor(private readonly backend: BackendService) {}
+  constructor(private readonly backend: BackendService) {
+    this.closing = vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === DETAILS_SCHEME) this.open.delete(doc.uri.toString());
+    });
+  }
+
+  /** How many details documents are tracked as open (tests check it shrinks on close). */
+  get openCount(): number {
+    return this.open.size;
+  }
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const id = webhookIdOf(uri);
@@ -33,7 +45,7 @@ export class WebhookDetailsProvider implements vscode.TextDocumentContentProvide
       const webhook = await client.get(id, { signal: controller.signal });
       return `${JSON.stringify(webhook, null, 2)}\n`;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = redact(error instanceof Error ? error.message : String(error));
       return `${JSON.stringify({ error: `Could not load webhook ${id}: ${message}` }, null, 2)}\n`;
     } finally {
       sub.dispose();
@@ -46,6 +58,7 @@ export class WebhookDetailsProvider implements vscode.TextDocumentContentProvide
   }
 
   dispose(): void {
+    this.closing.dispose();
     this.changed.dispose();
   }
 }

@@ -1,6 +1,6 @@
 /** Retries, Retry-After and the error envelope, against a scripted loopback server (real HTTP). */
 import assert from 'node:assert/strict';
-import { ApiError, NetworkError, RetryPolicy, WebhooksClient } from '../../../src/core/api';
+import { ApiError, NetworkError, RepeatedPageTokenError, RetryPolicy, WebhooksClient } from '../../../src/core/api';
 import { emptyList, Loopback, unavailable } from './loopback';
 
 const fastRetry = { initialDelayMs: 5, maxDelayMs: 20 };
@@ -183,5 +183,18 @@ describe('api client: retries and errors', () => {
     assert.equal(server.requests.length, 2);
     const error = await client.delete('w3').catch((e: unknown) => e);
     assert.ok(error instanceof ApiError && error.httpStatus === 404, String(error));
+  });
+
+  it('stops listing with a clear error when the server repeats a page token', async () => {
+    const page = (token: string) => ({ status: 200, body: { webhooks: [], nextPageToken: token } });
+    const { server, client } = await start([page('t1'), page('t2'), page('t1'), page('t2')]);
+    const seen: number[] = [];
+    const error = await (async () => {
+      for await (const p of client.pages()) seen.push(p.webhooks.length);
+    })().catch((e: unknown) => e);
+    assert.ok(error instanceof RepeatedPageTokenError, String(error));
+    assert.match(error.message, /repeated a page token after 3 pages/);
+    assert.equal(server.requests.length, 3);
+    assert.deepEqual(server.requests.map((r) => r.url), ['/v1beta/webhooks', '/v1beta/webhooks?page_token=t1', '/v1beta/webhooks?page_token=t2']);
   });
 });

@@ -26,18 +26,29 @@ export interface WebhookCommandDeps {
 /** What a command needs of the node it was invoked on. */
 export type WebhookArg = Pick<WebhookNode, 'webhook'> | undefined;
 
+/** How many webhooks the picker lists at most (the picker says so when there are more). */
+export const PICKER_LIMIT = 1000;
+
 /** The webhook a command acts on: the node's, or one the user picks from the live list. */
 export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg, purpose: string): Promise<Webhook> {
   if (node?.webhook) return node.webhook;
   const client = await deps.backend.client();
   const all: Webhook[] = [];
+  let more = false;
   for await (const page of client.pages({ pageSize: 100 })) {
     all.push(...page.webhooks);
-    if (all.length >= 1000) break;
+    if (all.length >= PICKER_LIMIT) {
+      more = page.nextPageToken !== undefined || all.length > PICKER_LIMIT;
+      all.length = Math.min(all.length, PICKER_LIMIT);
+      break;
+    }
   }
   if (all.length === 0) throw new NoWebhooksError();
   const items = all.map((w) => ({ label: webhookLabel(w), description: `${stateLabel(w.state)} · ${w.id}`, detail: w.uri, webhook: w }));
-  const picked = await deps.ui.current.pick(items, { placeHolder: `Pick the webhook to ${purpose}`, matchOnDescription: true, matchOnDetail: true });
+  const placeHolder = more
+    ? `Pick the webhook to ${purpose} (the first ${PICKER_LIMIT} are listed; for others, use the Webhooks view's "Load more")`
+    : `Pick the webhook to ${purpose}`;
+  const picked = await deps.ui.current.pick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked.webhook;
 }
 

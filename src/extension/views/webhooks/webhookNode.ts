@@ -7,7 +7,7 @@ import { Webhook } from '../../../core/api';
 import { describeEventType } from '../../../core/events/catalog';
 import { StoredSigningSecret } from '../../secrets/secretStore';
 import { InfoNode, TreeNode } from './treeNode';
-import { STATE_ICON, WebhookRow, eventCount, presentWebhook, relative, stateLabel, webhookLabel } from './webhookPresentation';
+import { STATE_ICON, WebhookRow, eventCount, matchesTruncated, presentWebhook, relative, stateLabel, webhookLabel } from './webhookPresentation';
 
 export { eventCount, stateLabel, webhookLabel } from './webhookPresentation';
 
@@ -106,8 +106,7 @@ class SecretsNode extends TreeNode {
   override getChildren(): TreeNode[] {
     return (this.webhook.signing_secrets ?? []).map((s, i) => {
       const truncated = s.truncated_secret ?? '…';
-      const prefix = truncated.replace(/…$|\.\.\.$/, '');
-      const local = prefix.length >= 6 && this.stored.some((st) => st.secret.startsWith(prefix));
+      const local = this.stored.some((st) => matchesTruncated(s.truncated_secret, st.secret));
       const when = s.expire_time ? `expires ${relative(s.expire_time)}` : 'current';
       const where = local ? 'full secret stored locally' : 'full secret not stored here';
       const exact = s.expire_time ? ` (${s.expire_time})` : '';

@@ -62,3 +62,17 @@ export function relative(iso: string, now = Date.now()): string {
   const hours = Math.round(minutes / 60);
   return hours < 48 ? `in ${hours} h` : `in ${Math.round(hours / 24)} days`;
 }
+
+const SECRET_SCHEME = 'whsec_';
+
+/**
+ * Whether `secret` is the one the API shows as `truncated` (its first characters, then an ellipsis;
+ * `…` or `...`, possibly followed by its last characters). The whole shown part must match, and it
+ * must show more than the `whsec_` scheme, or nothing can be told.
+ */
+export function matchesTruncated(truncated: string | undefined, secret: string): boolean {
+  if (!truncated) return false;
+  const [head = '', tail = ''] = truncated.trim().split(/…|\.\.\./);
+  if (head.length <= SECRET_SCHEME.length || head.length + tail.length >= secret.length) return false;
+  return secret.startsWith(head) && secret.endsWith(tail);
+}
