@@ -2,6 +2,7 @@
  * When to retry a call and how long to wait: exponential backoff with full jitter, honouring
  * `Retry-After`. Only idempotent methods are retried (see `RETRYABLE_METHODS`).
  */
+import { parseRetryAfterMs } from '../util/retryAfter';
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -31,15 +32,10 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
-/** Parses Retry-After (delta seconds or an HTTP date) into seconds; undefined when absent or invalid. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (!raw) return undefined;
-  const trimmed = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+/** Parses Retry-After (delta seconds or an HTTP date) into seconds; undefined when absent or invalid. The one parser is src/core/util/retryAfter.ts. */
+export function parseRetryAfter(value: string | readonly string[] | undefined, now = Date.now()): number | undefined {
+  const ms = parseRetryAfterMs(value, now);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when aborted first. */

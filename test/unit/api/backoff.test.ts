@@ -18,6 +18,7 @@ describe('api client: backoff policy', () => {
     assert.equal(parseRetryAfter('7'), 7);
     assert.equal(parseRetryAfter(undefined), undefined);
     assert.equal(parseRetryAfter('soon'), undefined);
+    assert.equal(parseRetryAfter('-5'), undefined, 'not a legacy Date.parse guess');
     const now = Date.parse('2026-01-01T00:00:00Z');
     assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now), 30);
   });
