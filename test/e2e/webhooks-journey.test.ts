@@ -135,6 +135,16 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await quickRow('Revoke previous after 24 hours').waitFor({ timeout: 15_000 });
     await shot('rotate-choice');
     await quickRow('Revoke previous after 24 hours').click();
+    // The new secret is shown once, for deployment to the app, with Copy.
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = await dialog.innerText();
+    assert.match(text, new RegExp(`New signing secret for "${NAME}"`));
+    assert.match(text, /whsec_[A-Za-z0-9+/=]{20,}/, 'the modal shows the new secret once');
+    assert.match(text, /previous one keeps working until/);
+    await shot('rotate-secret-modal');
+    await dialog.locator('.monaco-button', { hasText: 'Copy' }).first().click();
+    await wb.waitForNotification('Signing secret copied to the clipboard.');
     await wb.waitForNotification(/previous one keeps working until/);
     // Show both secrets: the new current one and the previous one with its expiry, both stored locally.
     await treeRow(/^\s*Signing secrets/).click();

@@ -65,14 +65,26 @@ export class VsCodeUi implements UserInterface {
   }
 
   async info(message: string, ...actions: string[]): Promise<string | undefined> {
-    return vscode.window.showInformationMessage(message, ...actions);
+    return notify(vscode.window.showInformationMessage, message, actions);
   }
 
   async warn(message: string, ...actions: string[]): Promise<string | undefined> {
-    return vscode.window.showWarningMessage(message, ...actions);
+    return notify(vscode.window.showWarningMessage, message, actions);
   }
 
   async error(message: string, ...actions: string[]): Promise<string | undefined> {
-    return vscode.window.showErrorMessage(message, ...actions);
+    return notify(vscode.window.showErrorMessage, message, actions);
   }
+}
+
+/**
+ * A notification's promise settles only when the notification is closed. With no action to choose there
+ * is nothing to wait for: return at once, so a command (and the next message it shows) never hangs on it.
+ */
+function notify(show: (message: string, ...items: string[]) => Thenable<string | undefined>, message: string, actions: readonly string[]): Promise<string | undefined> {
+  if (actions.length === 0) {
+    void show(message);
+    return Promise.resolve(undefined);
+  }
+  return Promise.resolve(show(message, ...actions));
 }
