@@ -11,6 +11,7 @@ import { buildCurl } from './curl';
 import { EventFeed } from './eventFeed';
 import { inspectorHtml, localResourceRoots } from './html';
 import { bodyText, toDetail, toRowSummary } from './summary';
+import { readReceiverSettings } from '../receiver/receiverSettings';
 
 export const INSPECTOR_VIEW_TYPE = 'geminiWebhooks.inspector';
 export const REPLAY_COMMAND = 'geminiWebhooks.replayEvent';
@@ -167,7 +168,9 @@ export class InspectorController implements vscode.Disposable {
         });
       case 'copyCurl':
         return void this.withRecord(message.seq, async (r) => {
-          const url = this.feed.receiver.url ?? `http://127.0.0.1${r.path}`;
+          // While stopped, aim at where the receiver will listen (a port of 0 is picked at start: say so).
+          const settings = readReceiverSettings();
+          const url = this.feed.receiver.url ?? `http://${settings.host}:${settings.port || 'PORT'}${r.path}`;
           await vscode.env.clipboard.writeText(buildCurl(r, url));
           this.post({ type: 'replayResult', seq: r.seq, ok: true, message: 'curl command copied to the clipboard.' });
         });

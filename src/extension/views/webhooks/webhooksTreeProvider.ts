@@ -101,8 +101,8 @@ export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.state = { kind: 'loading' };
     this.changed.fire(undefined);
     const run = (async () => {
-      await this.setContext(false, false);
       try {
+        await this.setContext(false, false);
         if (this.backend.kind === 'gemini' && !(await this.secrets.getApiKey())) {
           if (generation !== this.generation) return;
           this.webhooks = [];
