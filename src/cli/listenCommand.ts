@@ -4,6 +4,7 @@ import { startReceiver, PortInUseError } from '../core/receiver';
 import { deliveryJson, formatDeliveryLine } from '../core/receiver/deliveryLine';
 import { forwardResultLine } from '../core/receiver/forwardLine';
 import { SecretCandidate } from '../core/verify/secretCandidates';
+import { validateSigningSecret } from '../core/verify/secretFormat';
 import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
 import { CliCommand } from './command';
 
@@ -51,9 +52,10 @@ export const listenCommand: CliCommand = {
     const tolerance = (flags.tolerance as number | undefined) ?? 300;
     if (!(tolerance > 0)) return fail(`--tolerance must be a positive number of seconds, got ${tolerance}`);
     const raw = (flags.secret as string[] | undefined) ?? [];
-    const bad = raw.findIndex((s) => !/^whsec_[A-Za-z0-9+/=]{8,}$/.test(s));
-    // Never echo the secret itself.
-    if (bad !== -1) return fail(`--secret #${bad + 1} is not a signing secret (expected whsec_ followed by base64)`);
+    // Never echo the secret itself: the reasons name the problem, not the value.
+    const problems = raw.map((secret) => validateSigningSecret(secret));
+    const bad = problems.findIndex((problem) => problem !== undefined);
+    if (bad !== -1) return fail(`--secret #${bad + 1} is not a signing secret: ${problems[bad]}`);
     const candidates: SecretCandidate[] = raw.map((secret, i) => ({ secret, label: `--secret #${i + 1}` }));
     for (const name of ['jwks-uri', 'forward-to'] as const) {
       const value = flags[name] as string | undefined;

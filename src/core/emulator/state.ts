@@ -9,6 +9,7 @@ import { randomToken } from './ids';
 import { secretRecord, SigningSecretRecord } from './secrets';
 import { WEBHOOK_STATES, WebhookState } from '../api/types';
 import { WebhookRecord, WebhookStore } from './webhookStore';
+import { validateSigningSecret } from '../verify/secretFormat';
 
 const FORMAT = 'gemini-webhooks-emulator-state';
 const VERSION = 1;
@@ -97,7 +98,7 @@ function parseState(text: string): PersistedWebhook[] {
       WEBHOOK_STATES.includes(w.state) && typeof w.create_time === 'number' && typeof w.update_time === 'number' &&
       (w.name === undefined || typeof w.name === 'string') &&
       Array.isArray(w.secrets) && w.secrets.length > 0 &&
-      w.secrets.every((s) => typeof s === 'object' && s !== null && typeof s.secret === 'string' && s.secret.startsWith('whsec_') && typeof s.create_time === 'number' && (s.expire_time === undefined || typeof s.expire_time === 'number'));
+      w.secrets.every((s) => typeof s === 'object' && s !== null && typeof s.secret === 'string' && validateSigningSecret(s.secret) === undefined && typeof s.create_time === 'number' && (s.expire_time === undefined || typeof s.expire_time === 'number'));
     if (!ok) throw new Error(`webhook #${i} is malformed`);
     ids.add(w.id);
   }

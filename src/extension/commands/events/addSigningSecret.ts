@@ -1,6 +1,7 @@
 /** Add Signing Secret: stores a secret for a webhook made elsewhere, so the receiver can verify its deliveries. */
 import { EventCommandDeps } from './deps';
-import { validateSecretLabel, validateSigningSecret } from './signingSecretFormat';
+import { validateSigningSecret } from '../../../core/verify/secretFormat';
+import { validateSecretLabel } from './signingSecretFormat';
 
 export const ADD_SIGNING_SECRET = 'geminiWebhooks.addSigningSecret';
 
