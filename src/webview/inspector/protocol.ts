@@ -5,8 +5,9 @@
  * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed
  * host → page: init, append, update, clear, detail, select, status, replayResult
  */
+import type { DeliveryRecord, DeliveryVerdict, ForwardResult } from '../../core/receiver/types';
 
-export type Verdict = 'verified' | 'duplicate' | 'rejected';
+export type Verdict = DeliveryVerdict;
 export const VERDICTS: readonly Verdict[] = ['verified', 'duplicate', 'rejected'];
 
 /** What the list needs about one delivery (the full record comes with `detail`). */
@@ -24,44 +25,11 @@ export interface RowSummary {
   readonly haystack: string;
 }
 
-/** A delivery as shown in the detail pane: the receiver's record, as JSON data. */
-export interface DetailRecord {
-  readonly seq: number;
-  readonly receivedAt: string;
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-  readonly bodyEncoding?: 'base64';
-  readonly bodyBytes: number;
-  readonly bodyTruncated?: boolean;
-  readonly verdict: Verdict;
-  readonly reason?: string;
-  readonly code?: string;
-  readonly scheme: string;
-  readonly matchedSecret?: { readonly label: string; readonly webhookId?: string };
-  readonly token?: Readonly<Record<string, unknown>>;
-  readonly eventType?: string;
-  readonly webhookId?: string;
-  readonly userMetadata?: Record<string, unknown>;
-  readonly latencyMs: number;
-  readonly httpStatus: number;
-  readonly duplicateOf?: number;
-  readonly forward?: ForwardSummary;
-  readonly replays?: readonly ForwardSummary[];
-}
+/** A delivery as shown in the detail pane: the receiver's record itself (JSON data; type-only import, no code). */
+export type DetailRecord = DeliveryRecord;
 
-export interface ForwardSummary {
-  readonly target: string;
-  readonly at: string;
-  readonly ok: boolean;
-  readonly status?: number;
-  readonly durationMs: number;
-  readonly bodySnippet?: string;
-  readonly error?: string;
-  readonly replay?: boolean;
-  readonly resigned?: boolean;
-}
+/** A forward or replay result, as the receiver records it. */
+export type ForwardSummary = ForwardResult;
 
 export interface ReceiverState {
   readonly running: boolean;
