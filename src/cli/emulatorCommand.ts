@@ -3,10 +3,13 @@ import { startEmulator } from '../core/emulator';
 import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
 import { CliCommand } from './command';
 
+/** The emulator's API key from the environment: not visible in `ps` or the shell history, unlike --api-key. */
+export const API_KEY_ENV = 'GEMINI_WEBHOOKS_API_KEY';
+
 const FLAGS: Record<string, FlagSpec> = {
   host: { type: 'string', description: 'interface to listen on (default 127.0.0.1)', placeholder: 'HOST' },
   port: { type: 'number', description: 'port, 0 = any free port (default 0)', placeholder: 'N' },
-  'api-key': { type: 'string', description: 'accept only this API key (default: any non-empty key)', placeholder: 'KEY' },
+  'api-key': { type: 'string', description: `accept only this API key (default: any non-empty key; or set ${API_KEY_ENV}, kept out of ps and shell history)`, placeholder: 'KEY' },
   'time-scale': { type: 'number', description: 'divide every duration (retries, grace periods, jobs) by X (default 1)', placeholder: 'X' },
   'jwt-audience': { type: 'string', description: 'aud claim of dynamic delivery tokens (default: the target URI)', placeholder: 'AUD' },
   state: { type: 'string', description: 'persist webhooks and signing secrets in FILE (default: memory only)', placeholder: 'FILE' },
@@ -46,7 +49,7 @@ export const emulatorCommand: CliCommand = {
       ctx.stderr(`gemini-webhooks emulator: --time-scale must be a positive number, got ${timeScale}`);
       return 2;
     }
-    const apiKey = flags['api-key'] as string | undefined;
+    const apiKey = (flags['api-key'] as string | undefined) ?? ctx.env[API_KEY_ENV];
     if (apiKey !== undefined && apiKey.trim() === '') {
       ctx.stderr('gemini-webhooks emulator: --api-key must not be empty');
       return 2;

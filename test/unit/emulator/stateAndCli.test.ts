@@ -77,25 +77,30 @@ describe('gemini-webhooks emulator (CLI)', function () {
     assert.equal(built.status, 0, built.stderr);
   });
 
-  it('prints the listening line first, serves the API, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['dist/cli.js', 'emulator', '--port', '0', '--api-key', 'cli-key'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const firstLine = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('\n')) resolve(out.split('\n')[0]);
+  for (const [how, keyArgs, env] of [
+    ['--api-key', ['--api-key', 'cli-key'], {}],
+    ['GEMINI_WEBHOOKS_API_KEY (kept out of ps)', [], { GEMINI_WEBHOOKS_API_KEY: 'cli-key' }],
+  ] as const) {
+    it(`prints the listening line first, serves the API with the key from ${how}, and exits 0 on SIGTERM`, async () => {
+      const child = spawn(process.execPath, ['dist/cli.js', 'emulator', '--port', '0', ...keyArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      let out = '';
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
       });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      assert.match(firstLine, /^emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const url = firstLine.slice('emulator listening on '.length);
+      assert.equal((await call(url, 'GET', '/v1beta/webhooks', { key: 'cli-key' })).status, 200);
+      assert.equal((await call(url, 'GET', '/v1beta/webhooks', { key: 'other' })).status, 403);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.ok(!out.includes('cli-key'), 'the key is never printed');
     });
-    assert.match(firstLine, /^emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
-    const url = firstLine.slice('emulator listening on '.length);
-    assert.equal((await call(url, 'GET', '/v1beta/webhooks', { key: 'cli-key' })).status, 200);
-    assert.equal((await call(url, 'GET', '/v1beta/webhooks', { key: 'other' })).status, 403);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
-    assert.ok(!out.includes('cli-key'), 'the key is never printed');
-  });
+  }
 
   it('answers --help and rejects bad flags with exit 2', () => {
     const helpRun = spawnSync(process.execPath, ['dist/cli.js', 'emulator', '--help'], { cwd: ROOT, encoding: 'utf8' });

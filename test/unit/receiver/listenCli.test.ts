@@ -36,12 +36,36 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   function start(...args: string[]): { child: ChildProcessWithoutNullStreams; next: () => Promise<string>; exit: Promise<number | null>; stderr: () => string } {
-    const child = spawn(process.execPath, [cli, 'listen', ...args], { stdio: 'pipe' });
+    return startWithEnv({}, ...args);
+  }
+
+  function startWithEnv(env: Record<string, string>, ...args: string[]): { child: ChildProcessWithoutNullStreams; next: () => Promise<string>; exit: Promise<number | null>; stderr: () => string } {
+    const child = spawn(process.execPath, [cli, 'listen', ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
     let err = '';
     child.stderr.on('data', (b) => (err += b.toString()));
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return { child, next: lineReader(child), exit, stderr: () => err };
   }
+
+  it('takes signing secrets from GEMINI_WEBHOOKS_SECRETS (kept out of ps), and names a bad one without echoing it', async () => {
+    const [one, two] = [newSecret(), newSecret()];
+    const run = startWithEnv({ GEMINI_WEBHOOKS_SECRETS: `${one}, ${two}` }, '--port', '0', '--json');
+    try {
+      const m = /^receiver listening on (http:\/\/127\.0\.0\.1:\d+\/webhooks)$/.exec(await run.next());
+      assert.ok(m);
+      const d = signedStatic([two]);
+      assert.equal((await post(m[1], d.headers, d.body)).status, 200);
+      assert.equal((JSON.parse(await run.next()) as Record<string, unknown>).verdict, 'verified');
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    const bad = startWithEnv({ GEMINI_WEBHOOKS_SECRETS: `${one} whsec_notbase64!!` }, '--port', '0');
+    assert.equal(await bad.exit, 2);
+    assert.match(bad.stderr(), /GEMINI_WEBHOOKS_SECRETS #2 is not a signing secret/);
+    assert.ok(!bad.stderr().includes('notbase64') && !bad.stderr().includes(one), 'no secret in the error');
+  });
 
   it('prints the URL first, one JSON object per request with --json, and stops cleanly on SIGTERM', async () => {
     const secret = newSecret();
