@@ -2,10 +2,13 @@ import * as assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createServer, AddressInfo } from 'node:net';
 import { request } from 'undici';
 import * as vscode from 'vscode';
 import type { DeliveryRecord } from '../../src/core/receiver/types';
 import { signStatic } from '../../src/core/verify/staticVerifier';
+import { EMULATOR_LOCAL_KEY } from '../../src/extension/backend/backendService';
+import { startEmulatorJob } from '../../src/extension/commands/events/testDelivery';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { activateApi, script } from './webhooksHelpers';
 
@@ -104,4 +107,61 @@ describe('the in-editor receiver', function () {
       await new Promise((r) => blocker.close(r));
     }
   });
+
+  it('follows the emulator when it moves: restarts on its new JWKS and verifies its JWT deliveries', async () => {
+    script(api);
+    await api.backend.ready();
+    const before = api.backend.emulatorUrl();
+    assert.ok(before, 'the embedded emulator runs');
+    await vscode.commands.executeCommand('geminiWebhooks.startReceiver');
+    assert.equal(api.receiver.running, true);
+
+    const port = await freePort();
+    const restarted = new Promise<void>((resolve) => {
+      let stopped = false;
+      const sub = api.receiver.onDidChangeState(() => {
+        if (!api.receiver.running) stopped = true;
+        else if (stopped) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    const emulatorConfig = vscode.workspace.getConfiguration('geminiWebhooks.emulator');
+    await emulatorConfig.update('port', port, vscode.ConfigurationTarget.Global);
+    try {
+      await restarted;
+      const moved = api.backend.emulatorUrl();
+      assert.equal(moved, `http://127.0.0.1:${port}`);
+      const receiverUrl = api.receiver.url as string;
+      const received = new Promise<DeliveryRecord>((resolve) => {
+        const sub = api.receiver.onDidReceive((r) => {
+          if (r.scheme === 'dynamic') {
+            sub.dispose();
+            resolve(r);
+          }
+        });
+      });
+      await startEmulatorJob(moved as string, EMULATOR_LOCAL_KEY, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' });
+      const record = await received;
+      assert.equal(record.verdict, 'verified', record.reason);
+      assert.equal(record.token?.iss, moved);
+      assert.deepEqual(record.userMetadata, { case: 'moved-jwks' });
+    } finally {
+      await emulatorConfig.update('port', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    }
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
