@@ -24,6 +24,11 @@ export interface HistoryOptions {
   readonly log?: ReceiverLog;
 }
 
+/** Records as JSON lines, one per record, each ending in a newline: the history file and exports share it. */
+export function toJsonLines(records: readonly DeliveryRecord[]): string {
+  return records.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
 export class History {
   private readonly records = new Map<number, DeliveryRecord>();
   private readonly appended = new Emitter<DeliveryRecord>();
@@ -102,7 +107,7 @@ export class History {
   async export(file: string): Promise<number> {
     const records = this.all();
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, records.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8');
+    await fs.writeFile(file, toJsonLines(records), 'utf8');
     return records.length;
   }
 
@@ -154,7 +159,7 @@ export class History {
     this.pending = [];
     const records = this.all();
     const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, records.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8');
+    await fs.writeFile(tmp, toJsonLines(records), 'utf8');
     await fs.rename(tmp, file);
     this.linesInFile = records.length;
   }

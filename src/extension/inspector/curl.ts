@@ -2,9 +2,8 @@
  * "Copy as curl": the delivery as a POSIX shell command that sends the same bytes to the receiver
  * again. Headers go as received (signatures, never secrets); hop-by-hop ones are left out.
  */
+import { forwardableHeaders } from '../../core/receiver/forwarder';
 import type { DeliveryRecord } from '../../core/receiver/types';
-
-const SKIPPED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'accept-encoding', 'expect', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-connection']);
 
 /** Single-quotes a value for sh/bash/zsh (a ' inside becomes '\''). */
 export function shellQuote(value: string): string {
@@ -13,8 +12,9 @@ export function shellQuote(value: string): string {
 
 export function buildCurl(record: Pick<DeliveryRecord, 'method' | 'headers' | 'body' | 'bodyEncoding'>, url: string): string {
   const lines = [`curl -X ${shellQuote(record.method || 'POST')} ${shellQuote(url)}`];
-  for (const [name, value] of Object.entries(record.headers)) {
-    if (SKIPPED.has(name.toLowerCase())) continue;
+  // The same headers the forwarder passes on; curl negotiates its own encoding.
+  for (const [name, value] of Object.entries(forwardableHeaders(record.headers))) {
+    if (name === 'accept-encoding') continue;
     lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }
   if (record.bodyEncoding === 'base64') {

@@ -1,5 +1,6 @@
 /** Export Events: writes the history as JSON lines (oldest first) to a file the user picks. */
 import * as vscode from 'vscode';
+import { toJsonLines } from '../../../core/receiver/history';
 import { EventCommandDeps } from './deps';
 
 export const EXPORT_EVENTS = 'geminiWebhooks.exportEvents';
@@ -18,8 +19,7 @@ export function exportEvents(deps: EventCommandDeps) {
       filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] },
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'webhook-events.jsonl') } : {}),
     });
-    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(toJsonLines(records), 'utf8'));
     deps.log.info(`Exported ${records.length} events to ${uri.toString(true)}.`);
     void deps.ui.current.info(`Exported ${records.length} event${records.length === 1 ? '' : 's'}.`);
     return uri;
