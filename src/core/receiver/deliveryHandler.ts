@@ -12,6 +12,7 @@ import { DedupeSet, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
 import { DeliveryRecord, ReceiverAnswer } from './types';
+import { clip } from '../util/text';
 
 /** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
 export const REJECTED_BODY_STORE_LIMIT = 64 * 1024;
@@ -53,10 +54,10 @@ export class DeliveryHandler {
     const pathname = url.split('?')[0];
     const base = { receivedAt, method: req.method ?? '', path: url, headers: flatten(req), started };
 
-    if (!samePath(pathname, this.options.path)) return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'wrong_path', `wrong path: ${clip(pathname)} (this receiver listens on ${this.options.path})`));
+    if (!samePath(pathname, this.options.path)) return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'wrong_path', `wrong path: ${clip(pathname, 80)} (this receiver listens on ${this.options.path})`));
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'method_not_allowed', `method not allowed: ${clip(req.method ?? '')} (only POST)`));
+      return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'method_not_allowed', `method not allowed: ${clip(req.method ?? '', 80)} (only POST)`));
     }
     const body = await readBody(req, this.options.bodyLimit);
     if (body.kind === 'oversized') {
@@ -164,6 +165,3 @@ function samePath(pathname: string, expected: string): boolean {
 }
 
 
-function clip(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
 import { BODY_DIGEST_CLAIM, bodyDigest, DYNAMIC_TOKEN_LIFETIME_SECONDS } from '../events/dynamicToken';
 import { reject, TokenSummary, Verdict } from './verdict';
+import { clip } from '../util/text';
 
 export const DYNAMIC_ALGORITHMS = ['RS256', 'ES256'] as const;
 
@@ -92,9 +93,9 @@ export class DynamicVerifier {
 
   private explain(error: unknown, token: TokenSummary, audience: Audience | undefined): Verdict {
     if (error instanceof errors.JWKSNoMatchingKey) {
-      return reject('dynamic', 'unknown_kid', `unknown kid ${token.kid ? `"${clip(token.kid)}"` : '(none in token)'}: not in the key set at ${this.options.jwksUri} even after refetching`, token);
+      return reject('dynamic', 'unknown_kid', `unknown kid ${token.kid ? `"${clip(token.kid, 64)}"` : '(none in token)'}: not in the key set at ${this.options.jwksUri} even after refetching`, token);
     }
-    if (error instanceof errors.JOSEAlgNotAllowed) return reject('dynamic', 'algorithm_not_allowed', `token algorithm ${clip(String(token.alg))} not allowed (${DYNAMIC_ALGORITHMS.join(', ')})`, token);
+    if (error instanceof errors.JOSEAlgNotAllowed) return reject('dynamic', 'algorithm_not_allowed', `token algorithm ${clip(String(token.alg), 64)} not allowed (${DYNAMIC_ALGORITHMS.join(', ')})`, token);
     if (error instanceof errors.JWSSignatureVerificationFailed) return reject('dynamic', 'bad_token_signature', 'token signature does not verify', token);
     if (error instanceof errors.JWTExpired) {
       return error.claim === 'iat' ? reject('dynamic', 'token_expired', 'token expired (issued too long ago)', token) : reject('dynamic', 'token_expired', 'token expired', token);
@@ -120,9 +121,6 @@ function isFetchFailure(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError' || /fetch|network|ECONN/i.test(error.message));
 }
 
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
-}
 
 function summarize(kid: string | undefined, alg: string | undefined, payload: JWTPayload): TokenSummary {
   return {
