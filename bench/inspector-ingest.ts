@@ -11,12 +11,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import type { Frame } from 'playwright-core';
 import { signStatic } from '../src/core/verify/staticVerifier';
 import { makeEnvelope } from '../src/core/events/envelope';
+import { freePort } from '../test/harness/codeServer';
 import { openWorkbench, type Workbench } from '../test/harness/workbench';
 
 const N = Math.max(100, Math.min(Number(process.argv[2] ?? 10_000) || 10_000, 50_000));
@@ -27,13 +26,6 @@ const LABEL = 'bench-secret';
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** RSS of this run's extension host (found by its command line and private run dir). */
 function extensionHostRss(runDir: string): number | undefined {

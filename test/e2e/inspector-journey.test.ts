@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { EVENT_CATALOG } from '../../src/core/events/catalog';
 import { sendStaticTestEvent } from '../../src/extension/commands/events/testDelivery';
+import { freePort } from '../harness/codeServer';
 import { REPO_ROOT, openWorkbench, type Workbench } from '../harness/workbench';
 
 const LABEL = 'e2e-secret';
@@ -26,13 +27,6 @@ const XSS_BODY = JSON.stringify({
   data: { id: '<img src=x onerror=window.__pwned=2>', link: '<a href="javascript:window.__pwned=3">click me</a>', note: '</pre><script>window.__pwned=4</script>' },
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('inspector journey: receive, list, filter, inspect, replay, stay safe', function () {
   this.timeout(300_000);

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createServer, AddressInfo } from 'node:net';
 import { request } from 'undici';
 import * as vscode from 'vscode';
 import type { DeliveryRecord } from '../../src/core/receiver/types';
@@ -10,6 +9,7 @@ import { signStatic } from '../../src/core/verify/staticVerifier';
 import { EMULATOR_LOCAL_KEY } from '../../src/extension/backend/backendService';
 import { startEmulatorJob } from '../../src/extension/commands/events/testDelivery';
 import type { ExtensionApi } from '../../src/extension/extension';
+import { freePort } from '../harness/codeServer';
 import { activateApi, script } from './webhooksHelpers';
 
 function logFiles(dir: string, out: string[] = []): string[] {
@@ -154,14 +154,4 @@ describe('the in-editor receiver', function () {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
