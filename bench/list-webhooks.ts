@@ -10,7 +10,7 @@
 import { Agent, request } from 'undici';
 import { WebhooksClient } from '../src/core/api';
 import { startEmulator } from '../src/core/emulator';
-import { presentWebhook, WebhookRow } from '../src/extension/views/webhooks/webhookPresentation';
+import { presentWebhook, WebhookRow } from '../src/extension/webhooks/tree/webhookPresentation';
 
 const TOTAL = 1000;
 const PAGE_SIZE = 50;

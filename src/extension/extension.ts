@@ -3,24 +3,24 @@
  * Every registration, server and channel is a disposable owned by `context.subscriptions`.
  */
 import * as vscode from 'vscode';
-import { BackendService } from './backend/backendService';
-import { BackendStatusBar } from './backend/backendStatusBar';
-import { apiErrorDescriber, treeErrorMessage } from './commands/apiErrors';
-import { CommandRunner, UiHolder } from './commands/commandRunner';
-import { registerWebhookCommands } from './commands/webhooks';
-import { DETAILS_SCHEME, WebhookDetailsProvider } from './details/webhookDetailsProvider';
+import { BackendService } from './webhooks/backend/backendService';
+import { BackendStatusBar } from './webhooks/backend/backendStatusBar';
+import { apiErrorDescriber, treeErrorMessage } from './webhooks/apiErrors';
+import { CommandRunner, UiHolder } from './platform/commandRunner';
+import { registerWebhookCommands } from './webhooks/commands/index';
+import { DETAILS_SCHEME, WebhookDetailsProvider } from './webhooks/webhookDetailsProvider';
 import { redact } from '../core/util/redact';
-import { WEBHOOKS_VIEW_ID, WebhooksTreeProvider } from './views/webhooks/webhooksTreeProvider';
-import { SecretStore } from './secrets/secretStore';
-import { VsCodeUi } from './ui/userInterface';
+import { WEBHOOKS_VIEW_ID, WebhooksTreeProvider } from './webhooks/tree/webhooksTreeProvider';
+import { SecretStore } from './platform/secretStore';
+import { VsCodeUi } from './platform/userInterface';
 import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
-import { registerReceiverCommands } from './receiver';
-import { ReceiverService } from './receiver/receiverService';
-import { registerEventCommands } from './commands/events';
-import { EventFeed } from './inspector/eventFeed';
-import { InspectorController, registerInspectorSerializer } from './inspector/inspectorPanel';
-import { ReceiverStatusBar } from './statusBar/receiverStatus';
-import { EVENTS_VIEW_ID, EventsTreeProvider } from './views/events/eventsTreeProvider';
+import { registerReceiverCommands } from './events/commands/receiverCommands';
+import { ReceiverService } from './events/receiver/receiverService';
+import { registerEventCommands } from './events/commands/index';
+import { EventFeed } from './events/eventFeed';
+import { InspectorController, registerInspectorSerializer } from './events/inspector/inspectorPanel';
+import { ReceiverStatusBar } from './events/receiver/receiverStatusBar';
+import { EVENTS_VIEW_ID, EventsTreeProvider } from './events/tree/eventsTreeProvider';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {

@@ -12,8 +12,8 @@ import * as vscode from 'vscode';
 import { WebhooksClient } from '../../src/core/api';
 import { Emulator, startEmulator } from '../../src/core/emulator';
 import type { ExtensionApi } from '../../src/extension/extension';
-import type { ScriptedUi } from '../../src/extension/ui/scriptedUi';
-import type { TreeNode } from '../../src/extension/views/webhooks/treeNode';
+import type { ScriptedUi } from '../../src/extension/platform/scriptedUi';
+import type { TreeNode } from '../../src/extension/webhooks/tree/treeNode';
 import { activateApi, confirm, input, labelOf, modal, nodeFor, pickLabel, pickMany, script, startSink, tooltipOf, unique } from './webhooksHelpers';
 
 const API_KEY = 'AIzaLeakTestKey_9f8e7d6c5b4a3210zyxw';

@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/extension';
-import { LEGACY_SIGNING_SECRETS_KEY, SIGNING_SECRETS_INDEX_KEY, SecretStore, manualSecretKey, webhookSecretKey } from '../../src/extension/secrets/secretStore';
-import type { TreeNode } from '../../src/extension/views/webhooks/treeNode';
+import { LEGACY_SIGNING_SECRETS_KEY, SIGNING_SECRETS_INDEX_KEY, SecretStore, manualSecretKey, webhookSecretKey } from '../../src/extension/platform/secretStore';
+import type { TreeNode } from '../../src/extension/webhooks/tree/treeNode';
 import { activateApi, confirm, input, labelOf, liveClient, nodeFor, pickMany, script, unique, until } from './webhooksHelpers';
 
 const secretOf = (n: number) => `whsec_${Buffer.alloc(24, n).toString('base64')}`;

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { WebhooksClient } from '../../src/core/api';
 import { Emulator, startEmulator } from '../../src/core/emulator';
 import type { ExtensionApi } from '../../src/extension/extension';
-import { ScriptedUi } from '../../src/extension/ui/scriptedUi';
+import { ScriptedUi } from '../../src/extension/platform/scriptedUi';
 import { activateApi, confirm, input, labelOf, pickLabel, rootItems, script, unique } from './webhooksHelpers';
 
 const GEMINI_KEY = 'AIzaIntegrationTestKey0123456789abcdef';

@@ -5,8 +5,8 @@ import { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { Webhook, WebhooksClient } from '../../src/core/api';
 import type { ExtensionApi } from '../../src/extension/extension';
-import { ScriptedAnswer, ScriptedUi } from '../../src/extension/ui/scriptedUi';
-import type { TreeNode } from '../../src/extension/views/webhooks/treeNode';
+import { ScriptedAnswer, ScriptedUi } from '../../src/extension/platform/scriptedUi';
+import type { TreeNode } from '../../src/extension/webhooks/tree/treeNode';
 
 export const EXTENSION_ID = 'gemini-webhooks-dev.gemini-webhooks';
 

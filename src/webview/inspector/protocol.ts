@@ -1,5 +1,5 @@
 /**
- * The one message protocol between the inspector's host (src/extension/inspector) and its page
+ * The one message protocol between the inspector's host (src/extension/events/inspector) and its page
  * (src/webview/inspector). Shared by both sides: it must never import `vscode`.
  *
  * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AppendBatcher } from '../../../src/extension/inspector/appendBatcher';
+import { AppendBatcher } from '../../../src/extension/events/inspector/appendBatcher';
 
 /** A hand-driven clock and timer queue, so the batcher's schedule is observable without waiting. */
 class FakeTime {

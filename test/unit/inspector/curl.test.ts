@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { buildCurl, shellQuote } from '../../../src/extension/inspector/curl';
+import { buildCurl, shellQuote } from '../../../src/extension/events/inspector/curl';
 
 describe('copy as curl', () => {
   it('quotes anything for the shell: the shell gives back the exact string', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { RowSummary, Verdict } from '../../../src/webview/inspector/protocol';
 import { NO_FILTER, RowStore, matches, visibleWindow } from '../../../src/webview/inspector/rowStore';
-import { toRowSummary } from '../../../src/extension/inspector/summary';
+import { toRowSummary } from '../../../src/extension/events/inspector/summary';
 import { DeliveryRecord } from '../../../src/core/receiver/types';
 
 function record(seq: number, over: Partial<DeliveryRecord> = {}): DeliveryRecord {

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { startEmulator, Emulator } from '../../../src/core/emulator';
 import { DeliveryRecord, Receiver, startReceiver } from '../../../src/core/receiver';
 import { EVENT_CATALOG } from '../../../src/core/events/catalog';
-import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from '../../../src/extension/commands/events/testDelivery';
+import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from '../../../src/extension/events/commands/testDelivery';
 import { validateSigningSecret } from '../../../src/core/verify/secretFormat';
-import { validateSecretLabel } from '../../../src/extension/commands/events/signingSecretFormat';
+import { validateSecretLabel } from '../../../src/extension/events/commands/signingSecretFormat';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 

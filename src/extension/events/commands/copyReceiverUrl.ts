@@ -1,0 +1,19 @@
+/** Copy Receiver URL: copies the URL senders should use — through asExternalUri, so it works in remote windows too. */
+import * as vscode from 'vscode';
+import { UiHolder } from '../../platform/commandRunner';
+import { ReceiverService } from '../receiver/receiverService';
+
+export const COPY_RECEIVER_URL = 'geminiWebhooks.copyReceiverUrl';
+
+export function copyReceiverUrl(service: ReceiverService, ui: UiHolder, clipboard: vscode.Clipboard) {
+  return async (): Promise<string | undefined> => {
+    const url = service.url;
+    if (!url) throw new Error('The receiver is not running: start it first (Gemini Webhooks: Start Receiver).');
+    const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
+    // asExternalUri keeps the path; toString(true) avoids re-encoding it.
+    const text = external.toString(true);
+    await clipboard.writeText(text);
+    void ui.current.info(`Copied ${text}`);
+    return text;
+  };
+}

@@ -1,0 +1,34 @@
+/** What the event commands share: the delivery feed, the inspector, secrets, the backend and the UI. */
+import * as vscode from 'vscode';
+import { SecretStore } from '../../platform/secretStore';
+import { EventFeed } from '../eventFeed';
+import { InspectorController } from '../inspector/inspectorPanel';
+import { UiHolder } from '../../platform/commandRunner';
+
+/** What the trigger needs of the backend: which one is live, and the emulator's URL when it is the emulator. */
+export interface BackendInfo {
+  readonly kind: string;
+  emulatorUrl(): string | undefined;
+}
+
+export interface EventCommandDeps {
+  readonly feed: EventFeed;
+  readonly inspector: InspectorController;
+  readonly secrets: SecretStore;
+  readonly ui: UiHolder;
+  readonly log: vscode.LogOutputChannel;
+  readonly backend?: BackendInfo;
+}
+
+/** What commands on an Events view node (or the inspector) receive. */
+export type EventArg = { readonly seq: number } | undefined;
+
+/** The event a command acts on: the node's, or one the user picks from the newest. */
+export async function resolveEvent(deps: EventCommandDeps, arg: EventArg, purpose: string): Promise<number> {
+  if (arg && typeof arg.seq === 'number') return arg.seq;
+  const records = deps.feed.newest(200);
+  if (records.length === 0) throw new Error('There are no events yet: start the receiver and trigger a test event first.');
+  const items = records.map((r) => ({ label: `#${r.seq} ${r.eventType ?? '(no event type)'}`, description: `${r.verdict} · ${r.receivedAt}`, detail: r.webhookId, seq: r.seq }));
+  const picked = await deps.ui.current.pick(items, { placeHolder: `Pick the event to ${purpose}`, matchOnDescription: true, matchOnDetail: true });
+  return picked.seq;
+}

@@ -1,0 +1,88 @@
+/**
+ * Trigger Test Event: pick a catalog type, then how to send it — signed with a stored secret
+ * (a webhook's, or one added by hand), through the emulator (a job whose webhook_config points at
+ * the receiver: JWT-signed dynamic delivery), or unsigned (to see a rejection). The receiver is
+ * started first when it is off.
+ */
+import { EVENT_CATALOG } from '../../../core/events/catalog';
+import { EMULATOR_LOCAL_KEY } from '../../webhooks/backend/backendService';
+import { EventCommandDeps } from './deps';
+import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from './testDelivery';
+
+export const TRIGGER_TEST_EVENT = 'geminiWebhooks.triggerTestEvent';
+
+/** Lets tests and scripts skip the pickers: `{ type, via: 'secret:<label>' | 'emulator' | 'unsigned' }`. */
+export interface TriggerArgs {
+  readonly type?: string;
+  readonly via?: string;
+}
+
+interface Route {
+  readonly label: string;
+  readonly description?: string;
+  readonly id: string;
+  readonly secret?: string;
+}
+
+export interface TriggerResult {
+  readonly type: string;
+  readonly via: string;
+  /** Static: the receiver's answer. */
+  readonly verdict?: string;
+  readonly seq?: number;
+  /** Emulator: the job that will deliver the event. */
+  readonly job?: string;
+}
+
+export function triggerTestEvent(deps: EventCommandDeps) {
+  return async (args?: TriggerArgs): Promise<TriggerResult> => {
+    const ui = deps.ui.current;
+    let type = args?.type;
+    if (!type) {
+      const items = EVENT_CATALOG.map((e) => ({ label: e.type, description: e.description }));
+      type = (await ui.pick(items, { placeHolder: 'Pick the event type to send to the receiver', matchOnDescription: true })).label;
+    }
+    const routes = await routesFor(deps, type);
+    const route = args?.via ? routes.find((r) => r.id === args.via) : await ui.pick(routes, { placeHolder: `How should the ${type} event be sent?` });
+    if (!route) throw new Error(`No way to send the event named "${args?.via}": add a signing secret or use the emulator.`);
+
+    const receiver = deps.feed.receiver;
+    if (!receiver.running) await receiver.start();
+    const url = receiver.url;
+    if (!url) throw new Error('The receiver is not running: start it with "Gemini Webhooks: Start Receiver".');
+
+    if (route.id === 'emulator') {
+      const emulatorUrl = deps.backend?.emulatorUrl();
+      if (!emulatorUrl) throw new Error('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".');
+      const job = await startEmulatorJob(emulatorUrl, EMULATOR_LOCAL_KEY, type, url);
+      deps.log.info(`Test event ${type}: started emulator job ${job.name}; its JWT-signed delivery goes to ${url}.`);
+      void ui.info(`The emulator will deliver ${type} to the receiver when its job ends (a few seconds).`);
+      return { type, via: route.id, job: job.name };
+    }
+    const sent = await sendStaticTestEvent(url, type, route.secret);
+    const verdict = sent.answer.status ?? `HTTP ${sent.status}`;
+    deps.log.info(`Test event ${type} (${route.id === 'unsigned' ? 'unsigned' : 'signed'}): the receiver answered ${sent.status} ${verdict}${sent.answer.reason ? ` — ${sent.answer.reason}` : ''}.`);
+    const message = verdict === 'rejected' ? `Sent ${type}: rejected — ${sent.answer.reason ?? ''}` : `Sent ${type}: ${verdict}${sent.answer.seq ? ` (#${sent.answer.seq})` : ''}.`;
+    void ui
+      .info(message, 'Open Inspector')
+      .then((choice) => choice === 'Open Inspector' && deps.inspector.show(sent.answer.seq))
+      .then(undefined, (error: unknown) => deps.log.error(`Could not open the inspector: ${error instanceof Error ? error.message : String(error)}`));
+    return { type, via: route.id, verdict, ...(sent.answer.seq ? { seq: sent.answer.seq } : {}) };
+  };
+}
+
+async function routesFor(deps: EventCommandDeps, type: string): Promise<Route[]> {
+  const routes: Route[] = [];
+  const seen = new Set<string>();
+  for (const c of await deps.secrets.candidates()) {
+    const key = c.webhookId ?? c.label;
+    if (seen.has(key)) continue; // the current secret comes first
+    seen.add(key);
+    routes.push(c.webhookId ? { id: `secret:${c.webhookId}`, label: `Sign with ${c.webhookId}'s stored secret`, description: 'Standard Webhooks (HMAC)', secret: c.secret } : { id: `secret:${c.label}`, label: `Sign with "${c.label.replace(/ \(added by hand\)$/, '')}"`, description: 'added by hand · Standard Webhooks (HMAC)', secret: c.secret });
+  }
+  if (deps.backend?.kind === 'emulator' && deps.backend.emulatorUrl() && EMULATOR_JOB_TYPES[type]) {
+    routes.push({ id: 'emulator', label: 'Through the emulator (JWT, dynamic delivery)', description: EMULATOR_JOB_TYPES[type] });
+  }
+  routes.push({ id: 'unsigned', label: 'Unsigned', description: 'See how the receiver rejects an unsigned delivery' });
+  return routes;
+}

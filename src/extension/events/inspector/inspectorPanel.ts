@@ -1,0 +1,241 @@
+/**
+ * The inspector's host: one webview panel (`geminiWebhooks.inspector`), restored after a reload
+ * through the serializer. Messages wait in a queue until the page says `ready`; new deliveries go
+ * to the page in batches (≤ 20 flushes/s, ≤ 500 rows each) so a flood never floods the editor.
+ */
+import * as vscode from 'vscode';
+import type { DeliveryRecord } from '../../../core/receiver/types';
+import { HostMessage, PageMessage, PageState, ReceiverState, isPageMessage, isPageState } from '../../../webview/inspector/protocol';
+import { AppendBatcher } from './appendBatcher';
+import { buildCurl } from './curl';
+import { EventFeed } from '../eventFeed';
+import { inspectorHtml, localResourceRoots } from './html';
+import { bodyText, toDetail, toRowSummary } from './summary';
+import { readReceiverSettings } from '../receiver/receiverSettings';
+
+export const INSPECTOR_VIEW_TYPE = 'geminiWebhooks.inspector';
+export const REPLAY_COMMAND = 'geminiWebhooks.replayEvent';
+
+/** Counters the integration tests and the benchmark read. */
+export interface InspectorStats {
+  posted: number;
+  appendFlushes: number;
+  appendedRows: number;
+  /** Messages waiting for `ready` right now. */
+  queued: number;
+  readyCount: number;
+}
+
+export class InspectorController implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelSubscriptions: vscode.Disposable[] = [];
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly appends: AppendBatcher<DeliveryRecord>;
+  private readonly updates: AppendBatcher<DeliveryRecord>;
+  private readonly viewed = new vscode.EventEmitter<void>();
+  private readonly pageMessages = new vscode.EventEmitter<PageMessage>();
+  /** The panel became visible (the status bar resets its count of new events). */
+  readonly onDidView = this.viewed.event;
+  /** Every valid message from the page (tests wait on `ready` and `rendered`). */
+  readonly onDidReceiveMessage = this.pageMessages.event;
+  readonly stats: InspectorStats = { posted: 0, appendFlushes: 0, appendedRows: 0, queued: 0, readyCount: 0 };
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly feed: EventFeed,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.appends = new AppendBatcher({
+      capacity: feed.capacity,
+      flush: (records) => {
+        this.stats.appendFlushes++;
+        this.stats.appendedRows += records.length;
+        this.post({ type: 'append', rows: records.map(toRowSummary) });
+      },
+    });
+    this.updates = new AppendBatcher({ flush: (records) => this.post({ type: 'update', rows: [...new Set(records)].map(toRowSummary) }) });
+    this.subscriptions.push(
+      feed.onDidAppend((r) => this.ready && this.panel && this.appends.push(r)),
+      feed.onDidUpdate((r) => this.ready && this.panel && this.updates.push(r)),
+      feed.onDidClear(() => {
+        this.appends.reset();
+        this.updates.reset();
+        this.post({ type: 'clear' });
+      }),
+      feed.onDidChangeState(() => this.post({ type: 'status', receiver: this.receiverState() })),
+    );
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get isVisible(): boolean {
+    return this.panel?.visible === true;
+  }
+
+  /** Opens (or reveals) the panel; with `seq`, selects that event. */
+  show(seq?: number): void {
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Webhook Inspector', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: localResourceRoots(this.extensionUri),
+      });
+      this.attach(panel);
+    } else {
+      this.panel.reveal(undefined, false);
+    }
+    if (seq !== undefined) this.post({ type: 'select', seq });
+  }
+
+  /** Serializer path: takes over a panel VS Code restored after a reload. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
+    this.panel?.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
+    this.attach(panel);
+    const saved: PageState = isPageState(state) ? state : {};
+    if (saved.selected !== undefined) this.post({ type: 'select', seq: saved.selected });
+  }
+
+  close(): void {
+    this.panel?.dispose();
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.queue = [];
+    this.stats.queued = 0;
+    this.panelSubscriptions = [
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) this.viewed.fire();
+      }),
+      panel.onDidDispose(() => this.detach(panel)),
+    ];
+    panel.webview.html = inspectorHtml(panel.webview, this.extensionUri);
+    if (panel.visible) this.viewed.fire();
+  }
+
+  private detach(panel: vscode.WebviewPanel): void {
+    if (this.panel !== panel) return;
+    for (const s of this.panelSubscriptions) s.dispose();
+    this.panelSubscriptions = [];
+    this.panel = undefined;
+    this.ready = false;
+    this.queue = [];
+    this.stats.queued = 0;
+    this.appends.reset();
+    this.updates.reset();
+  }
+
+  /** Posts now when the page is ready; queues otherwise (the `init` sent on `ready` carries the rows). */
+  private post(message: HostMessage): void {
+    if (!this.panel) return;
+    if (!this.ready) {
+      if (message.type === 'append' || message.type === 'update' || message.type === 'clear') return;
+      this.queue.push(message);
+      this.stats.queued = this.queue.length;
+      return;
+    }
+    this.stats.posted++;
+    void this.panel.webview.postMessage(message).then(undefined, (e: unknown) => this.log.debug(`inspector: post failed: ${String(e)}`));
+  }
+
+  private receive(message: unknown): void {
+    if (!isPageMessage(message)) {
+      this.log.debug('inspector: ignored a malformed message from the page');
+      return;
+    }
+    this.pageMessages.fire(message);
+    switch (message.type) {
+      case 'ready':
+        return this.onReady();
+      case 'requestDetail': {
+        const record = this.feed.get(message.seq);
+        return this.post(record ? { type: 'detail', record: toDetail(record) } : { type: 'missing', seq: message.seq });
+      }
+      case 'copyBody':
+        return void this.withRecord(message.seq, async (r) => {
+          await vscode.env.clipboard.writeText(bodyText(r, false));
+          this.post({ type: 'replayResult', seq: r.seq, ok: true, message: 'Body copied to the clipboard.' });
+        });
+      case 'copyCurl':
+        return void this.withRecord(message.seq, async (r) => {
+          // While stopped, aim at where the receiver will listen (a port of 0 is picked at start: say so).
+          const settings = readReceiverSettings();
+          const url = this.feed.receiver.url ?? `http://${settings.host}:${settings.port || 'PORT'}${r.path}`;
+          await vscode.env.clipboard.writeText(buildCurl(r, url));
+          this.post({ type: 'replayResult', seq: r.seq, ok: true, message: 'curl command copied to the clipboard.' });
+        });
+      case 'openJson':
+        return void this.withRecord(message.seq, async (r) => {
+          const document = await vscode.workspace.openTextDocument({ language: 'json', content: bodyText(r) });
+          await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+        });
+      case 'replay':
+        return void this.replay(message.seq);
+      case 'rendered':
+        return;
+    }
+  }
+
+  private onReady(): void {
+    this.ready = true;
+    this.stats.readyCount++;
+    this.appends.reset();
+    this.updates.reset();
+    const pending = this.queue;
+    this.queue = [];
+    this.stats.queued = 0;
+    const rows = this.feed.records().map(toRowSummary);
+    this.post({ type: 'init', rows, capacity: this.feed.capacity, receiver: this.receiverState() });
+    for (const message of pending) this.post(message);
+  }
+
+  private async replay(seq: number): Promise<void> {
+    const result = await vscode.commands.executeCommand<{ ok: boolean; status?: number; error?: string } | undefined>(REPLAY_COMMAND, { seq });
+    const message = !result ? 'Not replayed.' : result.ok ? `Replayed: your app answered ${result.status ?? 'OK'}.` : `Replay failed: ${result.error ?? `HTTP ${result.status}`}.`;
+    this.post({ type: 'replayResult', seq, ok: result?.ok === true, message });
+  }
+
+  private async withRecord(seq: number, act: (record: DeliveryRecord) => Promise<void>): Promise<void> {
+    const record = this.feed.get(seq);
+    if (!record) return this.post({ type: 'missing', seq });
+    try {
+      await act(record);
+    } catch (error) {
+      this.log.error(`inspector: ${error instanceof Error ? error.message : String(error)}`);
+      this.post({ type: 'replayResult', seq, ok: false, message: 'That did not work; see the log.' });
+    }
+  }
+
+  private receiverState(): ReceiverState {
+    const r = this.feed.receiver;
+    return { running: r.running, ...(r.url ? { url: r.url } : {}), ...(r.forwardTo ? { forwardTo: r.forwardTo } : {}) };
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.appends.dispose();
+    this.updates.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.viewed.dispose();
+    this.pageMessages.dispose();
+  }
+}
+
+/** Restores the inspector after a window reload. */
+export function registerInspectorSerializer(controller: InspectorController): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
+    async deserializeWebviewPanel(panel, state: unknown) {
+      controller.restore(panel, state);
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The receiver's status bar item: "$(circle-slash) Webhooks receiver off" (click: start) or
+ * "$(radio-tower) :PORT" with the count of events that arrived since the inspector was last seen
+ * (click: open the inspector); warning background while the latest deliveries are rejections.
+ */
+import * as vscode from 'vscode';
+import { EventFeed } from '../eventFeed';
+
+export const START_RECEIVER_COMMAND = 'geminiWebhooks.startReceiver';
+export const OPEN_INSPECTOR_COMMAND = 'geminiWebhooks.openInspector';
+
+export class ReceiverStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('geminiWebhooks.receiver', vscode.StatusBarAlignment.Left, 49);
+  private readonly subscriptions: vscode.Disposable[];
+  private unseen = 0;
+  /** How many of the latest deliveries in a row were rejected (warning while > 0). */
+  private rejectedStreak = 0;
+  /** Updates are coalesced (≤ 4/s): every property set is a message to the workbench. */
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
+    this.item.name = 'Gemini Webhooks receiver';
+    const newest = feed.newest(feed.capacity);
+    const firstAccepted = newest.findIndex((r) => r.verdict !== 'rejected');
+    this.rejectedStreak = firstAccepted < 0 ? newest.length : firstAccepted;
+    this.subscriptions = [
+      feed.onDidAppend((r) => {
+        if (!this.inspectorVisible()) this.unseen++;
+        this.rejectedStreak = r.verdict === 'rejected' ? this.rejectedStreak + 1 : 0;
+        this.pending ??= setTimeout(() => this.update(), 250);
+      }),
+      feed.onDidClear(() => {
+        this.unseen = 0;
+        this.rejectedStreak = 0;
+        this.update();
+      }),
+      feed.onDidChangeState(() => this.update()),
+      onInspectorViewed(() => this.markSeen()),
+    ];
+    this.update();
+    this.item.show();
+  }
+
+  /** What the item shows now (tests read them). */
+  get text(): string {
+    return this.item.text;
+  }
+
+  get warning(): boolean {
+    return this.item.backgroundColor !== undefined;
+  }
+
+  get unseenCount(): number {
+    return this.unseen;
+  }
+
+  markSeen(): void {
+    this.unseen = 0;
+    this.update();
+  }
+
+  private update(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+    const receiver = this.feed.receiver;
+    if (!receiver.running) {
+      this.item.text = '$(circle-slash) Webhooks receiver off';
+      this.item.tooltip = 'The local webhook receiver is not running. Click to start it.';
+      this.item.command = START_RECEIVER_COMMAND;
+      this.item.backgroundColor = undefined;
+      return;
+    }
+    const rejected = this.rejectedStreak > 0;
+    this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendText(`Receiving webhooks at ${receiver.url ?? ''}\n`);
+    tooltip.appendText(`${this.unseen} new event${this.unseen === 1 ? '' : 's'} since the inspector was last viewed.`);
+    if (rejected) tooltip.appendText(`\nThe latest ${this.rejectedStreak === 1 ? 'delivery was' : `${this.rejectedStreak} deliveries were`} rejected: open the inspector to see why.`);
+    this.item.tooltip = tooltip;
+    this.item.command = OPEN_INSPECTOR_COMMAND;
+    this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}

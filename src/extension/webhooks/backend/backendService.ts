@@ -1,0 +1,190 @@
+/**
+ * Which API the Webhooks view talks to, and the client for it:
+ * - 'emulator' (default): the local emulator runs inside the extension host on loopback, its
+ *   webhooks and secrets persisted under globalStorageUri so they survive reloads; a fixed local key.
+ * - 'gemini': the real API at api.baseUrl/api.version with the key from SecretStorage.
+ * Re-applies itself when a backend setting changes; sets the `geminiWebhooks.backend` and
+ * `geminiWebhooks.hasApiKey` context keys; `onDidChange` fires after each switch.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { WebhooksClient } from '../../../core/api';
+import { Emulator, startEmulator } from '../../../core/emulator';
+import { SecretStore } from '../../platform/secretStore';
+import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
+import { seedSampleWebhooks } from './sampleData';
+
+/** Sent to the embedded emulator, which accepts any non-empty key. Not a secret. */
+export const EMULATOR_LOCAL_KEY = 'local-emulator-key';
+
+export interface BackendSnapshot {
+  readonly kind: BackendKind;
+  readonly client: WebhooksClient;
+  /** Base URL of the embedded emulator while it is the backend. */
+  readonly emulatorUrl: string | undefined;
+}
+
+export class BackendService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<BackendKind>();
+  /** Fires once the backend has switched (or its settings changed) and the new client is ready. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private current: Promise<BackendSnapshot> | undefined;
+  private snapshot: BackendSnapshot | undefined;
+  private emulator: Emulator | undefined;
+  private applied: BackendSettings | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private hasKey = false;
+
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly storageDir: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsBackend(e)) void this.apply().catch(() => undefined);
+      }),
+      secrets.onDidChange((key) => {
+        if (key === 'apiKey') void this.updateKeyContext();
+      }),
+      this.changed,
+    );
+    void this.updateKeyContext();
+  }
+
+  /** The backend chosen in settings (it may still be starting). */
+  get kind(): BackendKind {
+    return this.snapshot?.kind ?? readBackendSettings().kind;
+  }
+
+  /** The embedded emulator's URL while it is the live backend. */
+  emulatorUrl(): string | undefined {
+    return this.snapshot?.emulatorUrl;
+  }
+
+  get hasApiKey(): boolean {
+    return this.hasKey;
+  }
+
+  /** The client of the live backend; starts it on first use; rejects when it could not start. */
+  client(): Promise<WebhooksClient> {
+    return this.ready().then((s) => s.client);
+  }
+
+  ready(): Promise<BackendSnapshot> {
+    if (!this.current) void this.apply().catch(() => undefined);
+    return this.current!;
+  }
+
+  /** (Re)builds the backend from settings when they changed, or when the last start failed. */
+  apply(): Promise<BackendSnapshot> {
+    const run = this.queue.then(async () => {
+      const settings = readBackendSettings();
+      if (this.snapshot && this.applied && JSON.stringify(this.applied) === JSON.stringify(settings)) return this.snapshot;
+      const snapshot = await this.build(settings);
+      this.applied = settings;
+      this.changed.fire(snapshot.kind);
+      return snapshot;
+    });
+    this.current = run;
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Switches the setting and waits until the new backend is live. */
+  async switchTo(kind: BackendKind): Promise<BackendSnapshot> {
+    await writeBackendKind(kind);
+    return this.apply();
+  }
+
+  private async build(settings: BackendSettings): Promise<BackendSnapshot> {
+    await vscode.commands.executeCommand('setContext', 'geminiWebhooks.backend', settings.kind);
+    const previous = this.snapshot;
+    this.snapshot = undefined;
+    await previous?.client.close().catch(() => undefined);
+    const wantsEmulator = settings.kind === 'emulator';
+    const emulatorChanged = this.applied && (this.applied.emulatorPort !== settings.emulatorPort || this.applied.emulatorTimeScale !== settings.emulatorTimeScale);
+    if (this.emulator && (!wantsEmulator || emulatorChanged)) await this.stopEmulator();
+    let snapshot: BackendSnapshot;
+    if (wantsEmulator) {
+      const emulator = this.emulator ?? (await this.startEmbeddedEmulator(settings));
+      const client = new WebhooksClient({ baseUrl: emulator.url, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: settings.timeoutMs, log: (l) => this.log.trace(`api: ${l}`) });
+      snapshot = { kind: 'emulator', client, emulatorUrl: emulator.url };
+      if (this.env.GEMINI_WEBHOOKS_SAMPLE_DATA === '1') await seedSampleWebhooks(client, this.secrets, this.log);
+    } else {
+      const client = new WebhooksClient({ baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, apiKey: () => this.secrets.getApiKey(), timeoutMs: settings.timeoutMs, log: (l) => this.log.trace(`api: ${l}`) });
+      snapshot = { kind: 'gemini', client, emulatorUrl: undefined };
+      this.log.info(`Backend: Gemini API at ${new URL(settings.baseUrl).host} (${settings.apiVersion})`);
+    }
+    this.snapshot = snapshot;
+    return snapshot;
+  }
+
+  private async startEmbeddedEmulator(settings: BackendSettings): Promise<Emulator> {
+    const dir = this.storageDir.fsPath;
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      this.emulator = await startEmulator({
+        port: settings.emulatorPort,
+        timeScale: settings.emulatorTimeScale,
+        statePath: path.join(dir, 'emulator-state.json'),
+        log: (line) => this.log.debug(`emulator: ${line}`),
+        warn: (line) => this.log.warn(`emulator: ${line}`),
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EADDRINUSE' ? `port ${settings.emulatorPort} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)` : error instanceof Error ? error.message : String(error);
+      this.log.error(`The local emulator could not start: ${why}`);
+      throw new EmulatorStartError(why);
+    }
+    this.log.info(`Backend: local emulator at ${this.emulator.url}`);
+    return this.emulator;
+  }
+
+  private async stopEmulator(): Promise<void> {
+    const emulator = this.emulator;
+    this.emulator = undefined;
+    await emulator?.close().catch((e: unknown) => this.log.warn(`emulator: close failed: ${String(e)}`));
+  }
+
+  /** Never rejects: a secret storage that fails reads as "no key", and says so in the log. */
+  private async updateKeyContext(): Promise<void> {
+    try {
+      this.hasKey = !!(await this.secrets.getApiKey());
+    } catch (error) {
+      this.hasKey = false;
+      this.log.error(`Could not read the API key from secret storage: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    await vscode.commands.executeCommand('setContext', 'geminiWebhooks.hasApiKey', this.hasKey);
+  }
+
+  /** Resolves once the API-key context key reflects the store (after set/clear). */
+  refreshKeyState(): Promise<void> {
+    return this.updateKeyContext();
+  }
+
+  /** The live emulator (tests drive its deliveries); undefined on the gemini backend. */
+  embeddedEmulator(): Emulator | undefined {
+    return this.snapshot?.kind === 'emulator' ? this.emulator : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.snapshot?.client.close().catch(() => undefined);
+    await this.stopEmulator();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.close();
+  }
+}
+
+export class EmulatorStartError extends Error {
+  override readonly name = 'EmulatorStartError';
+  constructor(readonly reason: string) {
+    super(`The local emulator could not start: ${reason}`);
+  }
+}

@@ -1,0 +1,101 @@
+/** What the webhook commands share: the services they act through, and small prompts used by several. */
+import * as vscode from 'vscode';
+import { Webhook, WebhooksClient } from '../../../core/api';
+import { EVENT_CATALOG, describeEventType } from '../../../core/events/catalog';
+import { BackendService } from '../backend/backendService';
+import { WebhookDetailsProvider } from '../webhookDetailsProvider';
+import { SecretStore } from '../../platform/secretStore';
+import { UiHolder } from '../../platform/commandRunner';
+import { stateLabel, webhookLabel, WebhookNode } from '../tree/webhookNode';
+import { WebhooksTreeProvider } from '../tree/webhooksTreeProvider';
+
+export interface Clipboard {
+  writeText(text: string): Thenable<void>;
+}
+
+export interface WebhookCommandDeps {
+  readonly backend: BackendService;
+  readonly tree: WebhooksTreeProvider;
+  readonly secrets: SecretStore;
+  readonly ui: UiHolder;
+  readonly log: vscode.LogOutputChannel;
+  readonly details: WebhookDetailsProvider;
+  readonly clipboard: Clipboard;
+}
+
+/** What a command needs of the node it was invoked on. */
+export type WebhookArg = Pick<WebhookNode, 'webhook'> | undefined;
+
+/** How many webhooks the picker lists at most (the picker says so when there are more). */
+export const PICKER_LIMIT = 1000;
+
+/** The webhook a command acts on: the node's, or one the user picks from the live list. */
+export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg, purpose: string): Promise<Webhook> {
+  if (node?.webhook) return node.webhook;
+  const client = await deps.backend.client();
+  const all: Webhook[] = [];
+  let more = false;
+  for await (const page of client.pages({ pageSize: 100 })) {
+    all.push(...page.webhooks);
+    if (all.length >= PICKER_LIMIT) {
+      more = page.nextPageToken !== undefined || all.length > PICKER_LIMIT;
+      all.length = Math.min(all.length, PICKER_LIMIT);
+      break;
+    }
+  }
+  if (all.length === 0) throw new NoWebhooksError();
+  const items = all.map((w) => ({ label: webhookLabel(w), description: `${stateLabel(w.state)} · ${w.id}`, detail: w.uri, webhook: w }));
+  const placeHolder = more
+    ? `Pick the webhook to ${purpose} (the first ${PICKER_LIMIT} are listed; for others, use the Webhooks view's "Load more")`
+    : `Pick the webhook to ${purpose}`;
+  const picked = await deps.ui.current.pick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return picked.webhook;
+}
+
+export class NoWebhooksError extends Error {
+  override readonly name = 'NoWebhooksError';
+  constructor() {
+    super('There are no webhooks yet. Create one first.');
+  }
+}
+
+/** Runs an API call with a cancellable notification; the signal aborts it. */
+export async function withApiProgress<T>(title: string, work: (client: WebhooksClient, signal: AbortSignal) => Promise<T>, deps: WebhookCommandDeps): Promise<T> {
+  return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const client = await deps.backend.client();
+      return await work(client, controller.signal);
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+/** An absolute http(s) URL, or the reason it is not. */
+export function validateWebhookUri(value: string): string | undefined {
+  const text = value.trim();
+  if (!text) return 'Enter the URL deliveries are sent to.';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter an absolute URL, e.g. https://example.com/webhooks';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The URL must start with http:// or https://';
+  if (url.username || url.password) return 'Leave credentials out of the URL.';
+  return undefined;
+}
+
+/** The multi-select of the event catalog, with descriptions; `current` prefilled. At least one. */
+export async function pickEvents(deps: WebhookCommandDeps, current: readonly string[], title: string): Promise<string[]> {
+  const known = EVENT_CATALOG.filter((e) => e.subscribable).map((e) => e.type);
+  const extra = current.filter((t) => !known.includes(t));
+  const items = [...known, ...extra].map((type) => ({ label: type, description: describeEventType(type).description, picked: current.includes(type) }));
+  for (;;) {
+    const picked = await deps.ui.current.pickMany(items, { title, placeHolder: 'Events this webhook receives (pick at least one)', matchOnDescription: true });
+    if (picked.length > 0) return picked.map((p) => p.label);
+    await deps.ui.current.warn('Pick at least one event type.');
+  }
+}

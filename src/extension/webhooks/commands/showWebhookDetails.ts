@@ -1,0 +1,16 @@
+/** Show Details: the webhook resource as read-only JSON in an editor (gemini-webhook:/<id>.json). */
+import * as vscode from 'vscode';
+import { detailsUri } from '../webhookDetailsProvider';
+import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
+
+export const SHOW_WEBHOOK_DETAILS = 'geminiWebhooks.showWebhookDetails';
+
+export function showWebhookDetails(deps: WebhookCommandDeps) {
+  return async (node?: WebhookArg): Promise<vscode.TextEditor> => {
+    const webhook = await resolveWebhook(deps, node, 'show');
+    const uri = detailsUri(webhook.id);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    return vscode.window.showTextDocument(doc, { preview: true });
+  };
+}
