@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension/extension';
-import { LEGACY_SIGNING_SECRETS_KEY, SIGNING_SECRETS_INDEX_KEY, SecretStore, manualSecretKey, webhookSecretKey } from '../../src/extension/platform/secretStore';
+import { SIGNING_SECRETS_INDEX_KEY, SecretStore, manualSecretKey, webhookSecretKey } from '../../src/extension/platform/secretStore';
 import type { TreeNode } from '../../src/extension/webhooks/tree/treeNode';
 import { activateApi, confirm, input, labelOf, liveClient, nodeFor, pickMany, script, unique, until } from './webhooksHelpers';
 
@@ -76,41 +76,6 @@ describe('secrets: the store over the real SecretStorage', () => {
     await api.secrets.deleteSigningSecrets(webhook.id);
     await api.secrets.deleteSigningSecrets(good);
     await client.delete(webhook.id);
-  });
-
-  it('migrates the former single value entry by entry (skipping bad ones) and deletes it', async () => {
-    const [ok, bad] = [unique('legacy-ok'), unique('legacy-bad')];
-    const label = unique('legacy manual');
-    const storedAt = new Date().toISOString();
-    await storage.store(
-      LEGACY_SIGNING_SECRETS_KEY,
-      JSON.stringify({ webhooks: { [ok]: [{ secret: secretOf(7), storedAt }], [bad]: 'str' }, manual: [{ label, secret: secretOf(8), storedAt }, 'junk'] }),
-    );
-    await until(async () => (await api.secrets.getSigningSecrets(ok)).length === 1, 'the legacy webhook secret to appear');
-    assert.equal((await api.secrets.getSigningSecrets(ok))[0].secret, secretOf(7));
-    assert.deepEqual(await api.secrets.getSigningSecrets(bad), []);
-    assert.ok((await api.secrets.candidates()).some((c) => c.label === `${label} (added by hand)` && c.secret === secretOf(8)));
-    await until(async () => (await storage.get(LEGACY_SIGNING_SECRETS_KEY)) === undefined, 'the legacy value to be deleted');
-    const backups = ((await index()).backups ?? []).filter((k) => k.startsWith(`${LEGACY_SIGNING_SECRETS_KEY}.backup-`));
-    const backedUp = await Promise.all(backups.map((k) => storage.get(k)));
-    assert.ok(backedUp.some((v) => v?.includes(bad)), 'the partly unreadable legacy value was backed up');
-    await api.secrets.deleteSigningSecrets(ok);
-    await api.secrets.removeManualSecret(label);
-    assert.equal(await storage.get(manualSecretKey(label)), undefined);
-    for (const k of backups) await storage.delete(k);
-  });
-
-  it('an unreadable former value is backed up and does not touch the per-webhook entries', async () => {
-    const keep = unique('wh-keep');
-    await api.secrets.storeSigningSecret(keep, secretOf(9));
-    await storage.store(LEGACY_SIGNING_SECRETS_KEY, '{{{');
-    await until(async () => (await storage.get(LEGACY_SIGNING_SECRETS_KEY)) === undefined && (await api.secrets.candidates()).length > 0, 'the legacy value to be handled');
-    const backups = ((await index()).backups ?? []).filter((k) => k.startsWith(`${LEGACY_SIGNING_SECRETS_KEY}.backup-`));
-    const values = await Promise.all(backups.map((k) => storage.get(k)));
-    assert.ok(values.includes('{{{'), 'backed up as it was');
-    assert.equal((await api.secrets.getSigningSecrets(keep))[0].secret, secretOf(9));
-    await api.secrets.deleteSigningSecrets(keep);
-    for (const k of backups) await storage.delete(k);
   });
 
   it('two writers (like two windows) storing different webhooks at once keep both', async () => {

@@ -12,21 +12,19 @@
  */
 import * as vscode from 'vscode';
 import { SecretCandidate } from '../../core/verify/secretCandidates';
-import { ManualSecret, SecretIndex, StoredSigningSecret, emptyIndex, parseIndex, parseLegacy, parseManualSecret, parseWebhookSecrets } from './storedSecrets';
+import { SECRET_KEYS } from './ids';
+import { ManualSecret, SecretIndex, StoredSigningSecret, emptyIndex, parseIndex, parseManualSecret, parseWebhookSecrets } from './storedSecrets';
 
 export type { StoredSigningSecret } from './storedSecrets';
 
-const API_KEY = 'geminiWebhooks.apiKey';
-/** The former single JSON value holding every signing secret; migrated on first read. */
-const LEGACY = 'geminiWebhooks.signingSecrets';
-const INDEX = 'geminiWebhooks.signingSecrets.index';
-const WEBHOOK_PREFIX = 'geminiWebhooks.signingSecrets/';
-const MANUAL_PREFIX = 'geminiWebhooks.manualSigningSecrets/';
+const API_KEY = SECRET_KEYS.apiKey;
+const INDEX = SECRET_KEYS.signingSecretsIndex;
+const WEBHOOK_PREFIX = SECRET_KEYS.webhookSecretPrefix;
+const MANUAL_PREFIX = SECRET_KEYS.manualSecretPrefix;
 
 export const webhookSecretKey = (webhookId: string): string => `${WEBHOOK_PREFIX}${webhookId}`;
 export const manualSecretKey = (label: string): string => `${MANUAL_PREFIX}${label}`;
 export const SIGNING_SECRETS_INDEX_KEY = INDEX;
-export const LEGACY_SIGNING_SECRETS_KEY = LEGACY;
 
 export type SecretKey = 'apiKey' | 'signingSecrets';
 
@@ -42,7 +40,6 @@ export class SecretStore implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private writes: Promise<unknown> = Promise.resolve();
   private cache: Promise<Snapshot> | undefined;
-  private migrated = false;
 
   constructor(
     /** The editor's SecretStorage (tests reach it to check what is stored, and to make it fail). */
@@ -52,8 +49,7 @@ export class SecretStore implements vscode.Disposable {
     this.subscription = storage.onDidChange((e) => {
       if (e.key === API_KEY) return this.changed.fire('apiKey');
       if (e.key.includes('.backup-')) return;
-      if (e.key === LEGACY && this.migrated) this.migrated = false;
-      if (e.key === LEGACY || e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
+      if (e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
         this.cache = undefined;
         this.changed.fire('signingSecrets');
       }
@@ -166,7 +162,7 @@ export class SecretStore implements vscode.Disposable {
 
   private snapshot(): Promise<Snapshot> {
     if (!this.cache) {
-      const loading = this.migrate().then(() => this.load());
+      const loading = this.load();
       this.cache = loading;
       loading.catch(() => {
         if (this.cache === loading) this.cache = undefined;
@@ -199,15 +195,8 @@ export class SecretStore implements vscode.Disposable {
     return { webhooks, manual };
   }
 
-  /** Serialises this window's writes (after the migration); the cache is reloaded after each. */
+  /** Serialises this window's writes; the cache is reloaded after each. */
   private write(work: () => Promise<void>): Promise<void> {
-    return this.enqueue(async () => {
-      await this.migrateNow();
-      await work();
-    });
-  }
-
-  private enqueue(work: () => Promise<void>): Promise<void> {
     const next = this.writes.then(work).finally(() => (this.cache = undefined));
     this.writes = next.catch(() => undefined);
     return next;
@@ -264,49 +253,6 @@ export class SecretStore implements vscode.Disposable {
   private async removeManual(label: string): Promise<void> {
     await this.storage.delete(manualSecretKey(label));
     await this.updateIndex((i) => removeFrom(i.manual, label), (i) => !i.manual.includes(label));
-  }
-
-  /** Readers wait for the migration (queued behind this window's writes) before the first load. */
-  private migrate(): Promise<void> {
-    return this.migrated ? Promise.resolve() : this.enqueue(() => this.migrateNow());
-  }
-
-  /** Moves the former single value into per-entry keys (once; existing entries win), then deletes it. Never throws. */
-  private async migrateNow(): Promise<void> {
-    if (this.migrated) return;
-    try {
-      await this.migrateLegacy();
-      this.migrated = true;
-    } catch (error) {
-      this.log?.warn(`Could not migrate the stored signing secrets (${error instanceof Error ? error.name : 'error'}); will retry.`);
-    }
-  }
-
-  private async migrateLegacy(): Promise<void> {
-    const raw = await this.storage.get(LEGACY);
-    if (!raw) return;
-    const legacy = parseLegacy(raw);
-    if (!legacy.intact) await this.backup(LEGACY, raw);
-    for (const { id, secrets } of legacy.value.webhooks) {
-      const key = webhookSecretKey(id);
-      if (!(await this.storage.get(key))) await this.storage.store(key, JSON.stringify(secrets));
-    }
-    for (const m of legacy.value.manual) {
-      const key = manualSecretKey(m.label);
-      if (!(await this.storage.get(key))) await this.storage.store(key, JSON.stringify(m));
-    }
-    const ids = legacy.value.webhooks.map((w) => w.id);
-    const labels = legacy.value.manual.map((m) => m.label);
-    await this.updateIndex(
-      (i) => {
-        ids.forEach((id) => addTo(i.webhooks, id));
-        labels.forEach((l) => addTo(i.manual, l));
-      },
-      (i) => ids.every((id) => i.webhooks.includes(id)) && labels.every((l) => i.manual.includes(l)),
-    );
-    await this.storage.delete(LEGACY);
-    const skipped = legacy.value.skipped ? `; ${legacy.value.skipped} unreadable entr${legacy.value.skipped === 1 ? 'y was' : 'ies were'} skipped` : '';
-    this.log?.info(`Moved ${ids.length + labels.length} stored signing secret entries to one key each${skipped}.`);
   }
 }
 

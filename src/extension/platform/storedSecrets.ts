@@ -87,33 +87,3 @@ export function parseIndex(raw: string): Parsed<SecretIndex> {
   const [webhooks, manual, backups] = [strings(o.webhooks), strings(o.manual), strings(o.backups)];
   return { value: { webhooks: webhooks.list, manual: manual.list, backups: backups.list }, intact: webhooks.intact && manual.intact && backups.intact };
 }
-
-/** The old single value `{ webhooks: { id: secrets[] }, manual: [{ label, secret, storedAt }] }`, entry by entry. */
-export interface LegacyFile {
-  webhooks: Array<{ id: string; secrets: StoredSigningSecret[] }>;
-  manual: ManualSecret[];
-  /** How many entries were unreadable and skipped. */
-  skipped: number;
-}
-
-export function parseLegacy(raw: string): Parsed<LegacyFile> {
-  const out: LegacyFile = { webhooks: [], manual: [], skipped: 0 };
-  const parsed = json(raw);
-  if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) return { value: out, intact: false };
-  const { webhooks, manual } = parsed.value as Record<string, unknown>;
-  if (webhooks && typeof webhooks === 'object' && !Array.isArray(webhooks)) {
-    for (const [id, value] of Object.entries(webhooks)) {
-      const secrets = readWebhookSecrets(value);
-      if (!secrets.intact) out.skipped++;
-      if (secrets.value.length > 0) out.webhooks.push({ id, secrets: secrets.value });
-    }
-  } else if (webhooks !== undefined) out.skipped++;
-  if (Array.isArray(manual)) {
-    for (const value of manual) {
-      const m = readManualSecret(value);
-      if (m) out.manual.push(m);
-      else out.skipped++;
-    }
-  } else if (manual !== undefined) out.skipped++;
-  return { value: out, intact: out.skipped === 0 };
-}

@@ -1,0 +1,87 @@
+/**
+ * Every id this extension shares with VS Code, declared once: command ids, view ids, the webview
+ * type, context keys, setting sections, status bar item ids and SecretStorage keys. package.json
+ * names the same ids; `test/unit/manifest/ids.test.ts` checks that both agree, and a lint rule
+ * forbids `geminiWebhooks.…` literals anywhere else in the shell. vscode-free, so unit tests and
+ * the manifest check can read it on plain Node.
+ */
+
+export const COMMANDS = {
+  showLog: 'geminiWebhooks.showLog',
+  // Webhooks view and backend
+  setApiKey: 'geminiWebhooks.setApiKey',
+  clearApiKey: 'geminiWebhooks.clearApiKey',
+  refresh: 'geminiWebhooks.refresh',
+  loadMore: 'geminiWebhooks.loadMore',
+  retry: 'geminiWebhooks.retry',
+  createWebhook: 'geminiWebhooks.createWebhook',
+  editWebhook: 'geminiWebhooks.editWebhook',
+  enableWebhook: 'geminiWebhooks.enableWebhook',
+  disableWebhook: 'geminiWebhooks.disableWebhook',
+  deleteWebhook: 'geminiWebhooks.deleteWebhook',
+  rotateSigningSecret: 'geminiWebhooks.rotateSigningSecret',
+  pingWebhook: 'geminiWebhooks.pingWebhook',
+  copyWebhookId: 'geminiWebhooks.copyWebhookId',
+  copyWebhookUri: 'geminiWebhooks.copyWebhookUri',
+  showWebhookDetails: 'geminiWebhooks.showWebhookDetails',
+  startEmulator: 'geminiWebhooks.startEmulator',
+  useGeminiApi: 'geminiWebhooks.useGeminiApi',
+  switchBackend: 'geminiWebhooks.switchBackend',
+  // Receiver and events
+  startReceiver: 'geminiWebhooks.startReceiver',
+  stopReceiver: 'geminiWebhooks.stopReceiver',
+  copyReceiverUrl: 'geminiWebhooks.copyReceiverUrl',
+  openInspector: 'geminiWebhooks.openInspector',
+  clearEvents: 'geminiWebhooks.clearEvents',
+  exportEvents: 'geminiWebhooks.exportEvents',
+  addSigningSecret: 'geminiWebhooks.addSigningSecret',
+  removeSigningSecret: 'geminiWebhooks.removeSigningSecret',
+  triggerTestEvent: 'geminiWebhooks.triggerTestEvent',
+  replayEvent: 'geminiWebhooks.replayEvent',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+export const VIEWS = {
+  container: 'geminiWebhooks',
+  webhooks: 'geminiWebhooks.webhooks',
+  events: 'geminiWebhooks.events',
+} as const;
+
+export const WEBVIEWS = {
+  inspector: 'geminiWebhooks.inspector',
+} as const;
+
+/** Context keys the `when` clauses of package.json read. */
+export const CONTEXT_KEYS = {
+  backend: 'geminiWebhooks.backend',
+  hasApiKey: 'geminiWebhooks.hasApiKey',
+  ready: 'geminiWebhooks.ready',
+  empty: 'geminiWebhooks.empty',
+  receiverRunning: 'geminiWebhooks.receiverRunning',
+  hasEvents: 'geminiWebhooks.hasEvents',
+} as const;
+
+export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
+
+/** Setting sections read with `workspace.getConfiguration` (the settings themselves are in package.json). */
+export const SETTINGS = {
+  root: 'geminiWebhooks',
+  receiver: 'geminiWebhooks.receiver',
+} as const;
+
+export const STATUS_BAR_ITEMS = {
+  backend: 'geminiWebhooks.backend',
+  receiver: 'geminiWebhooks.receiver',
+} as const;
+
+/** SecretStorage keys; per-webhook and per-secret entries add a suffix to these prefixes. */
+export const SECRET_KEYS = {
+  apiKey: 'geminiWebhooks.apiKey',
+  signingSecretsIndex: 'geminiWebhooks.signingSecrets.index',
+  webhookSecretPrefix: 'geminiWebhooks.signingSecrets/',
+  manualSecretPrefix: 'geminiWebhooks.manualSigningSecrets/',
+} as const;
+
+/** The scheme of the read-only webhook details documents. */
+export const DETAILS_SCHEME = 'gemini-webhook';
