@@ -8,9 +8,9 @@ import { BackendStatusBar } from './webhooks/backend/backendStatusBar';
 import { apiErrorDescriber, treeErrorMessage } from './webhooks/apiErrors';
 import { CommandRunner, UiHolder } from './platform/commandRunner';
 import { registerWebhookCommands } from './webhooks/commands/index';
-import { DETAILS_SCHEME, WebhookDetailsProvider } from './webhooks/webhookDetailsProvider';
+import { WebhookDetailsProvider } from './webhooks/webhookDetailsProvider';
 import { redact } from '../core/util/redact';
-import { WEBHOOKS_VIEW_ID, WebhooksTreeProvider } from './webhooks/tree/webhooksTreeProvider';
+import { WebhooksTreeProvider } from './webhooks/tree/webhooksTreeProvider';
 import { SecretStore } from './platform/secretStore';
 import { VsCodeUi } from './platform/userInterface';
 import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
@@ -20,7 +20,8 @@ import { registerEventCommands } from './events/commands/index';
 import { EventFeed } from './events/eventFeed';
 import { InspectorController, registerInspectorSerializer } from './events/inspector/inspectorPanel';
 import { ReceiverStatusBar } from './events/receiver/receiverStatusBar';
-import { EVENTS_VIEW_ID, EventsTreeProvider } from './events/tree/eventsTreeProvider';
+import { EventsTreeProvider } from './events/tree/eventsTreeProvider';
+import { COMMANDS, DETAILS_SCHEME, VIEWS } from './platform/ids';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {
@@ -62,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   await refreshKnownKey();
   context.subscriptions.push(secrets.onDidChange((key) => key === 'apiKey' && void refreshKnownKey()));
   const commands = new CommandRunner(ui, log, () => (apiKey ? [apiKey] : []));
-  context.subscriptions.push(commands.register('geminiWebhooks.showLog', () => log.show(true)));
+  context.subscriptions.push(commands.register(COMMANDS.showLog, () => log.show(true)));
 
   // Webhooks: the backend (embedded emulator or Gemini API), the tree, its commands and details documents.
   const backend = new BackendService(secrets, context.globalStorageUri, log);
@@ -76,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     webhooksTree,
     details,
     backendStatusBar,
-    vscode.window.createTreeView(WEBHOOKS_VIEW_ID, { treeDataProvider: webhooksTree, showCollapseAll: true }),
+    vscode.window.createTreeView(VIEWS.webhooks, { treeDataProvider: webhooksTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
     ...registerWebhookCommands(commands, { backend, tree: webhooksTree, secrets, ui, log, details, clipboard: vscode.env.clipboard }),
   );
@@ -103,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     eventsTree,
     receiverStatusBar,
     registerInspectorSerializer(inspector),
-    vscode.window.createTreeView(EVENTS_VIEW_ID, { treeDataProvider: eventsTree }),
+    vscode.window.createTreeView(VIEWS.events, { treeDataProvider: eventsTree }),
     ...registerEventCommands(commands, { feed, inspector, secrets, ui, log, backend }),
   );
 

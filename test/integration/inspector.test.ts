@@ -14,9 +14,9 @@ import * as vscode from 'vscode';
 import type { ForwardResult } from '../../src/core/receiver/types';
 import { sendStaticTestEvent } from '../../src/extension/events/commands/testDelivery';
 import type { ExtensionApi } from '../../src/extension/extension';
-import { INSPECTOR_VIEW_TYPE } from '../../src/extension/events/inspector/inspectorPanel';
 import type { PageMessage } from '../../src/webview/inspector/protocol';
 import { activateApi, confirm, input, pickLabel, script } from './webhooksHelpers';
+import { WEBVIEWS } from '../../src/extension/platform/ids';
 
 /** Polls until `check` is true (bounded). */
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -111,7 +111,7 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
     const page = recordPage(api);
     try {
       // What VS Code does after a reload: a fresh panel of our view type, handed to the serializer with the page's saved state.
-      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Webhook Inspector', vscode.ViewColumn.Active, {});
+      const panel = vscode.window.createWebviewPanel(WEBVIEWS.inspector, 'Webhook Inspector', vscode.ViewColumn.Active, {});
       api.inspector.restore(panel, { selected: seq });
       assert.equal(api.inspector.isOpen, true);
       await until(() => page.messages.some((m) => m.type === 'ready'), 'the restored page to be ready');

@@ -68,6 +68,10 @@ export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
 export const SETTINGS = {
   root: 'geminiWebhooks',
   receiver: 'geminiWebhooks.receiver',
+  /** Single settings that messages point at (Open Settings). */
+  apiBaseUrl: 'geminiWebhooks.api.baseUrl',
+  receiverPort: 'geminiWebhooks.receiver.port',
+  receiverForwardTo: 'geminiWebhooks.receiver.forwardTo',
 } as const;
 
 export const STATUS_BAR_ITEMS = {

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ApiError, ApiKeyFormatError, BaseUrlError, NetworkError } from '../../core/api';
 import { EmulatorStartError } from './backend/backendService';
 import { ErrorDescriber, UserFacingError } from '../platform/commandRunner';
+import { COMMANDS, SETTINGS } from '../platform/ids';
 
 /** A webhook a command acted on no longer exists (the API answered 404). */
 export class WebhookGoneError extends Error {
@@ -44,27 +45,27 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
     return { message: error.message };
   }
   if (error instanceof BaseUrlError) {
-    return { message: `Setting geminiWebhooks.api.baseUrl: ${error.message}`, actions: [{ title: 'Open Settings', run: run('workbench.action.openSettings', 'geminiWebhooks.api.baseUrl') }] };
+    return { message: `Setting ${SETTINGS.apiBaseUrl}: ${error.message}`, actions: [{ title: 'Open Settings', run: run('workbench.action.openSettings', SETTINGS.apiBaseUrl) }] };
   }
   if (error instanceof ApiKeyFormatError) {
-    return { message: error.message, actions: [{ title: 'Set API Key', run: run('geminiWebhooks.setApiKey') }] };
+    return { message: error.message, actions: [{ title: 'Set API Key', run: run(COMMANDS.setApiKey) }] };
   }
   if (error instanceof EmulatorStartError) {
-    return { message: error.message, actions: [{ title: 'Retry', run: run('geminiWebhooks.retry') }] };
+    return { message: error.message, actions: [{ title: 'Retry', run: run(COMMANDS.retry) }] };
   }
   if (error instanceof NetworkError) {
     const again = { title: 'Retry', run: retryOf(commandId, retry) };
     if (ctx.backendKind() === 'emulator') return { message: `Can't reach the local emulator at ${error.host}.`, actions: [again] };
     return {
       message: `Can't reach ${error.host}. Check your connection or switch to the local emulator.`,
-      actions: [again, { title: 'Start Local Emulator', run: run('geminiWebhooks.startEmulator') }],
+      actions: [again, { title: 'Start Local Emulator', run: run(COMMANDS.startEmulator) }],
     };
   }
   if (!(error instanceof ApiError)) return undefined;
   switch (error.httpStatus) {
     case 401:
     case 403:
-      return { message: 'The API key was rejected.', actions: [{ title: 'Set API Key', run: run('geminiWebhooks.setApiKey') }] };
+      return { message: 'The API key was rejected.', actions: [{ title: 'Set API Key', run: run(COMMANDS.setApiKey) }] };
     case 404:
       ctx.refresh();
       return { message: `Not found: ${error.message}` };
@@ -82,7 +83,7 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
 function retryOf(commandId: string, retry: (() => unknown) | undefined): () => unknown {
   if (retry) return retry;
   const base = commandId.split(' → ')[0];
-  return run(base === 'tree' ? 'geminiWebhooks.retry' : base);
+  return run(base === 'tree' ? COMMANDS.retry : base);
 }
 
 export function apiErrorDescriber(ctx: ApiErrorContext): ErrorDescriber {

@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import { redact } from '../../core/util/redact';
 import { BackendService } from './backend/backendService';
+import { DETAILS_SCHEME } from '../platform/ids';
 
-export const DETAILS_SCHEME = 'gemini-webhook';
 
 export function detailsUri(webhookId: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(webhookId)}.json` });

@@ -3,7 +3,6 @@ import { EventCommandDeps } from './deps';
 import { validateSigningSecret } from '../../../core/verify/secretFormat';
 import { validateSecretLabel } from './signingSecretFormat';
 
-export const ADD_SIGNING_SECRET = 'geminiWebhooks.addSigningSecret';
 
 export function addSigningSecret(deps: EventCommandDeps) {
   return async (): Promise<string> => {

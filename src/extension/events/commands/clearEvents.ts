@@ -1,7 +1,6 @@
 /** Clear Events: empties the delivery history (and its file), after a modal naming the verb. */
 import { EventCommandDeps } from './deps';
 
-export const CLEAR_EVENTS = 'geminiWebhooks.clearEvents';
 
 export function clearEvents(deps: EventCommandDeps) {
   return async (): Promise<void> => {

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { UiHolder } from '../../platform/commandRunner';
 import { ReceiverService } from '../receiver/receiverService';
 
-export const COPY_RECEIVER_URL = 'geminiWebhooks.copyReceiverUrl';
 
 export function copyReceiverUrl(service: ReceiverService, ui: UiHolder, clipboard: vscode.Clipboard) {
   return async (): Promise<string | undefined> => {

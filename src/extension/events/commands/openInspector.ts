@@ -1,7 +1,6 @@
 /** Open Inspector: shows the inspector panel; from an Events view node, on that event. */
 import { EventArg, EventCommandDeps } from './deps';
 
-export const OPEN_INSPECTOR = 'geminiWebhooks.openInspector';
 
 export function openInspector(deps: EventCommandDeps) {
   return (arg?: EventArg): void => {

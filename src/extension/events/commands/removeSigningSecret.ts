@@ -1,7 +1,6 @@
 /** Remove Signing Secret: pick secrets added by hand (by label, never the secret), confirm, remove. */
 import { EventCommandDeps } from './deps';
 
-export const REMOVE_SIGNING_SECRET = 'geminiWebhooks.removeSigningSecret';
 
 export function removeSigningSecret(deps: EventCommandDeps) {
   return async (): Promise<string[]> => {

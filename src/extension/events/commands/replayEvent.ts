@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import type { ForwardResult } from '../../../core/receiver/types';
 import { EventArg, EventCommandDeps, resolveEvent } from './deps';
+import { SETTINGS } from '../../platform/ids';
 
-export const REPLAY_EVENT = 'geminiWebhooks.replayEvent';
 const OPEN_SETTINGS = 'Open Settings';
 
 export function replayEvent(deps: EventCommandDeps) {
@@ -12,7 +12,7 @@ export function replayEvent(deps: EventCommandDeps) {
     const receiver = deps.feed.receiver;
     if (!receiver.forwardTo) {
       const choice = await deps.ui.current.warn('Replaying needs your app\'s URL: set geminiWebhooks.receiver.forwardTo.', OPEN_SETTINGS);
-      if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'geminiWebhooks.receiver.forwardTo');
+      if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.receiverForwardTo);
       return undefined;
     }
     const result = await receiver.replay(seq);

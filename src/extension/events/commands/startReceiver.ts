@@ -2,10 +2,9 @@
 import * as vscode from 'vscode';
 import { PortInUseError } from '../../../core/receiver';
 import { UiHolder } from '../../platform/commandRunner';
-import { COPY_RECEIVER_URL } from './copyReceiverUrl';
 import { ReceiverService } from '../receiver/receiverService';
+import { COMMANDS, SETTINGS } from '../../platform/ids';
 
-export const START_RECEIVER = 'geminiWebhooks.startReceiver';
 const COPY_URL = 'Copy URL';
 const OPEN_SETTINGS = 'Open Settings';
 
@@ -20,12 +19,12 @@ export function startReceiverCommand(service: ReceiverService, ui: UiHolder) {
         `The receiver cannot listen: port ${error.port} is already in use on ${error.host}. Change geminiWebhooks.receiver.port (0 picks a free port).`,
         OPEN_SETTINGS,
       );
-      if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'geminiWebhooks.receiver.port');
+      if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.receiverPort);
       return undefined;
     }
     // The follow-up runs as the Copy Receiver URL command, so its failures are reported like any command's.
     void ui.current.info(`Receiver listening on ${url}`, COPY_URL).then((choice) => {
-      if (choice === COPY_URL) return vscode.commands.executeCommand(COPY_RECEIVER_URL);
+      if (choice === COPY_URL) return vscode.commands.executeCommand(COMMANDS.copyReceiverUrl);
       return undefined;
     });
     return url;

@@ -2,7 +2,6 @@
 import { UiHolder } from '../../platform/commandRunner';
 import { ReceiverService } from '../receiver/receiverService';
 
-export const STOP_RECEIVER = 'geminiWebhooks.stopReceiver';
 
 export function stopReceiverCommand(service: ReceiverService, ui: UiHolder) {
   return async (): Promise<void> => {

@@ -9,7 +9,6 @@ import { EMULATOR_LOCAL_KEY } from '../../webhooks/backend/backendService';
 import { EventCommandDeps } from './deps';
 import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from './testDelivery';
 
-export const TRIGGER_TEST_EVENT = 'geminiWebhooks.triggerTestEvent';
 
 /** Lets tests and scripts skip the pickers: `{ type, via: 'secret:<label>' | 'emulator' | 'unsigned' }`. */
 export interface TriggerArgs {

@@ -12,9 +12,8 @@ import { EventFeed } from '../eventFeed';
 import { inspectorHtml, localResourceRoots } from './html';
 import { bodyText, toDetail, toRowSummary } from './summary';
 import { readReceiverSettings } from '../receiver/receiverSettings';
+import { COMMANDS, WEBVIEWS } from '../../platform/ids';
 
-export const INSPECTOR_VIEW_TYPE = 'geminiWebhooks.inspector';
-export const REPLAY_COMMAND = 'geminiWebhooks.replayEvent';
 
 /** Counters the integration tests and the benchmark read. */
 export interface InspectorStats {
@@ -83,7 +82,7 @@ export class InspectorController implements vscode.Disposable {
   /** Opens (or reveals) the panel; with `seq`, selects that event. */
   show(seq?: number): void {
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, 'Webhook Inspector', vscode.ViewColumn.Active, {
+      const panel = vscode.window.createWebviewPanel(WEBVIEWS.inspector, 'Webhook Inspector', vscode.ViewColumn.Active, {
         enableScripts: true,
         localResourceRoots: localResourceRoots(this.extensionUri),
       });
@@ -200,7 +199,7 @@ export class InspectorController implements vscode.Disposable {
   }
 
   private async replay(seq: number): Promise<void> {
-    const result = await vscode.commands.executeCommand<{ ok: boolean; status?: number; error?: string } | undefined>(REPLAY_COMMAND, { seq });
+    const result = await vscode.commands.executeCommand<{ ok: boolean; status?: number; error?: string } | undefined>(COMMANDS.replayEvent, { seq });
     const message = !result ? 'Not replayed.' : result.ok ? `Replayed: your app answered ${result.status ?? 'OK'}.` : `Replay failed: ${result.error ?? `HTTP ${result.status}`}.`;
     this.post({ type: 'replayResult', seq, ok: result?.ok === true, message });
   }
@@ -233,7 +232,7 @@ export class InspectorController implements vscode.Disposable {
 
 /** Restores the inspector after a window reload. */
 export function registerInspectorSerializer(controller: InspectorController): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
+  return vscode.window.registerWebviewPanelSerializer(WEBVIEWS.inspector, {
     async deserializeWebviewPanel(panel, state: unknown) {
       controller.restore(panel, state);
     },

@@ -13,7 +13,8 @@ import type { DeliveryRecord, ForwardResult } from '../../../core/receiver/types
 import { SecretCandidate } from '../../../core/verify/secretCandidates';
 import { safeUrl } from '../../../core/util/redact';
 import { SecretStore } from '../../platform/secretStore';
-import { RECEIVER_SECTION, readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
+import { readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
+import { CONTEXT_KEYS, ContextKey, SETTINGS } from '../../platform/ids';
 
 export const HISTORY_FILE = 'receiver-history.jsonl';
 
@@ -47,9 +48,9 @@ export class ReceiverService implements vscode.Disposable {
   ) {
     this.subscriptions.push(
       secrets.onDidChange((key) => key === 'signingSecrets' && void this.refreshSecrets()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(RECEIVER_SECTION) && void this.settingsChanged()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS.receiver) && void this.settingsChanged()),
     );
-    void this.setContext('geminiWebhooks.receiverRunning', false);
+    void this.setContext(CONTEXT_KEYS.receiverRunning, false);
     void this.loadHistory(readReceiverSettings().historySize).catch((e: unknown) => this.log.error(`Could not load the delivery history: ${message(e)}`));
     void this.refreshSecrets();
   }
@@ -106,7 +107,7 @@ export class ReceiverService implements vscode.Disposable {
       this.settings = settings;
       this.activeJwks = { uri: jwksUri, fromDefault: !settings.jwksUri };
       this.log.info(`Receiver listening on ${receiver.url} (JWKS ${safeUrl(jwksUri)}${settings.forwardTo ? `, forwarding to ${safeUrl(settings.forwardTo)}` : ''})`);
-      await this.setContext('geminiWebhooks.receiverRunning', true);
+      await this.setContext(CONTEXT_KEYS.receiverRunning, true);
       this.stateChanged.fire();
       return receiver;
     });
@@ -119,7 +120,7 @@ export class ReceiverService implements vscode.Disposable {
       this.receiver = undefined;
       await receiver.close();
       this.log.info('Receiver stopped.');
-      await this.setContext('geminiWebhooks.receiverRunning', false);
+      await this.setContext(CONTEXT_KEYS.receiverRunning, false);
       this.stateChanged.fire();
     });
   }
@@ -198,7 +199,7 @@ export class ReceiverService implements vscode.Disposable {
         log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
       });
       for (const s of this.historySubscriptions) s.dispose();
-      const hasEvents = () => void this.setContext('geminiWebhooks.hasEvents', history.count > 0);
+      const hasEvents = () => void this.setContext(CONTEXT_KEYS.hasEvents, history.count > 0);
       const logged = new WeakSet<ForwardResult>();
       const logForwards = (r: DeliveryRecord) => {
         for (const result of [r.forward, ...(r.replays ?? [])]) {
@@ -225,7 +226,7 @@ export class ReceiverService implements vscode.Disposable {
   }
 
   /** Sets a context key only when its value changes: it is called on every delivery. */
-  private async setContext(key: string, value: boolean): Promise<void> {
+  private async setContext(key: ContextKey, value: boolean): Promise<void> {
     if (this.contextValues.get(key) === value) return;
     this.contextValues.set(key, value);
     await vscode.commands.executeCommand('setContext', key, value);

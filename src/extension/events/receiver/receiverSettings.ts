@@ -1,7 +1,7 @@
 /** Reads the geminiWebhooks.receiver.* settings (package.json holds the defaults). */
 import * as vscode from 'vscode';
+import { SETTINGS } from '../../platform/ids';
 
-export const RECEIVER_SECTION = 'geminiWebhooks.receiver';
 
 export interface ReceiverSettings {
   readonly host: string;
@@ -18,7 +18,7 @@ export interface ReceiverSettings {
 }
 
 export function readReceiverSettings(): ReceiverSettings {
-  const c = vscode.workspace.getConfiguration(RECEIVER_SECTION);
+  const c = vscode.workspace.getConfiguration(SETTINGS.receiver);
   return {
     host: c.get<string>('host', '127.0.0.1').trim() || '127.0.0.1',
     port: clampInt(c.get<number>('port', 8788), 0, 65535, 8788),

@@ -5,12 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { EventFeed } from '../eventFeed';
+import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
 
-export const START_RECEIVER_COMMAND = 'geminiWebhooks.startReceiver';
-export const OPEN_INSPECTOR_COMMAND = 'geminiWebhooks.openInspector';
 
 export class ReceiverStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('geminiWebhooks.receiver', vscode.StatusBarAlignment.Left, 49);
+  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.receiver, vscode.StatusBarAlignment.Left, 49);
   private readonly subscriptions: vscode.Disposable[];
   private unseen = 0;
   /** How many of the latest deliveries in a row were rejected (warning while > 0). */
@@ -66,7 +65,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
     if (!receiver.running) {
       this.item.text = '$(circle-slash) Webhooks receiver off';
       this.item.tooltip = 'The local webhook receiver is not running. Click to start it.';
-      this.item.command = START_RECEIVER_COMMAND;
+      this.item.command = COMMANDS.startReceiver;
       this.item.backgroundColor = undefined;
       return;
     }
@@ -77,7 +76,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
     tooltip.appendText(`${this.unseen} new event${this.unseen === 1 ? '' : 's'} since the inspector was last viewed.`);
     if (rejected) tooltip.appendText(`\nThe latest ${this.rejectedStreak === 1 ? 'delivery was' : `${this.rejectedStreak} deliveries were`} rejected: open the inspector to see why.`);
     this.item.tooltip = tooltip;
-    this.item.command = OPEN_INSPECTOR_COMMAND;
+    this.item.command = COMMANDS.openInspector;
     this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 

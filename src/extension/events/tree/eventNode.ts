@@ -1,8 +1,8 @@
 /** One delivery in the Events view: label = event type, description = time + verdict, icon by verdict. */
 import * as vscode from 'vscode';
 import type { DeliveryRecord } from '../../../core/receiver/types';
+import { COMMANDS } from '../../platform/ids';
 
-export const OPEN_INSPECTOR_COMMAND = 'geminiWebhooks.openInspector';
 
 const ICONS: Record<DeliveryRecord['verdict'], vscode.ThemeIcon> = {
   verified: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -32,7 +32,7 @@ export class EventNode implements EventNodeArg {
     const tooltip = [`#${r.seq} ${r.verdict}`, r.webhookId ? `webhook-id: ${r.webhookId}` : undefined, r.reason ? `reason: ${r.reason}` : undefined, r.receivedAt].filter(Boolean).join('\n');
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}` };
-    item.command = { command: OPEN_INSPECTOR_COMMAND, title: 'Open in Inspector', arguments: [{ seq: r.seq } satisfies EventNodeArg] };
+    item.command = { command: COMMANDS.openInspector, title: 'Open in Inspector', arguments: [{ seq: r.seq } satisfies EventNodeArg] };
     return item;
   }
 }

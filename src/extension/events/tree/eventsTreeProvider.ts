@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { EventFeed } from '../eventFeed';
 import { EventNode } from './eventNode';
 
-export const EVENTS_VIEW_ID = 'geminiWebhooks.events';
 export const EVENTS_SHOWN = 200;
 /** Changes within one refresh interval that count as a flood. */
 const FLOOD = 50;

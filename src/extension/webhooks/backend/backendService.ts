@@ -14,6 +14,7 @@ import { Emulator, startEmulator } from '../../../core/emulator';
 import { SecretStore } from '../../platform/secretStore';
 import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
 import { seedSampleWebhooks } from './sampleData';
+import { CONTEXT_KEYS } from '../../platform/ids';
 
 /** Sent to the embedded emulator, which accepts any non-empty key. Not a secret. */
 export const EMULATOR_LOCAL_KEY = 'local-emulator-key';
@@ -101,7 +102,7 @@ export class BackendService implements vscode.Disposable {
   }
 
   private async build(settings: BackendSettings): Promise<BackendSnapshot> {
-    await vscode.commands.executeCommand('setContext', 'geminiWebhooks.backend', settings.kind);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.backend, settings.kind);
     const previous = this.snapshot;
     this.snapshot = undefined;
     await previous?.client.close().catch(() => undefined);
@@ -158,7 +159,7 @@ export class BackendService implements vscode.Disposable {
       this.hasKey = false;
       this.log.error(`Could not read the API key from secret storage: ${error instanceof Error ? error.message : String(error)}`);
     }
-    await vscode.commands.executeCommand('setContext', 'geminiWebhooks.hasApiKey', this.hasKey);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasApiKey, this.hasKey);
   }
 
   /** Resolves once the API-key context key reflects the store (after set/clear). */

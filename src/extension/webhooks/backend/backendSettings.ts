@@ -1,5 +1,6 @@
 /** The settings that choose and shape the backend, read in one place. */
 import * as vscode from 'vscode';
+import { SETTINGS } from '../../platform/ids';
 
 export type BackendKind = 'emulator' | 'gemini';
 
@@ -12,7 +13,7 @@ export interface BackendSettings {
   readonly emulatorTimeScale: number;
 }
 
-export const SECTION = 'geminiWebhooks';
+const SECTION = SETTINGS.root;
 const AFFECTING = ['backend', 'api.baseUrl', 'api.version', 'api.timeoutSeconds', 'emulator.port', 'emulator.timeScale'].map((k) => `${SECTION}.${k}`);
 
 export function readBackendSettings(): BackendSettings {

@@ -1,16 +1,16 @@
 /** A status bar item naming the live backend; clicking it offers to switch. */
 import * as vscode from 'vscode';
 import { BackendService } from './backendService';
+import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
 
-export const SWITCH_BACKEND_COMMAND = 'geminiWebhooks.switchBackend';
 
 export class BackendStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('geminiWebhooks.backend', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.backend, vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly backend: BackendService) {
     this.item.name = 'Gemini Webhooks backend';
-    this.item.command = SWITCH_BACKEND_COMMAND;
+    this.item.command = COMMANDS.switchBackend;
     this.subscription = backend.onDidChange(() => this.update());
     this.update();
     this.item.show();

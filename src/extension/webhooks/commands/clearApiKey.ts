@@ -1,7 +1,6 @@
 /** Clear API Key: asks first, then removes it from SecretStorage. */
 import { WebhookCommandDeps } from './deps';
 
-export const CLEAR_API_KEY = 'geminiWebhooks.clearApiKey';
 
 export function clearApiKey(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {

@@ -1,7 +1,6 @@
 /** Copy ID of a webhook to the clipboard. */
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
-export const COPY_WEBHOOK_ID = 'geminiWebhooks.copyWebhookId';
 
 export function copyWebhookId(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {

@@ -1,7 +1,6 @@
 /** Copy URI of a webhook to the clipboard. */
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
-export const COPY_WEBHOOK_URI = 'geminiWebhooks.copyWebhookUri';
 
 export function copyWebhookUri(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {

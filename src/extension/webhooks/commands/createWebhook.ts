@@ -6,7 +6,6 @@
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
 
-export const CREATE_WEBHOOK = 'geminiWebhooks.createWebhook';
 
 export function createWebhook(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {

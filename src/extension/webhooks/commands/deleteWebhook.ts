@@ -2,7 +2,6 @@
 import { WebhookGoneError, onWebhook } from '../apiErrors';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook, withApiProgress } from './deps';
 
-export const DELETE_WEBHOOK = 'geminiWebhooks.deleteWebhook';
 
 export function deleteWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {

@@ -3,7 +3,6 @@ import { WebhookUpdate } from '../../../core/api';
 import { onWebhook } from '../apiErrors';
 import { WebhookArg, WebhookCommandDeps, pickEvents, resolveWebhook, validateWebhookUri, withApiProgress } from './deps';
 
-export const EDIT_WEBHOOK = 'geminiWebhooks.editWebhook';
 
 export function editWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {

@@ -2,7 +2,6 @@
 import { onWebhook } from '../apiErrors';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook, withApiProgress } from './deps';
 
-export const PING_WEBHOOK = 'geminiWebhooks.pingWebhook';
 
 export function pingWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {

@@ -9,7 +9,6 @@ import { onWebhook } from '../apiErrors';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook, withApiProgress } from './deps';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
 
-export const ROTATE_SIGNING_SECRET = 'geminiWebhooks.rotateSigningSecret';
 const GRACE_MS = 24 * 60 * 60 * 1000;
 
 export function rotateSigningSecret(deps: WebhookCommandDeps) {

@@ -2,7 +2,6 @@
 import { apiKeyProblem } from '../../../core/api';
 import { WebhookCommandDeps } from './deps';
 
-export const SET_API_KEY = 'geminiWebhooks.setApiKey';
 
 /** Asks for the key and stores it; resolves to false when the user dismissed the prompt. */
 export async function promptAndStoreApiKey(deps: WebhookCommandDeps): Promise<void> {

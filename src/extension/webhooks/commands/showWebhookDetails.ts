@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { detailsUri } from '../webhookDetailsProvider';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
-export const SHOW_WEBHOOK_DETAILS = 'geminiWebhooks.showWebhookDetails';
 
 export function showWebhookDetails(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<vscode.TextEditor> => {

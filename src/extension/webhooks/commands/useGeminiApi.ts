@@ -2,7 +2,6 @@
 import { WebhookCommandDeps } from './deps';
 import { promptAndStoreApiKey } from './setApiKey';
 
-export const USE_GEMINI_API = 'geminiWebhooks.useGeminiApi';
 
 export function useGeminiApi(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {

@@ -1,6 +1,7 @@
 /** Nodes that are not webhooks: loading, load more, and an error with Retry. */
 import * as vscode from 'vscode';
 import { TreeNode } from './treeNode';
+import { COMMANDS } from '../../platform/ids';
 
 export class LoadingNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
@@ -22,7 +23,7 @@ export class LoadMoreNode extends TreeNode {
     item.id = 'status:loadMore';
     item.iconPath = new vscode.ThemeIcon(this.loading ? 'loading~spin' : 'ellipsis');
     item.contextValue = 'status:loadMore';
-    if (!this.loading) item.command = { command: 'geminiWebhooks.loadMore', title: 'Load More' };
+    if (!this.loading) item.command = { command: COMMANDS.loadMore, title: 'Load More' };
     return item;
   }
 }
@@ -40,7 +41,7 @@ export class ErrorNode extends TreeNode {
     item.tooltip = `${this.message}\nClick to retry.`;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.contextValue = 'status:error';
-    item.command = { command: 'geminiWebhooks.retry', title: 'Retry' };
+    item.command = { command: COMMANDS.retry, title: 'Retry' };
     return item;
   }
 }

@@ -10,8 +10,8 @@ import { SecretStore } from '../../platform/secretStore';
 import { ErrorNode, LoadingNode, LoadMoreNode } from './statusNodes';
 import { TreeNode } from './treeNode';
 import { WebhookNode } from './webhookNode';
+import { CONTEXT_KEYS, VIEWS } from '../../platform/ids';
 
-export const WEBHOOKS_VIEW_ID = 'geminiWebhooks.webhooks';
 export const PAGE_SIZE = 50;
 
 type LoadState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'loaded' } | { kind: 'needsKey' } | { kind: 'error'; message: string };
@@ -111,7 +111,7 @@ export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
           this.state = { kind: 'needsKey' };
           return;
         }
-        const loaded = await vscode.window.withProgress({ location: { viewId: WEBHOOKS_VIEW_ID } }, async () => {
+        const loaded = await vscode.window.withProgress({ location: { viewId: VIEWS.webhooks } }, async () => {
           const client = await this.backend.client();
           const webhooks: Webhook[] = [];
           let token: string | undefined;
@@ -149,7 +149,7 @@ export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.changed.fire(undefined);
     try {
       const client = await this.backend.client();
-      const page = await vscode.window.withProgress({ location: { viewId: WEBHOOKS_VIEW_ID } }, () => client.list({ pageSize: PAGE_SIZE, pageToken: this.nextPageToken, signal: this.controller?.signal }));
+      const page = await vscode.window.withProgress({ location: { viewId: VIEWS.webhooks } }, () => client.list({ pageSize: PAGE_SIZE, pageToken: this.nextPageToken, signal: this.controller?.signal }));
       if (generation !== this.generation) return;
       const known = new Set(this.webhooks.map((w) => w.id));
       this.webhooks.push(...page.webhooks.filter((w) => !known.has(w.id)));
@@ -190,8 +190,8 @@ export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   private async setContext(ready: boolean, empty: boolean): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'geminiWebhooks.ready', ready);
-    await vscode.commands.executeCommand('setContext', 'geminiWebhooks.empty', empty);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.ready, ready);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.empty, empty);
   }
 
   dispose(): void {
