@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { History } from '../../core/receiver/history';
 import type { DeliveryRecord, ForwardResult } from '../../core/receiver/types';
+import { Disposable, DisposableStore } from '../platform/disposable';
 
 /** What the inspector features need from the receiver service (the receiver engineer's ReceiverService). */
 export interface ReceiverAccess {
@@ -23,26 +24,28 @@ export interface ReceiverAccess {
   readonly forwardTo: string | undefined;
 }
 
-export class EventFeed implements vscode.Disposable {
-  private readonly appended = new vscode.EventEmitter<DeliveryRecord>();
-  private readonly updated = new vscode.EventEmitter<DeliveryRecord>();
-  private readonly cleared = new vscode.EventEmitter<void>();
-  private readonly stateChanged = new vscode.EventEmitter<void>();
+export class EventFeed extends Disposable {
+  private readonly appended = this.register(new vscode.EventEmitter<DeliveryRecord>());
+  private readonly updated = this.register(new vscode.EventEmitter<DeliveryRecord>());
+  private readonly cleared = this.register(new vscode.EventEmitter<void>());
+  private readonly stateChanged = this.register(new vscode.EventEmitter<void>());
   readonly onDidAppend = this.appended.event;
   readonly onDidUpdate = this.updated.event;
   readonly onDidClear = this.cleared.event;
   /** Receiver started/stopped; the history may have been replaced (readers reload everything). */
   readonly onDidChangeState = this.stateChanged.event;
   private history: History | undefined;
-  private historySubscriptions: Array<{ dispose(): void }> = [];
-  private readonly subscription: vscode.Disposable;
+  private readonly historySubscriptions = this.register(new DisposableStore());
 
   constructor(readonly receiver: ReceiverAccess) {
+    super();
     this.follow();
-    this.subscription = receiver.onDidChangeState(() => {
-      this.follow();
-      this.stateChanged.fire();
-    });
+    this.register(
+      receiver.onDidChangeState(() => {
+        this.follow();
+        this.stateChanged.fire();
+      }),
+    );
   }
 
   /** Oldest first. */
@@ -75,19 +78,11 @@ export class EventFeed implements vscode.Disposable {
   private follow(): void {
     const next = this.receiver.history;
     if (next === this.history) return;
-    for (const s of this.historySubscriptions) s.dispose();
+    this.historySubscriptions.clear();
     this.history = next;
-    this.historySubscriptions = next
-      ? [next.onDidAppend((r) => this.appended.fire(r)), next.onDidUpdate((r) => this.updated.fire(r)), next.onDidClear(() => this.cleared.fire())]
-      : [];
-  }
-
-  dispose(): void {
-    for (const s of this.historySubscriptions) s.dispose();
-    this.subscription.dispose();
-    this.appended.dispose();
-    this.updated.dispose();
-    this.cleared.dispose();
-    this.stateChanged.dispose();
+    if (!next) return;
+    this.historySubscriptions.add(next.onDidAppend((r) => this.appended.fire(r)));
+    this.historySubscriptions.add(next.onDidUpdate((r) => this.updated.fire(r)));
+    this.historySubscriptions.add(next.onDidClear(() => this.cleared.fire()));
   }
 }

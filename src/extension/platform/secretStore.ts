@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { SecretCandidate } from '../../core/verify/secretCandidates';
 import { SECRET_KEYS } from './ids';
 import { ManualSecret, SecretIndex, StoredSigningSecret, emptyIndex, parseIndex, parseManualSecret, parseWebhookSecrets } from './storedSecrets';
+import { Disposable } from './disposable';
 
 export type { StoredSigningSecret } from './storedSecrets';
 
@@ -33,11 +34,10 @@ interface Snapshot {
   manual: ManualSecret[];
 }
 
-export class SecretStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<SecretKey>();
+export class SecretStore extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<SecretKey>());
   /** Fires when a secret changes, in this window or another one. */
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
   private writes: Promise<unknown> = Promise.resolve();
   private cache: Promise<Snapshot> | undefined;
 
@@ -46,19 +46,17 @@ export class SecretStore implements vscode.Disposable {
     readonly storage: vscode.SecretStorage,
     private readonly log?: vscode.LogOutputChannel,
   ) {
-    this.subscription = storage.onDidChange((e) => {
-      if (e.key === API_KEY) return this.changed.fire('apiKey');
-      if (e.key.includes('.backup-')) return;
-      if (e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
-        this.cache = undefined;
-        this.changed.fire('signingSecrets');
-      }
-    });
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+    super();
+    this.register(
+      storage.onDidChange((e) => {
+        if (e.key === API_KEY) return this.changed.fire('apiKey');
+        if (e.key.includes('.backup-')) return;
+        if (e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
+          this.cache = undefined;
+          this.changed.fire('signingSecrets');
+        }
+      }),
+    );
   }
 
   // ---- API key ----

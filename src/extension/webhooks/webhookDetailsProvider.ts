@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { redact } from '../../core/util/redact';
 import { BackendService } from './backend/backendService';
+import { Disposable } from '../platform/disposable';
 import { DETAILS_SCHEME } from '../platform/ids';
 
 
@@ -17,17 +18,19 @@ export function webhookIdOf(uri: vscode.Uri): string {
   return decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.json$/, ''));
 }
 
-export class WebhookDetailsProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+export class WebhookDetailsProvider extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   /** Details documents open in the editor (forgotten when closed). */
   private readonly open = new Set<string>();
-  private readonly closing: vscode.Disposable;
 
   constructor(private readonly backend: BackendService) {
-    this.closing = vscode.workspace.onDidCloseTextDocument((doc) => {
-      if (doc.uri.scheme === DETAILS_SCHEME) this.open.delete(doc.uri.toString());
-    });
+    super();
+    this.register(
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme === DETAILS_SCHEME) this.open.delete(doc.uri.toString());
+      }),
+    );
   }
 
   /** How many details documents are tracked as open (tests check it shrinks on close). */
@@ -55,10 +58,5 @@ export class WebhookDetailsProvider implements vscode.TextDocumentContentProvide
   /** Re-reads the open details documents (after a change). */
   refreshAll(): void {
     for (const uri of this.open) this.changed.fire(vscode.Uri.parse(uri));
-  }
-
-  dispose(): void {
-    this.closing.dispose();
-    this.changed.dispose();
   }
 }

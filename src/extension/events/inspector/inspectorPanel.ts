@@ -13,6 +13,7 @@ import { inspectorHtml, localResourceRoots } from './html';
 import { bodyText, toDetail, toRowSummary } from './summary';
 import { readReceiverSettings } from '../receiver/receiverSettings';
 import { COMMANDS, WEBVIEWS } from '../../platform/ids';
+import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
 
 
 /** Counters the integration tests and the benchmark read. */
@@ -25,16 +26,15 @@ export interface InspectorStats {
   readyCount: number;
 }
 
-export class InspectorController implements vscode.Disposable {
+export class InspectorController extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private panelSubscriptions: vscode.Disposable[] = [];
+  private readonly panelSubscriptions = this.register(new DisposableStore());
   private ready = false;
   private queue: HostMessage[] = [];
-  private readonly subscriptions: vscode.Disposable[] = [];
   private readonly appends: AppendBatcher<DeliveryRecord>;
   private readonly updates: AppendBatcher<DeliveryRecord>;
-  private readonly viewed = new vscode.EventEmitter<void>();
-  private readonly pageMessages = new vscode.EventEmitter<PageMessage>();
+  private readonly viewed = this.register(new vscode.EventEmitter<void>());
+  private readonly pageMessages = this.register(new vscode.EventEmitter<PageMessage>());
   /** The panel became visible (the status bar resets its count of new events). */
   readonly onDidView = this.viewed.event;
   /** Every valid message from the page (tests wait on `ready` and `rendered`). */
@@ -46,25 +46,28 @@ export class InspectorController implements vscode.Disposable {
     private readonly feed: EventFeed,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.appends = new AppendBatcher({
+    super();
+    this.appends = this.register(new AppendBatcher({
       capacity: feed.capacity,
       flush: (records) => {
         this.stats.appendFlushes++;
         this.stats.appendedRows += records.length;
         this.post({ type: 'append', rows: records.map(toRowSummary) });
       },
-    });
-    this.updates = new AppendBatcher({ flush: (records) => this.post({ type: 'update', rows: [...new Set(records)].map(toRowSummary) }) });
-    this.subscriptions.push(
-      feed.onDidAppend((r) => this.ready && this.panel && this.appends.push(r)),
-      feed.onDidUpdate((r) => this.ready && this.panel && this.updates.push(r)),
+    }));
+    this.updates = this.register(new AppendBatcher({ flush: (records) => this.post({ type: 'update', rows: [...new Set(records)].map(toRowSummary) }) }));
+    this.register(feed.onDidAppend((r) => this.ready && this.panel && this.appends.push(r)));
+    this.register(feed.onDidUpdate((r) => this.ready && this.panel && this.updates.push(r)));
+    this.register(
       feed.onDidClear(() => {
         this.appends.reset();
         this.updates.reset();
         this.post({ type: 'clear' });
       }),
-      feed.onDidChangeState(() => this.post({ type: 'status', receiver: this.receiverState() })),
     );
+    this.register(feed.onDidChangeState(() => this.post({ type: 'status', receiver: this.receiverState() })));
+    // Registered last, so disposed first: closing the panel detaches it while the batchers still exist.
+    this.register(toDisposable(() => this.panel?.dispose()));
   }
 
   get isOpen(): boolean {
@@ -111,21 +114,21 @@ export class InspectorController implements vscode.Disposable {
     this.ready = false;
     this.queue = [];
     this.stats.queued = 0;
-    this.panelSubscriptions = [
-      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+    this.panelSubscriptions.clear();
+    this.panelSubscriptions.add(panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+    this.panelSubscriptions.add(
       panel.onDidChangeViewState(() => {
         if (panel.visible) this.viewed.fire();
       }),
-      panel.onDidDispose(() => this.detach(panel)),
-    ];
+    );
+    this.panelSubscriptions.add(panel.onDidDispose(() => this.detach(panel)));
     panel.webview.html = inspectorHtml(panel.webview, this.extensionUri);
     if (panel.visible) this.viewed.fire();
   }
 
   private detach(panel: vscode.WebviewPanel): void {
     if (this.panel !== panel) return;
-    for (const s of this.panelSubscriptions) s.dispose();
-    this.panelSubscriptions = [];
+    this.panelSubscriptions.clear();
     this.panel = undefined;
     this.ready = false;
     this.queue = [];
@@ -218,15 +221,6 @@ export class InspectorController implements vscode.Disposable {
   private receiverState(): ReceiverState {
     const r = this.feed.receiver;
     return { running: r.running, ...(r.url ? { url: r.url } : {}), ...(r.forwardTo ? { forwardTo: r.forwardTo } : {}) };
-  }
-
-  dispose(): void {
-    this.panel?.dispose();
-    this.appends.dispose();
-    this.updates.dispose();
-    for (const s of this.subscriptions) s.dispose();
-    this.viewed.dispose();
-    this.pageMessages.dispose();
   }
 }
 

@@ -15,12 +15,13 @@ import { safeUrl } from '../../../core/util/redact';
 import { SecretStore } from '../../platform/secretStore';
 import { readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
 import { CONTEXT_KEYS, ContextKey, SETTINGS } from '../../platform/ids';
+import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
 
 export const HISTORY_FILE = 'receiver-history.jsonl';
 
-export class ReceiverService implements vscode.Disposable {
-  private readonly received = new vscode.EventEmitter<DeliveryRecord>();
-  private readonly stateChanged = new vscode.EventEmitter<void>();
+export class ReceiverService extends Disposable {
+  private readonly received = this.register(new vscode.EventEmitter<DeliveryRecord>());
+  private readonly stateChanged = this.register(new vscode.EventEmitter<void>());
   /** Every request the receiver recorded (accepted or not), after it was answered. */
   readonly onDidReceive = this.received.event;
   private readonly contextValues = new Map<string, boolean>();
@@ -35,8 +36,7 @@ export class ReceiverService implements vscode.Disposable {
   private historyLoadSize: number | undefined;
   /** The JWKS the running receiver uses, and whether it came from the default (not the setting). */
   private activeJwks: { uri: string; fromDefault: boolean } | undefined;
-  private historySubscriptions: vscode.Disposable[] = [];
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly historySubscriptions = this.register(new DisposableStore());
   private transition: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -46,9 +46,16 @@ export class ReceiverService implements vscode.Disposable {
     /** JWKS when the setting is empty: the embedded emulator's while it is the backend, else Google's. */
     private readonly defaultJwksUri: () => string,
   ) {
-    this.subscriptions.push(
-      secrets.onDidChange((key) => key === 'signingSecrets' && void this.refreshSecrets()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS.receiver) && void this.settingsChanged()),
+    super();
+    this.register(secrets.onDidChange((key) => key === 'signingSecrets' && void this.refreshSecrets()));
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS.receiver) && void this.settingsChanged()));
+    // Disposed first (registered last): the server closes, then its history is released.
+    this.register(
+      toDisposable(() => {
+        const receiver = this.receiver;
+        this.receiver = undefined;
+        void receiver?.close().then(() => this.historyInstance?.dispose());
+      }),
     );
     void this.setContext(CONTEXT_KEYS.receiverRunning, false);
     void this.loadHistory(readReceiverSettings().historySize).catch((e: unknown) => this.log.error(`Could not load the delivery history: ${message(e)}`));
@@ -163,16 +170,6 @@ export class ReceiverService implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    for (const s of this.historySubscriptions) s.dispose();
-    const receiver = this.receiver;
-    this.receiver = undefined;
-    void receiver?.close().then(() => this.historyInstance?.dispose());
-    this.received.dispose();
-    this.stateChanged.dispose();
-  }
-
   private async settingsChanged(): Promise<void> {
     const next = readReceiverSettings();
     if (this.historyInstance && next.historySize !== this.historyInstance.size && !this.receiver) await this.loadHistory(next.historySize);
@@ -198,7 +195,7 @@ export class ReceiverService implements vscode.Disposable {
         path: vscode.Uri.joinPath(this.storageUri, HISTORY_FILE).fsPath,
         log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
       });
-      for (const s of this.historySubscriptions) s.dispose();
+      this.historySubscriptions.clear();
       const hasEvents = () => void this.setContext(CONTEXT_KEYS.hasEvents, history.count > 0);
       const logged = new WeakSet<ForwardResult>();
       const logForwards = (r: DeliveryRecord) => {
@@ -209,7 +206,9 @@ export class ReceiverService implements vscode.Disposable {
           else this.log.warn(forwardResultLine(r.seq, result));
         }
       };
-      this.historySubscriptions = [history.onDidAppend(hasEvents), history.onDidClear(hasEvents), history.onDidUpdate(logForwards)];
+      this.historySubscriptions.add(history.onDidAppend(hasEvents));
+      this.historySubscriptions.add(history.onDidClear(hasEvents));
+      this.historySubscriptions.add(history.onDidUpdate(logForwards));
       this.historyInstance = history;
       previous?.dispose();
       hasEvents();

@@ -5,12 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { EventFeed } from '../eventFeed';
+import { Disposable, toDisposable } from '../../platform/disposable';
 import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
 
 
-export class ReceiverStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.receiver, vscode.StatusBarAlignment.Left, 49);
-  private readonly subscriptions: vscode.Disposable[];
+export class ReceiverStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.receiver, vscode.StatusBarAlignment.Left, 49));
   private unseen = 0;
   /** How many of the latest deliveries in a row were rejected (warning while > 0). */
   private rejectedStreak = 0;
@@ -18,11 +18,13 @@ export class ReceiverStatusBar implements vscode.Disposable {
   private pending: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
+    super();
     this.item.name = 'Gemini Webhooks receiver';
     const newest = feed.newest(feed.capacity);
     const firstAccepted = newest.findIndex((r) => r.verdict !== 'rejected');
     this.rejectedStreak = firstAccepted < 0 ? newest.length : firstAccepted;
-    this.subscriptions = [
+    this.register(toDisposable(() => this.pending && clearTimeout(this.pending)));
+    for (const subscription of [
       feed.onDidAppend((r) => {
         if (!this.inspectorVisible()) this.unseen++;
         this.rejectedStreak = r.verdict === 'rejected' ? this.rejectedStreak + 1 : 0;
@@ -35,7 +37,8 @@ export class ReceiverStatusBar implements vscode.Disposable {
       }),
       feed.onDidChangeState(() => this.update()),
       onInspectorViewed(() => this.markSeen()),
-    ];
+    ])
+      this.register(subscription);
     this.update();
     this.item.show();
   }
@@ -78,11 +81,5 @@ export class ReceiverStatusBar implements vscode.Disposable {
     this.item.tooltip = tooltip;
     this.item.command = COMMANDS.openInspector;
     this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-  }
-
-  dispose(): void {
-    if (this.pending) clearTimeout(this.pending);
-    for (const s of this.subscriptions) s.dispose();
-    this.item.dispose();
   }
 }

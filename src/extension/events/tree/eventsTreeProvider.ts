@@ -6,23 +6,25 @@
 import * as vscode from 'vscode';
 import { EventFeed } from '../eventFeed';
 import { EventNode } from './eventNode';
+import { Disposable, toDisposable } from '../../platform/disposable';
 
 export const EVENTS_SHOWN = 200;
 /** Changes within one refresh interval that count as a flood. */
 const FLOOD = 50;
 
-export class EventsTreeProvider implements vscode.TreeDataProvider<EventNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class EventsTreeProvider extends Disposable implements vscode.TreeDataProvider<EventNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Changes since the last refresh, and how many the last refresh covered. */
   private changes = 0;
   private lastBatch = 0;
 
   constructor(private readonly feed: EventFeed, private readonly limit = EVENTS_SHOWN) {
+    super();
     const soon = () => this.scheduleRefresh();
-    this.subscriptions = [feed.onDidAppend(soon), feed.onDidUpdate(soon), feed.onDidClear(soon), feed.onDidChangeState(soon)];
+    for (const event of [feed.onDidAppend, feed.onDidUpdate, feed.onDidClear, feed.onDidChangeState]) this.register(event(soon));
+    this.register(toDisposable(() => this.timer && clearTimeout(this.timer)));
   }
 
   /** The nodes shown now (tests read them). */
@@ -49,11 +51,5 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventNode>, v
   private scheduleRefresh(): void {
     this.changes++;
     this.timer ??= setTimeout(() => this.refresh(), this.lastBatch >= FLOOD ? 1_000 : 250);
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
   }
 }

@@ -15,6 +15,7 @@ import { SecretStore } from '../../platform/secretStore';
 import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
 import { seedSampleWebhooks } from './sampleData';
 import { CONTEXT_KEYS } from '../../platform/ids';
+import { Disposable, toDisposable } from '../../platform/disposable';
 
 /** Sent to the embedded emulator, which accepts any non-empty key. Not a secret. */
 export const EMULATOR_LOCAL_KEY = 'local-emulator-key';
@@ -26,11 +27,10 @@ export interface BackendSnapshot {
   readonly emulatorUrl: string | undefined;
 }
 
-export class BackendService implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<BackendKind>();
+export class BackendService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<BackendKind>());
   /** Fires once the backend has switched (or its settings changed) and the new client is ready. */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [];
   private current: Promise<BackendSnapshot> | undefined;
   private snapshot: BackendSnapshot | undefined;
   private emulator: Emulator | undefined;
@@ -44,15 +44,18 @@ export class BackendService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsBackend(e)) void this.apply().catch(() => undefined);
       }),
+    );
+    this.register(
       secrets.onDidChange((key) => {
         if (key === 'apiKey') void this.updateKeyContext();
       }),
-      this.changed,
     );
+    this.register(toDisposable(() => void this.close()));
     void this.updateKeyContext();
   }
 
@@ -175,11 +178,6 @@ export class BackendService implements vscode.Disposable {
   async close(): Promise<void> {
     await this.snapshot?.client.close().catch(() => undefined);
     await this.stopEmulator();
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    void this.close();
   }
 }
 

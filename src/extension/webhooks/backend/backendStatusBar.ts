@@ -1,17 +1,18 @@
 /** A status bar item naming the live backend; clicking it offers to switch. */
 import * as vscode from 'vscode';
 import { BackendService } from './backendService';
+import { Disposable } from '../../platform/disposable';
 import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
 
 
-export class BackendStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.backend, vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+export class BackendStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.backend, vscode.StatusBarAlignment.Left, 50));
 
   constructor(private readonly backend: BackendService) {
+    super();
     this.item.name = 'Gemini Webhooks backend';
     this.item.command = COMMANDS.switchBackend;
-    this.subscription = backend.onDidChange(() => this.update());
+    this.register(backend.onDidChange(() => this.update()));
     this.update();
     this.item.show();
   }
@@ -31,10 +32,5 @@ export class BackendStatusBar implements vscode.Disposable {
       this.item.text = '$(cloud) Gemini API';
       this.item.tooltip = 'Webhooks come from the Gemini API. Click to switch.';
     }
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
   }
 }

@@ -5,6 +5,7 @@
  */
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
+import { webhookLabel } from '../tree/webhookPresentation';
 
 
 export function createWebhook(deps: WebhookCommandDeps) {
@@ -16,7 +17,7 @@ export function createWebhook(deps: WebhookCommandDeps) {
     ).trim();
     const events = await pickEvents(deps, [], 'Create Webhook (3/3)');
     const { webhook, newSigningSecret } = await withApiProgress('Creating webhook…', (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }), deps);
-    const label = webhook.name || webhook.id;
+    const label = webhookLabel(webhook);
     deps.log.info(`Created webhook ${webhook.id}.`);
     if (!newSigningSecret) {
       await deps.tree.refresh();

@@ -1,16 +1,18 @@
 /** Edit Webhook: name, uri and events prefilled; sends only what changed (update_mask); nothing changed → no call. */
 import { WebhookUpdate } from '../../../core/api';
-import { onWebhook } from '../apiErrors';
-import { WebhookArg, WebhookCommandDeps, pickEvents, resolveWebhook, validateWebhookUri, withApiProgress } from './deps';
+import { WebhookArg, WebhookCommandDeps, pickEvents, resolveWebhook, validateWebhookUri } from './deps';
+import { onExistingWebhook } from './webhookAction';
+import { webhookLabel } from '../tree/webhookPresentation';
 
 
 export function editWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const ui = deps.ui.current;
     const webhook = await resolveWebhook(deps, node, 'edit');
-    const name = (await ui.input({ title: `Edit ${webhook.name || webhook.id} (1/3)`, prompt: 'Name', value: webhook.name ?? '' })).trim();
-    const uri = (await ui.input({ title: `Edit ${webhook.name || webhook.id} (2/3)`, prompt: 'The URL deliveries are POSTed to', value: webhook.uri, validateInput: validateWebhookUri })).trim();
-    const events = await pickEvents(deps, webhook.subscribed_events, `Edit ${webhook.name || webhook.id} (3/3)`);
+    const label = webhookLabel(webhook);
+    const name = (await ui.input({ title: `Edit ${label} (1/3)`, prompt: 'Name', value: webhook.name ?? '' })).trim();
+    const uri = (await ui.input({ title: `Edit ${label} (2/3)`, prompt: 'The URL deliveries are POSTed to', value: webhook.uri, validateInput: validateWebhookUri })).trim();
+    const events = await pickEvents(deps, webhook.subscribed_events, `Edit ${label} (3/3)`);
     const update: { -readonly [K in keyof WebhookUpdate]: WebhookUpdate[K] } = {};
     if (name !== (webhook.name ?? '')) update.name = name;
     if (uri !== webhook.uri) update.uri = uri;
@@ -19,9 +21,7 @@ export function editWebhook(deps: WebhookCommandDeps) {
       await ui.info('Nothing changed.');
       return;
     }
-    const updated = await deps.tree.withBusy(webhook.id, () =>
-      onWebhook(webhook.id, () => withApiProgress(`Updating ${webhook.name || webhook.id}…`, (client, signal) => client.update(webhook.id, update, { signal }), deps)),
-    );
+    const updated = await onExistingWebhook(deps, webhook, (label) => `Updating ${label}…`, (client, id, signal) => client.update(id, update, { signal }));
     deps.log.info(`Updated webhook ${webhook.id} (${Object.keys(update).join(', ')}).`);
     deps.tree.upsert(updated);
     deps.details.refreshAll();

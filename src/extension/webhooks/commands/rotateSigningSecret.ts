@@ -5,9 +5,10 @@
  * with its expiry, so the receiver still verifies deliveries signed with it until then.
  */
 import { RevocationBehavior } from '../../../core/api';
-import { onWebhook } from '../apiErrors';
-import { WebhookArg, WebhookCommandDeps, resolveWebhook, withApiProgress } from './deps';
+import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
+import { onExistingWebhook } from './webhookAction';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
+import { webhookLabel } from '../tree/webhookPresentation';
 
 const GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -15,7 +16,7 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const ui = deps.ui.current;
     const webhook = await resolveWebhook(deps, node, 'rotate the signing secret of');
-    const label = webhook.name || webhook.id;
+    const label = webhookLabel(webhook);
     const options: Array<{ label: string; description: string; detail: string; behavior: RevocationBehavior }> = [
       { label: 'Revoke previous after 24 hours', description: 'recommended', detail: 'Deliveries keep verifying with either secret while you update your receiver.', behavior: 'revoke_previous_secrets_after_h24' },
       { label: 'Revoke immediately', description: '', detail: '$(warning) Receivers still using the old secret start rejecting deliveries at once.', behavior: 'revoke_previous_secrets_immediately' },
@@ -24,9 +25,7 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
     if (choice.behavior === 'revoke_previous_secrets_immediately') {
       await ui.confirm(`Revoke the current secret of "${label}" immediately?`, 'Receivers that still verify with it reject every delivery from now on.', 'Revoke Immediately');
     }
-    const secret = await deps.tree.withBusy(webhook.id, () =>
-      onWebhook(webhook.id, () => withApiProgress(`Rotating the secret of ${label}…`, (client, signal) => client.rotateSigningSecret(webhook.id, choice.behavior, { signal }), deps)),
-    );
+    const secret = await onExistingWebhook(deps, webhook, (name) => `Rotating the secret of ${name}…`, (client, id, signal) => client.rotateSigningSecret(id, choice.behavior, { signal }));
     const previousExpiry = choice.behavior === 'revoke_previous_secrets_after_h24' ? await reportedExpiry(deps, webhook.id) : undefined;
     const stored = await tryStoreSecret(deps, webhook.id, secret, previousExpiry);
     deps.log.info(`Rotated the signing secret of ${webhook.id}${previousExpiry ? `; the previous one verifies until ${previousExpiry}` : '; the previous one is revoked'}.`);

@@ -11,6 +11,7 @@ import { ErrorNode, LoadingNode, LoadMoreNode } from './statusNodes';
 import { TreeNode } from './treeNode';
 import { WebhookNode } from './webhookNode';
 import { CONTEXT_KEYS, VIEWS } from '../../platform/ids';
+import { Disposable, toDisposable } from '../../platform/disposable';
 
 export const PAGE_SIZE = 50;
 
@@ -19,10 +20,9 @@ type LoadState = { kind: 'idle' } | { kind: 'loading' } | { kind: 'loaded' } | {
 /** Turns a failure into the short, secret-free message the error node shows. */
 export type ErrorMessage = (error: unknown) => string;
 
-export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private webhooks: Webhook[] = [];
   private nextPageToken: string | undefined;
   private pagesLoaded = 0;
@@ -39,13 +39,15 @@ export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     private readonly errorMessage: ErrorMessage,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      backend.onDidChange(() => void this.refresh({ resetPages: true })),
+    super();
+    this.register(backend.onDidChange(() => void this.refresh({ resetPages: true })));
+    this.register(
       secrets.onDidChange((key) => {
         if (key === 'signingSecrets') this.changed.fire(undefined);
         else if (key === 'apiKey' && this.backend.kind === 'gemini') void this.refresh();
       }),
     );
+    this.register(toDisposable(() => this.controller?.abort()));
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -192,10 +194,5 @@ export class WebhooksTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private async setContext(ready: boolean, empty: boolean): Promise<void> {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.ready, ready);
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.empty, empty);
-  }
-
-  dispose(): void {
-    this.controller?.abort();
-    for (const d of this.disposables) d.dispose();
   }
 }
