@@ -3,25 +3,27 @@
  * Every registration, server and channel is a disposable owned by `context.subscriptions`.
  */
 import * as vscode from 'vscode';
+import { redact } from '../core/util/redact';
+// platform: what every feature stands on
+import { CommandRunner, UiHolder } from './platform/commandRunner';
+import { COMMANDS, DETAILS_SCHEME, VIEWS } from './platform/ids';
+import { SecretStore } from './platform/secretStore';
+import { shutdown } from './platform/shutdown';
+import { VsCodeUi } from './platform/userInterface';
+// webhooks: backend, tree, details, commands
+import { apiErrorDescriber, treeErrorMessage } from './webhooks/apiErrors';
 import { BackendService } from './webhooks/backend/backendService';
 import { BackendStatusBar } from './webhooks/backend/backendStatusBar';
-import { apiErrorDescriber, treeErrorMessage } from './webhooks/apiErrors';
-import { CommandRunner, UiHolder } from './platform/commandRunner';
 import { registerWebhookCommands } from './webhooks/commands/index';
-import { WebhookDetailsProvider } from './webhooks/webhookDetailsProvider';
-import { redact } from '../core/util/redact';
 import { WebhooksTreeProvider } from './webhooks/tree/webhooksTreeProvider';
-import { SecretStore } from './platform/secretStore';
-import { VsCodeUi } from './platform/userInterface';
-import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
-import { registerReceiverCommands } from './events/commands/receiverCommands';
-import { ReceiverService } from './events/receiver/receiverService';
+import { WebhookDetailsProvider } from './webhooks/webhookDetailsProvider';
+// events: receiver, feed, inspector, Events view, commands
 import { registerEventCommands } from './events/commands/index';
 import { EventFeed } from './events/eventFeed';
 import { InspectorController, registerInspectorSerializer } from './events/inspector/inspectorPanel';
+import { ReceiverService } from './events/receiver/receiverService';
 import { ReceiverStatusBar } from './events/receiver/receiverStatusBar';
 import { EventsTreeProvider } from './events/tree/eventsTreeProvider';
-import { COMMANDS, DETAILS_SCHEME, VIEWS } from './platform/ids';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {
@@ -51,18 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const ui = new UiHolder(new VsCodeUi());
   const secrets = new SecretStore(context.secrets, log);
   context.subscriptions.push(secrets);
-  let apiKey: string | undefined;
-  // The key is known here only to redact it; a secret storage that fails (e.g. no keyring) must not stop activation.
-  const refreshKnownKey = async () => {
-    try {
-      apiKey = await secrets.getApiKey();
-    } catch (error) {
-      log.error(`Could not read the API key from secret storage: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  await refreshKnownKey();
-  context.subscriptions.push(secrets.onDidChange((key) => key === 'apiKey' && void refreshKnownKey()));
-  const commands = new CommandRunner(ui, log, () => (apiKey ? [apiKey] : []));
+  await secrets.loadKnownSecrets();
+  const commands = new CommandRunner(ui, log, () => secrets.knownSecrets());
   context.subscriptions.push(commands.register(COMMANDS.showLog, () => log.show(true)));
 
   // Webhooks: the backend (embedded emulator or Gemini API), the tree, its commands and details documents.
@@ -70,7 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(backend);
   const errorContext = { backendKind: () => backend.kind, refresh: () => void webhooksTree.refresh() };
   commands.addDescriber(apiErrorDescriber(errorContext));
-  const webhooksTree = new WebhooksTreeProvider(backend, secrets, (e) => redact(treeErrorMessage(e, errorContext), apiKey ? [apiKey] : []), log);
+  const webhooksTree = new WebhooksTreeProvider(backend, secrets, (e) => redact(treeErrorMessage(e, errorContext), secrets.knownSecrets()), log);
   const details = new WebhookDetailsProvider(backend);
   const backendStatusBar = new BackendStatusBar(backend);
   context.subscriptions.push(
@@ -84,14 +76,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   void backend.ready().catch(() => undefined);
 
   // Receiver: verifies deliveries with the stored signing secrets; JWKS of the embedded emulator while it is the backend.
-  const emulatorJwks = () => (backend.kind === 'emulator' && backend.emulatorUrl() ? `${backend.emulatorUrl()}/.well-known/jwks.json` : GOOGLE_JWKS_URI);
-  const receiver = new ReceiverService(secrets, context.globalStorageUri, log, emulatorJwks);
-  context.subscriptions.push(
-    receiver,
-    backend.onDidChange(() => void receiver.defaultJwksChanged()),
-    ...registerReceiverCommands(commands, receiver, ui, vscode.env.clipboard),
-  );
-  shutdownTasks.push(() => receiver.shutdown());
+  const receiver = new ReceiverService(secrets, context.globalStorageUri, log, () => backend.defaultJwksUri());
+  context.subscriptions.push(receiver, backend.onDidChange(() => void receiver.defaultJwksChanged()));
+  shutdown.add(() => receiver.shutdown());
 
   // Events: the inspector webview, the Events view, the receiver status bar and the event commands.
   const feed = new EventFeed(receiver);
@@ -105,17 +92,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     receiverStatusBar,
     registerInspectorSerializer(inspector),
     vscode.window.createTreeView(VIEWS.events, { treeDataProvider: eventsTree }),
-    ...registerEventCommands(commands, { feed, inspector, secrets, ui, log, backend }),
+    ...registerEventCommands(commands, { feed, inspector, secrets, ui, log, backend, receiver, clipboard: vscode.env.clipboard }),
   );
 
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
   return { log, ui, secrets, backend, webhooksTree, backendStatusBar, receiver, inspector, eventsTree, receiverStatusBar, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
 }
 
-/** Work that must finish before the extension host goes away (VS Code awaits deactivate, then disposes). */
-const shutdownTasks: Array<() => Promise<void>> = [];
-
-export async function deactivate(): Promise<void> {
-  const tasks = shutdownTasks.splice(0);
-  await Promise.allSettled(tasks.map((task) => task()));
+/** VS Code awaits this before the extension host goes away (then disposes the subscriptions). */
+export function deactivate(): Promise<void> {
+  return shutdown.run();
 }

@@ -40,6 +40,8 @@ export class SecretStore extends Disposable {
   readonly onDidChange = this.changed.event;
   private writes: Promise<unknown> = Promise.resolve();
   private cache: Promise<Snapshot> | undefined;
+  /** The API key as last read, kept only so `knownSecrets()` can redact it synchronously. */
+  private knownApiKey: string | undefined;
 
   constructor(
     /** The editor's SecretStorage (tests reach it to check what is stored, and to make it fail). */
@@ -49,7 +51,11 @@ export class SecretStore extends Disposable {
     super();
     this.register(
       storage.onDidChange((e) => {
-        if (e.key === API_KEY) return this.changed.fire('apiKey');
+        // Re-read first, so `knownSecrets()` redacts the new key before anyone hears of it.
+        if (e.key === API_KEY) return void this.getApiKey().then(
+          () => this.changed.fire('apiKey'),
+          () => this.changed.fire('apiKey'),
+        );
         if (e.key.includes('.backup-')) return;
         if (e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
           this.cache = undefined;
@@ -62,15 +68,35 @@ export class SecretStore extends Disposable {
   // ---- API key ----
 
   async getApiKey(): Promise<string | undefined> {
-    return (await this.storage.get(API_KEY)) || undefined;
+    this.knownApiKey = (await this.storage.get(API_KEY)) || undefined;
+    return this.knownApiKey;
   }
 
   async setApiKey(key: string): Promise<void> {
+    this.knownApiKey = key;
     await this.storage.store(API_KEY, key);
   }
 
   async clearApiKey(): Promise<void> {
     await this.storage.delete(API_KEY);
+    this.knownApiKey = undefined;
+  }
+
+  /**
+   * The secrets to redact from text about to be logged or shown (the API key, once read), for
+   * loggers that cannot wait. `loadKnownSecrets()` primes it at activation.
+   */
+  knownSecrets(): string[] {
+    return this.knownApiKey ? [this.knownApiKey] : [];
+  }
+
+  /** Reads the API key for `knownSecrets()`; a failing secret storage is logged, never thrown. */
+  async loadKnownSecrets(): Promise<void> {
+    try {
+      await this.getApiKey();
+    } catch (error) {
+      this.log?.error(`Could not read the API key from secret storage: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   // ---- signing secrets ----

@@ -5,6 +5,9 @@
  */
 import * as vscode from 'vscode';
 
+/** What commands need of the clipboard (tests pass their own). */
+export type Clipboard = Pick<vscode.Clipboard, 'writeText'>;
+
 export class UserCancelledError extends Error {
   constructor() {
     super('Cancelled by the user');

@@ -1,10 +1,9 @@
 /** Copy Receiver URL: copies the URL senders should use — through asExternalUri, so it works in remote windows too. */
 import * as vscode from 'vscode';
-import { UiHolder } from '../../platform/commandRunner';
-import { ReceiverService } from '../receiver/receiverService';
+import { EventCommandDeps } from './deps';
 
 
-export function copyReceiverUrl(service: ReceiverService, ui: UiHolder, clipboard: vscode.Clipboard) {
+export function copyReceiverUrl({ receiver: service, ui, clipboard }: EventCommandDeps) {
   return async (): Promise<string | undefined> => {
     const url = service.url;
     if (!url) throw new Error('The receiver is not running: start it first (Gemini Webhooks: Start Receiver).');

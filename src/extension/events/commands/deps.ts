@@ -4,6 +4,8 @@ import { SecretStore } from '../../platform/secretStore';
 import { EventFeed } from '../eventFeed';
 import { InspectorController } from '../inspector/inspectorPanel';
 import { UiHolder } from '../../platform/commandRunner';
+import type { Clipboard } from '../../platform/userInterface';
+import { ReceiverService } from '../receiver/receiverService';
 
 /** What the trigger needs of the backend: which one is live, and the emulator's URL when it is the emulator. */
 export interface BackendInfo {
@@ -17,6 +19,8 @@ export interface EventCommandDeps {
   readonly secrets: SecretStore;
   readonly ui: UiHolder;
   readonly log: vscode.LogOutputChannel;
+  readonly receiver: ReceiverService;
+  readonly clipboard: Clipboard;
   readonly backend?: BackendInfo;
 }
 

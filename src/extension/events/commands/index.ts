@@ -1,20 +1,26 @@
-/** Registers every event command through the one CommandRunner. */
+/** Registers every receiver and event command through the one CommandRunner. */
 import * as vscode from 'vscode';
 import { CommandRunner } from '../../platform/commandRunner';
+import { COMMANDS, CommandId } from '../../platform/ids';
 import { addSigningSecret } from './addSigningSecret';
 import { clearEvents } from './clearEvents';
+import { copyReceiverUrl } from './copyReceiverUrl';
 import { EventCommandDeps } from './deps';
 import { exportEvents } from './exportEvents';
 import { openInspector } from './openInspector';
 import { removeSigningSecret } from './removeSigningSecret';
 import { replayEvent } from './replayEvent';
+import { startReceiver } from './startReceiver';
+import { stopReceiver } from './stopReceiver';
 import { triggerTestEvent } from './triggerTestEvent';
-import { COMMANDS } from '../../platform/ids';
 
 export type { EventCommandDeps } from './deps';
 
 export function registerEventCommands(runner: CommandRunner, deps: EventCommandDeps): vscode.Disposable[] {
-  const commands: Array<[string, (deps: EventCommandDeps) => (...args: never[]) => unknown]> = [
+  const commands: Array<[CommandId, (deps: EventCommandDeps) => (...args: never[]) => unknown]> = [
+    [COMMANDS.startReceiver, startReceiver],
+    [COMMANDS.stopReceiver, stopReceiver],
+    [COMMANDS.copyReceiverUrl, copyReceiverUrl],
     [COMMANDS.openInspector, openInspector],
     [COMMANDS.clearEvents, clearEvents],
     [COMMANDS.exportEvents, exportEvents],

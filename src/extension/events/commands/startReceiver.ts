@@ -1,14 +1,13 @@
 /** Start Receiver: starts the local receiver and shows its URL with a "Copy URL" action. */
 import * as vscode from 'vscode';
 import { PortInUseError } from '../../../core/receiver';
-import { UiHolder } from '../../platform/commandRunner';
-import { ReceiverService } from '../receiver/receiverService';
+import { EventCommandDeps } from './deps';
 import { COMMANDS, SETTINGS } from '../../platform/ids';
 
 const COPY_URL = 'Copy URL';
 const OPEN_SETTINGS = 'Open Settings';
 
-export function startReceiverCommand(service: ReceiverService, ui: UiHolder) {
+export function startReceiver({ receiver: service, ui }: EventCommandDeps) {
   return async (): Promise<string | undefined> => {
     let url: string;
     try {

@@ -1,9 +1,8 @@
 /** Stop Receiver: stops the local receiver (the history stays). */
-import { UiHolder } from '../../platform/commandRunner';
-import { ReceiverService } from '../receiver/receiverService';
+import { EventCommandDeps } from './deps';
 
 
-export function stopReceiverCommand(service: ReceiverService, ui: UiHolder) {
+export function stopReceiver({ receiver: service, ui }: EventCommandDeps) {
   return async (): Promise<void> => {
     if (!service.running) {
       void ui.current.info('The receiver is not running.');

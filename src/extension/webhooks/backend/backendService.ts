@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WebhooksClient } from '../../../core/api';
 import { Emulator, startEmulator } from '../../../core/emulator';
+import { GOOGLE_JWKS_URI } from '../../../core/events/dynamicToken';
 import { SecretStore } from '../../platform/secretStore';
 import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
 import { seedSampleWebhooks } from './sampleData';
@@ -57,6 +58,12 @@ export class BackendService extends Disposable {
     );
     this.register(toDisposable(() => void this.close()));
     void this.updateKeyContext();
+  }
+
+  /** Keys for dynamic deliveries when no JWKS is configured: the embedded emulator's while it is the backend, else Google's. */
+  defaultJwksUri(): string {
+    const url = this.emulatorUrl();
+    return this.kind === 'emulator' && url ? `${url}/.well-known/jwks.json` : GOOGLE_JWKS_URI;
   }
 
   /** The backend chosen in settings (it may still be starting). */

@@ -6,12 +6,9 @@ import { BackendService } from '../backend/backendService';
 import { WebhookDetailsProvider } from '../webhookDetailsProvider';
 import { SecretStore } from '../../platform/secretStore';
 import { UiHolder } from '../../platform/commandRunner';
+import type { Clipboard } from '../../platform/userInterface';
 import { stateLabel, webhookLabel, WebhookNode } from '../tree/webhookNode';
 import { WebhooksTreeProvider } from '../tree/webhooksTreeProvider';
-
-export interface Clipboard {
-  writeText(text: string): Thenable<void>;
-}
 
 export interface WebhookCommandDeps {
   readonly backend: BackendService;

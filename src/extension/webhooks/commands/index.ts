@@ -20,12 +20,12 @@ import { showWebhookDetails } from './showWebhookDetails';
 import { startEmulator } from './startEmulator';
 import { switchBackend } from './switchBackend';
 import { useGeminiApi } from './useGeminiApi';
-import { COMMANDS } from '../../platform/ids';
+import { COMMANDS, CommandId } from '../../platform/ids';
 
 export type { WebhookCommandDeps } from './deps';
 
 export function registerWebhookCommands(runner: CommandRunner, deps: WebhookCommandDeps): vscode.Disposable[] {
-  const commands: Array<[string, (deps: WebhookCommandDeps) => (...args: never[]) => unknown]> = [
+  const commands: Array<[CommandId, (deps: WebhookCommandDeps) => (...args: never[]) => unknown]> = [
     [COMMANDS.setApiKey, setApiKey],
     [COMMANDS.clearApiKey, clearApiKey],
     [COMMANDS.refresh, refreshWebhooks],
