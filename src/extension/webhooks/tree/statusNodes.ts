@@ -4,7 +4,7 @@ import { TreeNode } from './treeNode';
 
 export class LoadingNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Loading…');
+    const item = new vscode.TreeItem(vscode.l10n.t('Loading…'));
     item.id = 'status:loading';
     item.iconPath = new vscode.ThemeIcon('loading~spin');
     item.contextValue = 'status:loading';
@@ -18,11 +18,11 @@ export class LoadMoreNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.loading ? 'Loading more…' : 'Load more');
+    const item = new vscode.TreeItem(this.loading ? vscode.l10n.t('Loading more…') : vscode.l10n.t('Load more'));
     item.id = 'status:loadMore';
     item.iconPath = new vscode.ThemeIcon(this.loading ? 'loading~spin' : 'ellipsis');
     item.contextValue = 'status:loadMore';
-    if (!this.loading) item.command = { command: 'geminiWebhooks.loadMore', title: 'Load More' };
+    if (!this.loading) item.command = { command: 'geminiWebhooks.loadMore', title: vscode.l10n.t('Load More') };
     return item;
   }
 }
@@ -36,11 +36,11 @@ export class ErrorNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.message);
     item.id = 'status:error';
-    item.description = 'Retry';
-    item.tooltip = `${this.message}\nClick to retry.`;
+    item.description = vscode.l10n.t('Retry');
+    item.tooltip = vscode.l10n.t('{0}\nClick to retry.', this.message);
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.contextValue = 'status:error';
-    item.command = { command: 'geminiWebhooks.retry', title: 'Retry' };
+    item.command = { command: 'geminiWebhooks.retry', title: vscode.l10n.t('Retry') };
     return item;
   }
 }
