@@ -6,8 +6,8 @@ import { COPY_RECEIVER_URL } from './copyReceiverUrl';
 import { ReceiverService } from '../receiver/receiverService';
 
 export const START_RECEIVER = 'geminiWebhooks.startReceiver';
-const COPY_URL = 'Copy URL';
-const OPEN_SETTINGS = 'Open Settings';
+const COPY_URL = vscode.l10n.t('Copy URL');
+const OPEN_SETTINGS = vscode.l10n.t('Open Settings');
 
 export function startReceiverCommand(service: ReceiverService, ui: UiHolder) {
   return async (): Promise<string | undefined> => {
@@ -17,14 +17,14 @@ export function startReceiverCommand(service: ReceiverService, ui: UiHolder) {
     } catch (error) {
       if (!(error instanceof PortInUseError)) throw error;
       const choice = await ui.current.error(
-        `The receiver cannot listen: port ${error.port} is already in use on ${error.host}. Change geminiWebhooks.receiver.port (0 picks a free port).`,
+        vscode.l10n.t('The receiver cannot listen: port {0} is already in use on {1}. Change geminiWebhooks.receiver.port (0 picks a free port).', error.port, error.host),
         OPEN_SETTINGS,
       );
       if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'geminiWebhooks.receiver.port');
       return undefined;
     }
     // The follow-up runs as the Copy Receiver URL command, so its failures are reported like any command's.
-    void ui.current.info(`Receiver listening on ${url}`, COPY_URL).then((choice) => {
+    void ui.current.info(vscode.l10n.t('Receiver listening on {0}', url), COPY_URL).then((choice) => {
       if (choice === COPY_URL) return vscode.commands.executeCommand(COPY_RECEIVER_URL);
       return undefined;
     });
