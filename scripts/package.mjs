@@ -21,6 +21,7 @@ const ALLOWED = [
   /^extension\/LICENSE(\.txt|\.md)?$/i,
   /^extension\/dist\/(webview\/)?[\w.-]+\.(js|css)$/,
   /^extension\/media\/.+/,
+  /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
 ];
 
 function step(label, command, args) {
@@ -68,6 +69,10 @@ if (unexpected.length > 0) {
 }
 if (!entries.some((entry) => entry.name === 'extension/dist/extension.js')) {
   console.error('package: the .vsix has no extension/dist/extension.js');
+  failed = true;
+}
+if (!entries.some((entry) => entry.name === 'extension/l10n/bundle.l10n.json')) {
+  console.error('package: the .vsix has no extension/l10n/bundle.l10n.json (the runtime strings)');
   failed = true;
 }
 if (size >= LIMIT) {

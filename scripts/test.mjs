@@ -1,6 +1,6 @@
 // `npm test`: every tier, in order — build (esbuild), compile (tsc to out/, the type check), lint,
 // unit (mocha on this Node), integration (mocha inside the real VS Code extension host) and e2e
-// (the workbench driven in Chromium). Prints each tier's counts and, last, one plain line
+// (the workbench driven in Chromium); l10n checks the runtime strings' bundle after lint. Prints each tier's counts and, last, one plain line
 // "N passed, N failed" summed over all tiers. Exits non-zero when any step fails or any test tier
 // ran no test. A failed check step (build, compile, lint) counts as one failure in that line.
 import { spawn } from 'node:child_process';
@@ -16,6 +16,7 @@ const steps = [
   { name: 'build', args: ['scripts/build.mjs'], fatal: true },
   { name: 'compile', args: ['node_modules/typescript/bin/tsc', '-p', '.'], fatal: true },
   { name: 'lint', args: ['node_modules/eslint/bin/eslint.js', '.'] },
+  { name: 'l10n', args: ['scripts/l10n.mjs', '--check'] },
   { name: 'unit', args: ['node_modules/mocha/bin/mocha.js', '--config', '.mocharc.json'], tests: true },
   { name: 'integration', args: ['test/harness/run-integration.mjs'], tests: true },
   { name: 'e2e', args: ['test/harness/run-e2e.mjs'], tests: true },

@@ -33,7 +33,7 @@ export class UiHolder {
   constructor(public current: UserInterface) {}
 }
 
-const SHOW_LOG = 'Show Log';
+const SHOW_LOG = vscode.l10n.t('Show Log');
 
 export class CommandRunner {
   private readonly describers: ErrorDescriber[] = [];
@@ -103,7 +103,7 @@ export class CommandRunner {
       if (described) return described;
     }
     const message = error instanceof Error ? error.message : String(error);
-    return { message: message || 'The command failed.' };
+    return { message: message || vscode.l10n.t('The command failed.') };
   }
 }
 

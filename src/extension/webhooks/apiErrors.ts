@@ -15,7 +15,7 @@ import { COMMANDS, SETTINGS } from '../platform/ids';
 export class WebhookGoneError extends Error {
   override readonly name = 'WebhookGoneError';
   constructor(readonly webhookId: string) {
-    super(`Webhook ${webhookId} no longer exists.`);
+    super(vscode.l10n.t('Webhook {0} no longer exists.', webhookId));
   }
 }
 
@@ -45,37 +45,37 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
     return { message: error.message };
   }
   if (error instanceof BaseUrlError) {
-    return { message: `Setting ${SETTINGS.apiBaseUrl}: ${error.message}`, actions: [{ title: 'Open Settings', run: run('workbench.action.openSettings', SETTINGS.apiBaseUrl) }] };
+    return { message: vscode.l10n.t('Setting geminiWebhooks.api.baseUrl: {0}', error.message), actions: [{ title: vscode.l10n.t('Open Settings'), run: run('workbench.action.openSettings', SETTINGS.apiBaseUrl) }] };
   }
   if (error instanceof ApiKeyFormatError) {
-    return { message: error.message, actions: [{ title: 'Set API Key', run: run(COMMANDS.setApiKey) }] };
+    return { message: error.message, actions: [{ title: vscode.l10n.t('Set API Key'), run: run(COMMANDS.setApiKey) }] };
   }
   if (error instanceof EmulatorStartError) {
-    return { message: error.message, actions: [{ title: 'Retry', run: run(COMMANDS.retry) }] };
+    return { message: error.message, actions: [{ title: vscode.l10n.t('Retry'), run: run(COMMANDS.retry) }] };
   }
   if (error instanceof NetworkError) {
-    const again = { title: 'Retry', run: retryOf(commandId, retry) };
-    if (ctx.backendKind() === 'emulator') return { message: `Can't reach the local emulator at ${error.host}.`, actions: [again] };
+    const again = { title: vscode.l10n.t('Retry'), run: retryOf(commandId, retry) };
+    if (ctx.backendKind() === 'emulator') return { message: vscode.l10n.t("Can't reach the local emulator at {0}.", error.host), actions: [again] };
     return {
-      message: `Can't reach ${error.host}. Check your connection or switch to the local emulator.`,
-      actions: [again, { title: 'Start Local Emulator', run: run(COMMANDS.startEmulator) }],
+      message: vscode.l10n.t("Can't reach {0}. Check your connection or switch to the local emulator.", error.host),
+      actions: [again, { title: vscode.l10n.t('Start Local Emulator'), run: run(COMMANDS.startEmulator) }],
     };
   }
   if (!(error instanceof ApiError)) return undefined;
   switch (error.httpStatus) {
     case 401:
     case 403:
-      return { message: 'The API key was rejected.', actions: [{ title: 'Set API Key', run: run(COMMANDS.setApiKey) }] };
+      return { message: vscode.l10n.t('The API key was rejected.'), actions: [{ title: vscode.l10n.t('Set API Key'), run: run(COMMANDS.setApiKey) }] };
     case 404:
       ctx.refresh();
-      return { message: `Not found: ${error.message}` };
+      return { message: vscode.l10n.t('Not found: {0}', error.message) };
     case 429: {
-      const wait = error.retryAfterSeconds !== undefined ? `${Math.max(1, Math.ceil(error.retryAfterSeconds))} s` : 'a minute';
-      return { message: `Rate limited; try again in ${wait}.` };
+      const wait = error.retryAfterSeconds !== undefined ? Math.max(1, Math.ceil(error.retryAfterSeconds)) : undefined;
+      return { message: wait !== undefined ? vscode.l10n.t('Rate limited; try again in {0} s.', wait) : vscode.l10n.t('Rate limited; try again in a minute.') };
     }
     default:
-      if (error.httpStatus >= 500) return { message: `The API failed (${error.httpStatus} ${error.status}). Try again later.`, actions: [{ title: 'Retry', run: retryOf(commandId, retry) }] };
-      return { message: `The API refused the request: ${error.message}` };
+      if (error.httpStatus >= 500) return { message: vscode.l10n.t('The API failed ({0} {1}). Try again later.', error.httpStatus, error.status), actions: [{ title: vscode.l10n.t('Retry'), run: retryOf(commandId, retry) }] };
+      return { message: vscode.l10n.t('The API refused the request: {0}', error.message) };
   }
 }
 
@@ -94,5 +94,5 @@ export function apiErrorDescriber(ctx: ApiErrorContext): ErrorDescriber {
 export function treeErrorMessage(error: unknown, ctx: ApiErrorContext): string {
   const described = describeApiError(error, 'tree', { ...ctx, refresh: () => undefined });
   if (described) return described.message;
-  return error instanceof Error && error.message ? `Loading failed: ${error.message}` : 'Loading failed.';
+  return error instanceof Error && error.message ? vscode.l10n.t('Loading failed: {0}', error.message) : vscode.l10n.t('Loading failed.');
 }

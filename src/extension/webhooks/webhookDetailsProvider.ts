@@ -49,7 +49,7 @@ export class WebhookDetailsProvider extends Disposable implements vscode.TextDoc
       return `${JSON.stringify(webhook, null, 2)}\n`;
     } catch (error) {
       const message = redact(error instanceof Error ? error.message : String(error));
-      return `${JSON.stringify({ error: `Could not load webhook ${id}: ${message}` }, null, 2)}\n`;
+      return `${JSON.stringify({ error: vscode.l10n.t('Could not load webhook {0}: {1}', id, message) }, null, 2)}\n`;
     } finally {
       sub.dispose();
     }

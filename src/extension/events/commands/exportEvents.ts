@@ -8,19 +8,19 @@ export function exportEvents(deps: EventCommandDeps) {
   return async (): Promise<vscode.Uri | undefined> => {
     const records = deps.feed.records();
     if (records.length === 0) {
-      await deps.ui.current.info('There are no events to export.');
+      await deps.ui.current.info(vscode.l10n.t('There are no events to export.'));
       return undefined;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await deps.ui.current.saveFile({
-      title: 'Export Events',
-      saveLabel: 'Export',
-      filters: { 'JSON Lines': ['jsonl'], JSON: ['json'] },
+      title: vscode.l10n.t('Export Events'),
+      saveLabel: vscode.l10n.t('Export'),
+      filters: { [vscode.l10n.t('JSON Lines')]: ['jsonl'], JSON: ['json'] },
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'webhook-events.jsonl') } : {}),
     });
     await vscode.workspace.fs.writeFile(uri, Buffer.from(toJsonLines(records), 'utf8'));
     deps.log.info(`Exported ${records.length} events to ${uri.toString(true)}.`);
-    void deps.ui.current.info(`Exported ${records.length} event${records.length === 1 ? '' : 's'}.`);
+    void deps.ui.current.info(records.length === 1 ? vscode.l10n.t('Exported 1 event.') : vscode.l10n.t('Exported {0} events.', records.length));
     return uri;
   };
 }

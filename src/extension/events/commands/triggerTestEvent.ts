@@ -4,11 +4,13 @@
  * the receiver: JWT-signed dynamic delivery), or unsigned (to see a rejection). The receiver is
  * started first when it is off.
  */
+import * as vscode from 'vscode';
 import { EVENT_CATALOG } from '../../../core/events/catalog';
 import { EMULATOR_LOCAL_KEY } from '../../webhooks/backend/backendService';
 import { EventCommandDeps } from './deps';
 import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from './testDelivery';
 
+const OPEN_INSPECTOR = vscode.l10n.t('Open Inspector');
 
 /** Lets tests and scripts skip the pickers: `{ type, via: 'secret:<label>' | 'emulator' | 'unsigned' }`. */
 export interface TriggerArgs {
@@ -39,32 +41,32 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     let type = args?.type;
     if (!type) {
       const items = EVENT_CATALOG.map((e) => ({ label: e.type, description: e.description }));
-      type = (await ui.pick(items, { placeHolder: 'Pick the event type to send to the receiver', matchOnDescription: true })).label;
+      type = (await ui.pick(items, { placeHolder: vscode.l10n.t('Pick the event type to send to the receiver'), matchOnDescription: true })).label;
     }
     const routes = await routesFor(deps, type);
-    const route = args?.via ? routes.find((r) => r.id === args.via) : await ui.pick(routes, { placeHolder: `How should the ${type} event be sent?` });
-    if (!route) throw new Error(`No way to send the event named "${args?.via}": add a signing secret or use the emulator.`);
+    const route = args?.via ? routes.find((r) => r.id === args.via) : await ui.pick(routes, { placeHolder: vscode.l10n.t('How should the {0} event be sent?', type) });
+    if (!route) throw new Error(vscode.l10n.t('No way to send the event named "{0}": add a signing secret or use the emulator.', String(args?.via)));
 
     const receiver = deps.feed.receiver;
     if (!receiver.running) await receiver.start();
     const url = receiver.url;
-    if (!url) throw new Error('The receiver is not running: start it with "Gemini Webhooks: Start Receiver".');
+    if (!url) throw new Error(vscode.l10n.t('The receiver is not running: start it with "Gemini Webhooks: Start Receiver".'));
 
     if (route.id === 'emulator') {
       const emulatorUrl = deps.backend?.emulatorUrl();
-      if (!emulatorUrl) throw new Error('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".');
+      if (!emulatorUrl) throw new Error(vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".'));
       const job = await startEmulatorJob(emulatorUrl, EMULATOR_LOCAL_KEY, type, url);
       deps.log.info(`Test event ${type}: started emulator job ${job.name}; its JWT-signed delivery goes to ${url}.`);
-      void ui.info(`The emulator will deliver ${type} to the receiver when its job ends (a few seconds).`);
+      void ui.info(vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type));
       return { type, via: route.id, job: job.name };
     }
     const sent = await sendStaticTestEvent(url, type, route.secret);
     const verdict = sent.answer.status ?? `HTTP ${sent.status}`;
     deps.log.info(`Test event ${type} (${route.id === 'unsigned' ? 'unsigned' : 'signed'}): the receiver answered ${sent.status} ${verdict}${sent.answer.reason ? ` — ${sent.answer.reason}` : ''}.`);
-    const message = verdict === 'rejected' ? `Sent ${type}: rejected — ${sent.answer.reason ?? ''}` : `Sent ${type}: ${verdict}${sent.answer.seq ? ` (#${sent.answer.seq})` : ''}.`;
+    const message = verdict === 'rejected' ? vscode.l10n.t('Sent {0}: rejected — {1}', type, sent.answer.reason ?? '') : sent.answer.seq ? vscode.l10n.t('Sent {0}: {1} (#{2}).', type, verdict, sent.answer.seq) : vscode.l10n.t('Sent {0}: {1}.', type, verdict);
     void ui
-      .info(message, 'Open Inspector')
-      .then((choice) => choice === 'Open Inspector' && deps.inspector.show(sent.answer.seq))
+      .info(message, OPEN_INSPECTOR)
+      .then((choice) => choice === OPEN_INSPECTOR && deps.inspector.show(sent.answer.seq))
       .then(undefined, (error: unknown) => deps.log.error(`Could not open the inspector: ${error instanceof Error ? error.message : String(error)}`));
     return { type, via: route.id, verdict, ...(sent.answer.seq ? { seq: sent.answer.seq } : {}) };
   };
@@ -77,11 +79,11 @@ async function routesFor(deps: EventCommandDeps, type: string): Promise<Route[]>
     const key = c.webhookId ?? c.label;
     if (seen.has(key)) continue; // the current secret comes first
     seen.add(key);
-    routes.push(c.webhookId ? { id: `secret:${c.webhookId}`, label: `Sign with ${c.webhookId}'s stored secret`, description: 'Standard Webhooks (HMAC)', secret: c.secret } : { id: `secret:${c.label}`, label: `Sign with "${c.label.replace(/ \(added by hand\)$/, '')}"`, description: 'added by hand · Standard Webhooks (HMAC)', secret: c.secret });
+    routes.push(c.webhookId ? { id: `secret:${c.webhookId}`, label: vscode.l10n.t("Sign with {0}'s stored secret", c.webhookId), description: vscode.l10n.t('Standard Webhooks (HMAC)'), secret: c.secret } : { id: `secret:${c.label}`, label: vscode.l10n.t('Sign with "{0}"', c.label.replace(/ \(added by hand\)$/, '')), description: vscode.l10n.t('added by hand · Standard Webhooks (HMAC)'), secret: c.secret });
   }
   if (deps.backend?.kind === 'emulator' && deps.backend.emulatorUrl() && EMULATOR_JOB_TYPES[type]) {
-    routes.push({ id: 'emulator', label: 'Through the emulator (JWT, dynamic delivery)', description: EMULATOR_JOB_TYPES[type] });
+    routes.push({ id: 'emulator', label: vscode.l10n.t('Through the emulator (JWT, dynamic delivery)'), description: EMULATOR_JOB_TYPES[type] });
   }
-  routes.push({ id: 'unsigned', label: 'Unsigned', description: 'See how the receiver rejects an unsigned delivery' });
+  routes.push({ id: 'unsigned', label: vscode.l10n.t('Unsigned'), description: vscode.l10n.t('See how the receiver rejects an unsigned delivery') });
   return routes;
 }

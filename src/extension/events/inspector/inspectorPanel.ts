@@ -85,7 +85,7 @@ export class InspectorController extends Disposable {
   /** Opens (or reveals) the panel; with `seq`, selects that event. */
   show(seq?: number): void {
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(WEBVIEWS.inspector, 'Webhook Inspector', vscode.ViewColumn.Active, {
+      const panel = vscode.window.createWebviewPanel(WEBVIEWS.inspector, vscode.l10n.t('Webhook Inspector'), vscode.ViewColumn.Active, {
         enableScripts: true,
         localResourceRoots: localResourceRoots(this.extensionUri),
       });
@@ -166,7 +166,7 @@ export class InspectorController extends Disposable {
       case 'copyBody':
         return void this.withRecord(message.seq, async (r) => {
           await vscode.env.clipboard.writeText(bodyText(r, false));
-          this.post({ type: 'replayResult', seq: r.seq, ok: true, message: 'Body copied to the clipboard.' });
+          this.post({ type: 'replayResult', seq: r.seq, ok: true, message: vscode.l10n.t('Body copied to the clipboard.') });
         });
       case 'copyCurl':
         return void this.withRecord(message.seq, async (r) => {
@@ -174,7 +174,7 @@ export class InspectorController extends Disposable {
           const settings = readReceiverSettings();
           const url = this.feed.receiver.url ?? `http://${settings.host}:${settings.port || 'PORT'}${r.path}`;
           await vscode.env.clipboard.writeText(buildCurl(r, url));
-          this.post({ type: 'replayResult', seq: r.seq, ok: true, message: 'curl command copied to the clipboard.' });
+          this.post({ type: 'replayResult', seq: r.seq, ok: true, message: vscode.l10n.t('curl command copied to the clipboard.') });
         });
       case 'openJson':
         return void this.withRecord(message.seq, async (r) => {
@@ -203,7 +203,7 @@ export class InspectorController extends Disposable {
 
   private async replay(seq: number): Promise<void> {
     const result = await vscode.commands.executeCommand<{ ok: boolean; status?: number; error?: string } | undefined>(COMMANDS.replayEvent, { seq });
-    const message = !result ? 'Not replayed.' : result.ok ? `Replayed: your app answered ${result.status ?? 'OK'}.` : `Replay failed: ${result.error ?? `HTTP ${result.status}`}.`;
+    const message = !result ? vscode.l10n.t('Not replayed.') : result.ok ? vscode.l10n.t('Replayed: your app answered {0}.', result.status ?? 'OK') : vscode.l10n.t('Replay failed: {0}.', result.error ?? `HTTP ${result.status}`);
     this.post({ type: 'replayResult', seq, ok: result?.ok === true, message });
   }
 
@@ -214,7 +214,7 @@ export class InspectorController extends Disposable {
       await act(record);
     } catch (error) {
       this.log.error(`inspector: ${error instanceof Error ? error.message : String(error)}`);
-      this.post({ type: 'replayResult', seq, ok: false, message: 'That did not work; see the log.' });
+      this.post({ type: 'replayResult', seq, ok: false, message: vscode.l10n.t('That did not work; see the log.') });
     }
   }
 

@@ -157,7 +157,7 @@ export class ReceiverService extends Disposable {
   /** Sends a stored delivery to the forward-to app again (works while stopped too). */
   async replay(seq: number): Promise<ForwardResult> {
     const history = this.historyInstance ?? (await this.historyLoad);
-    if (!history) throw new Error('The delivery history has not loaded yet.');
+    if (!history) throw new Error(vscode.l10n.t('The delivery history has not loaded yet.'));
     return replayDelivery(history, seq, { target: this.forwardTo, secrets: () => this.candidates });
   }
 

@@ -19,7 +19,7 @@ export class ReceiverStatusBar extends Disposable {
 
   constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
     super();
-    this.item.name = 'Gemini Webhooks receiver';
+    this.item.name = vscode.l10n.t('Gemini Webhooks receiver');
     const newest = feed.newest(feed.capacity);
     const firstAccepted = newest.findIndex((r) => r.verdict !== 'rejected');
     this.rejectedStreak = firstAccepted < 0 ? newest.length : firstAccepted;
@@ -66,8 +66,8 @@ export class ReceiverStatusBar extends Disposable {
     this.pending = undefined;
     const receiver = this.feed.receiver;
     if (!receiver.running) {
-      this.item.text = '$(circle-slash) Webhooks receiver off';
-      this.item.tooltip = 'The local webhook receiver is not running. Click to start it.';
+      this.item.text = `$(circle-slash) ${vscode.l10n.t('Webhooks receiver off')}`;
+      this.item.tooltip = vscode.l10n.t('The local webhook receiver is not running. Click to start it.');
       this.item.command = COMMANDS.startReceiver;
       this.item.backgroundColor = undefined;
       return;
@@ -75,9 +75,9 @@ export class ReceiverStatusBar extends Disposable {
     const rejected = this.rejectedStreak > 0;
     this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.appendText(`Receiving webhooks at ${receiver.url ?? ''}\n`);
-    tooltip.appendText(`${this.unseen} new event${this.unseen === 1 ? '' : 's'} since the inspector was last viewed.`);
-    if (rejected) tooltip.appendText(`\nThe latest ${this.rejectedStreak === 1 ? 'delivery was' : `${this.rejectedStreak} deliveries were`} rejected: open the inspector to see why.`);
+    tooltip.appendText(`${vscode.l10n.t('Receiving webhooks at {0}', receiver.url ?? '')}\n`);
+    tooltip.appendText(this.unseen === 1 ? vscode.l10n.t('1 new event since the inspector was last viewed.') : vscode.l10n.t('{0} new events since the inspector was last viewed.', this.unseen));
+    if (rejected) tooltip.appendText(`\n${this.rejectedStreak === 1 ? vscode.l10n.t('The latest delivery was rejected: open the inspector to see why.') : vscode.l10n.t('The latest {0} deliveries were rejected: open the inspector to see why.', this.rejectedStreak)}`);
     this.item.tooltip = tooltip;
     this.item.command = COMMANDS.openInspector;
     this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

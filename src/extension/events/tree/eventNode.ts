@@ -24,15 +24,15 @@ export class EventNode implements EventNodeArg {
 
   toTreeItem(): vscode.TreeItem {
     const r = this.record;
-    const item = new vscode.TreeItem(r.eventType ?? (r.verdict === 'rejected' ? '(rejected)' : '(no event type)'), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(r.eventType ?? (r.verdict === 'rejected' ? vscode.l10n.t('(rejected)') : vscode.l10n.t('(no event type)')), vscode.TreeItemCollapsibleState.None);
     item.id = `event:${r.seq}`;
     item.description = `${timeOf(r.receivedAt)} · ${r.verdict}`;
     item.iconPath = ICONS[r.verdict];
     item.contextValue = `event:${r.verdict}`;
-    const tooltip = [`#${r.seq} ${r.verdict}`, r.webhookId ? `webhook-id: ${r.webhookId}` : undefined, r.reason ? `reason: ${r.reason}` : undefined, r.receivedAt].filter(Boolean).join('\n');
+    const tooltip = [`#${r.seq} ${r.verdict}`, r.webhookId ? `webhook-id: ${r.webhookId}` : undefined, r.reason ? vscode.l10n.t('reason: {0}', r.reason) : undefined, r.receivedAt].filter(Boolean).join('\n');
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}` };
-    item.command = { command: COMMANDS.openInspector, title: 'Open in Inspector', arguments: [{ seq: r.seq } satisfies EventNodeArg] };
+    item.command = { command: COMMANDS.openInspector, title: vscode.l10n.t('Open in Inspector'), arguments: [{ seq: r.seq } satisfies EventNodeArg] };
     return item;
   }
 }

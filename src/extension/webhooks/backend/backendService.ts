@@ -149,7 +149,7 @@ export class BackendService extends Disposable {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'EADDRINUSE' ? `port ${settings.emulatorPort} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)` : error instanceof Error ? error.message : String(error);
       this.log.error(`The local emulator could not start: ${why}`);
-      throw new EmulatorStartError(why);
+      throw new EmulatorStartError(why, code === 'EADDRINUSE' ? vscode.l10n.t('The local emulator could not start: port {0} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)', settings.emulatorPort) : undefined);
     }
     this.log.info(`Backend: local emulator at ${this.emulator.url}`);
     return this.emulator;
@@ -190,7 +190,7 @@ export class BackendService extends Disposable {
 
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
-  constructor(readonly reason: string) {
-    super(`The local emulator could not start: ${reason}`);
+  constructor(readonly reason: string, message?: string) {
+    super(message ?? vscode.l10n.t('The local emulator could not start: {0}', reason));
   }
 }

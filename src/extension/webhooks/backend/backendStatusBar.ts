@@ -10,7 +10,7 @@ export class BackendStatusBar extends Disposable {
 
   constructor(private readonly backend: BackendService) {
     super();
-    this.item.name = 'Gemini Webhooks backend';
+    this.item.name = vscode.l10n.t('Gemini Webhooks backend');
     this.item.command = COMMANDS.switchBackend;
     this.register(backend.onDidChange(() => this.update()));
     this.update();
@@ -26,11 +26,11 @@ export class BackendStatusBar extends Disposable {
     const url = this.backend.emulatorUrl();
     if (this.backend.kind === 'emulator') {
       const port = url ? new URL(url).port : undefined;
-      this.item.text = port ? `$(server-environment) Emulator :${port}` : '$(server-environment) Emulator (starting…)';
-      this.item.tooltip = url ? `Webhooks come from the local emulator at ${url}. Click to switch.` : 'The local emulator is starting. Click to switch.';
+      this.item.text = port ? `$(server-environment) ${vscode.l10n.t('Emulator :{0}', port)}` : `$(server-environment) ${vscode.l10n.t('Emulator (starting…)')}`;
+      this.item.tooltip = url ? vscode.l10n.t('Webhooks come from the local emulator at {0}. Click to switch.', url) : vscode.l10n.t('The local emulator is starting. Click to switch.');
     } else {
-      this.item.text = '$(cloud) Gemini API';
-      this.item.tooltip = 'Webhooks come from the Gemini API. Click to switch.';
+      this.item.text = `$(cloud) ${vscode.l10n.t('Gemini API')}`;
+      this.item.tooltip = vscode.l10n.t('Webhooks come from the Gemini API. Click to switch.');
     }
   }
 }

@@ -1,4 +1,5 @@
 /** Copy ID of a webhook to the clipboard. */
+import * as vscode from 'vscode';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
 
@@ -6,6 +7,6 @@ export function copyWebhookId(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const webhook = await resolveWebhook(deps, node, 'copy the id of');
     await deps.clipboard.writeText(webhook.id);
-    await deps.ui.current.info(`Copied the id ${webhook.id}.`);
+    await deps.ui.current.info(vscode.l10n.t('Copied the id {0}.', webhook.id));
   };
 }

@@ -1,4 +1,5 @@
 /** Copy URI of a webhook to the clipboard. */
+import * as vscode from 'vscode';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
 
@@ -6,6 +7,6 @@ export function copyWebhookUri(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const webhook = await resolveWebhook(deps, node, 'copy the URI of');
     await deps.clipboard.writeText(webhook.uri);
-    await deps.ui.current.info(`Copied ${webhook.uri}.`);
+    await deps.ui.current.info(vscode.l10n.t('Copied {0}.', webhook.uri));
   };
 }

@@ -43,8 +43,8 @@ export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg,
   if (all.length === 0) throw new NoWebhooksError();
   const items = all.map((w) => ({ label: webhookLabel(w), description: `${stateLabel(w.state)} · ${w.id}`, detail: w.uri, webhook: w }));
   const placeHolder = more
-    ? `Pick the webhook to ${purpose} (the first ${PICKER_LIMIT} are listed; for others, use the Webhooks view's "Load more")`
-    : `Pick the webhook to ${purpose}`;
+    ? vscode.l10n.t('Pick the webhook to {0} (the first {1} are listed; for others, use the Webhooks view\'s "Load more")', purpose, PICKER_LIMIT)
+    : vscode.l10n.t('Pick the webhook to {0}', purpose);
   const picked = await deps.ui.current.pick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked.webhook;
 }
@@ -52,7 +52,7 @@ export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg,
 export class NoWebhooksError extends Error {
   override readonly name = 'NoWebhooksError';
   constructor() {
-    super('There are no webhooks yet. Create one first.');
+    super(vscode.l10n.t('There are no webhooks yet. Create one first.'));
   }
 }
 
@@ -73,15 +73,15 @@ export async function withApiProgress<T>(title: string, work: (client: WebhooksC
 /** An absolute http(s) URL, or the reason it is not. */
 export function validateWebhookUri(value: string): string | undefined {
   const text = value.trim();
-  if (!text) return 'Enter the URL deliveries are sent to.';
+  if (!text) return vscode.l10n.t('Enter the URL deliveries are sent to.');
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return 'Enter an absolute URL, e.g. https://example.com/webhooks';
+    return vscode.l10n.t('Enter an absolute URL, e.g. https://example.com/webhooks');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The URL must start with http:// or https://';
-  if (url.username || url.password) return 'Leave credentials out of the URL.';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return vscode.l10n.t('The URL must start with http:// or https://');
+  if (url.username || url.password) return vscode.l10n.t('Leave credentials out of the URL.');
   return undefined;
 }
 
@@ -91,8 +91,8 @@ export async function pickEvents(deps: WebhookCommandDeps, current: readonly str
   const extra = current.filter((t) => !known.includes(t));
   const items = [...known, ...extra].map((type) => ({ label: type, description: describeEventType(type).description, picked: current.includes(type) }));
   for (;;) {
-    const picked = await deps.ui.current.pickMany(items, { title, placeHolder: 'Events this webhook receives (pick at least one)', matchOnDescription: true });
+    const picked = await deps.ui.current.pickMany(items, { title, placeHolder: vscode.l10n.t('Events this webhook receives (pick at least one)'), matchOnDescription: true });
     if (picked.length > 0) return picked.map((p) => p.label);
-    await deps.ui.current.warn('Pick at least one event type.');
+    await deps.ui.current.warn(vscode.l10n.t('Pick at least one event type.'));
   }
 }

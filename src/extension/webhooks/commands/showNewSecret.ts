@@ -3,9 +3,10 @@
  * when possible, and ALWAYS shown once in a modal with "Copy", so a failing secret storage never
  * loses it. A storage failure is logged and named in the modal without the secret.
  */
+import * as vscode from 'vscode';
 import { WebhookCommandDeps } from './deps';
 
-const COPY = 'Copy';
+const COPY = vscode.l10n.t('Copy');
 
 /** Tries to store the secret; answers whether it was stored. Never throws, never logs the secret. */
 export async function tryStoreSecret(deps: WebhookCommandDeps, webhookId: string, secret: string, previousExpireTime?: string): Promise<boolean> {
@@ -23,11 +24,11 @@ export async function tryStoreSecret(deps: WebhookCommandDeps, webhookId: string
 export async function showSecretOnce(deps: WebhookCommandDeps, title: string, intro: string, secret: string, stored: boolean): Promise<void> {
   const ui = deps.ui.current;
   const where = stored
-    ? 'It is also stored in this editor\'s secret storage, so the local receiver can verify deliveries.'
-    : 'It could NOT be stored in this editor\'s secret storage (see the log): copy it now; to let the local receiver verify with it, add it later with "Add Signing Secret".';
+    ? vscode.l10n.t('It is also stored in this editor\'s secret storage, so the local receiver can verify deliveries.')
+    : vscode.l10n.t('It could NOT be stored in this editor\'s secret storage (see the log): copy it now; to let the local receiver verify with it, add it later with "Add Signing Secret".');
   const choice = await ui.modal(title, `${intro} ${where}\n\n${secret}`, COPY);
   if (choice === COPY) {
     await deps.clipboard.writeText(secret);
-    await ui.info('Signing secret copied to the clipboard.');
+    await ui.info(vscode.l10n.t('Signing secret copied to the clipboard.'));
   }
 }

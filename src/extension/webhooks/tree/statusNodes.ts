@@ -5,7 +5,7 @@ import { COMMANDS } from '../../platform/ids';
 
 export class LoadingNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Loading…');
+    const item = new vscode.TreeItem(vscode.l10n.t('Loading…'));
     item.id = 'status:loading';
     item.iconPath = new vscode.ThemeIcon('loading~spin');
     item.contextValue = 'status:loading';
@@ -19,11 +19,11 @@ export class LoadMoreNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.loading ? 'Loading more…' : 'Load more');
+    const item = new vscode.TreeItem(this.loading ? vscode.l10n.t('Loading more…') : vscode.l10n.t('Load more'));
     item.id = 'status:loadMore';
     item.iconPath = new vscode.ThemeIcon(this.loading ? 'loading~spin' : 'ellipsis');
     item.contextValue = 'status:loadMore';
-    if (!this.loading) item.command = { command: COMMANDS.loadMore, title: 'Load More' };
+    if (!this.loading) item.command = { command: COMMANDS.loadMore, title: vscode.l10n.t('Load More') };
     return item;
   }
 }
@@ -37,11 +37,11 @@ export class ErrorNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.message);
     item.id = 'status:error';
-    item.description = 'Retry';
-    item.tooltip = `${this.message}\nClick to retry.`;
+    item.description = vscode.l10n.t('Retry');
+    item.tooltip = vscode.l10n.t('{0}\nClick to retry.', this.message);
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.contextValue = 'status:error';
-    item.command = { command: COMMANDS.retry, title: 'Retry' };
+    item.command = { command: COMMANDS.retry, title: vscode.l10n.t('Retry') };
     return item;
   }
 }

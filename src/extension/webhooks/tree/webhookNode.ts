@@ -52,10 +52,10 @@ export class WebhookNode extends TreeNode {
     const w = this.webhook;
     const base = `webhook:${w.id}`;
     return [
-      new InfoNode(`${base}:uri`, w.uri, 'uri', new vscode.ThemeIcon('link'), w.uri, 'webhookProperty:uri'),
+      new InfoNode(`${base}:uri`, w.uri, vscode.l10n.t('uri'), new vscode.ThemeIcon('link'), w.uri, 'webhookProperty:uri'),
       new EventsNode(base, w.subscribed_events),
       new SecretsNode(base, w, await this.storedSecrets(w.id)),
-      new InfoNode(`${base}:state`, stateLabel(w.state), 'state', stateIcon(w.state), undefined, 'webhookProperty:state'),
+      new InfoNode(`${base}:state`, stateLabel(w.state), vscode.l10n.t('state'), stateIcon(w.state), undefined, 'webhookProperty:state'),
     ];
   }
 }
@@ -75,7 +75,7 @@ class EventsNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Events', this.events.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Events'), this.events.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${this.base}:events`;
     item.description = eventCount(this.events.length);
     item.iconPath = new vscode.ThemeIcon('symbol-event');
@@ -95,9 +95,9 @@ class SecretsNode extends TreeNode {
 
   toTreeItem(): vscode.TreeItem {
     const n = this.webhook.signing_secrets?.length ?? 0;
-    const item = new vscode.TreeItem('Signing secrets', n ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Signing secrets'), n ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `${this.base}:secrets`;
-    item.description = `${n} active`;
+    item.description = vscode.l10n.t('{0} active', n);
     item.iconPath = new vscode.ThemeIcon('key');
     item.contextValue = 'webhookProperty:secrets';
     return item;
@@ -107,8 +107,8 @@ class SecretsNode extends TreeNode {
     return (this.webhook.signing_secrets ?? []).map((s, i) => {
       const truncated = s.truncated_secret ?? '…';
       const local = this.stored.some((st) => matchesTruncated(s.truncated_secret, st.secret));
-      const when = s.expire_time ? `expires ${relative(s.expire_time)}` : 'current';
-      const where = local ? 'full secret stored locally' : 'full secret not stored here';
+      const when = s.expire_time ? vscode.l10n.t('expires {0}', relative(s.expire_time)) : vscode.l10n.t('current');
+      const where = local ? vscode.l10n.t('full secret stored locally') : vscode.l10n.t('full secret not stored here');
       const exact = s.expire_time ? ` (${s.expire_time})` : '';
       return new InfoNode(`${this.base}:secret:${i}:${truncated}`, truncated, `${when} · ${where}`, new vscode.ThemeIcon(local ? 'lock' : 'unlock'), `${truncated} — ${when}${exact}; ${where}.`, 'webhookSecret');
     });
