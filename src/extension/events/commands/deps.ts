@@ -28,11 +28,12 @@ export interface EventCommandDeps {
 export type EventArg = { readonly seq: number } | undefined;
 
 /** The event a command acts on: the node's, or one the user picks from the newest. */
-export async function resolveEvent(deps: EventCommandDeps, arg: EventArg, purpose: string): Promise<number> {
+/** `placeHolder` is the whole (localised) prompt, e.g. "Pick the event to replay". */
+export async function resolveEvent(deps: EventCommandDeps, arg: EventArg, placeHolder: string): Promise<number> {
   if (arg && typeof arg.seq === 'number') return arg.seq;
   const records = deps.feed.newest(200);
   if (records.length === 0) throw new Error(vscode.l10n.t('There are no events yet: start the receiver and trigger a test event first.'));
   const items = records.map((r) => ({ label: `#${r.seq} ${r.eventType ?? vscode.l10n.t('(no event type)')}`, description: `${r.verdict} · ${r.receivedAt}`, detail: r.webhookId, seq: r.seq }));
-  const picked = await deps.ui.current.pick(items, { placeHolder: vscode.l10n.t('Pick the event to {0}', purpose), matchOnDescription: true, matchOnDetail: true });
+  const picked = await deps.ui.current.pick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked.seq;
 }

@@ -8,7 +8,7 @@ const OPEN_SETTINGS = vscode.l10n.t('Open Settings');
 
 export function replayEvent(deps: EventCommandDeps) {
   return async (arg?: EventArg): Promise<ForwardResult | undefined> => {
-    const seq = await resolveEvent(deps, arg, 'replay');
+    const seq = await resolveEvent(deps, arg, vscode.l10n.t('Pick the event to replay'));
     const receiver = deps.feed.receiver;
     if (!receiver.forwardTo) {
       const choice = await deps.ui.current.warn(vscode.l10n.t('Replaying needs your app\'s URL: set geminiWebhooks.receiver.forwardTo.'), OPEN_SETTINGS);

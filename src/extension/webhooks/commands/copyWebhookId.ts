@@ -5,7 +5,7 @@ import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
 export function copyWebhookId(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
-    const webhook = await resolveWebhook(deps, node, 'copy the id of');
+    const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to copy the id of'));
     await deps.clipboard.writeText(webhook.id);
     await deps.ui.current.info(vscode.l10n.t('Copied the id {0}.', webhook.id));
   };

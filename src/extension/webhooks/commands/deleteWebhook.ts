@@ -1,4 +1,5 @@
 /** Delete Webhook: a modal naming it, then DELETE, then its stored secrets go too. */
+import * as vscode from 'vscode';
 import { WebhookGoneError } from '../apiErrors';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 import { onExistingWebhook } from './webhookAction';
@@ -7,11 +8,15 @@ import { webhookLabel } from '../tree/webhookPresentation';
 
 export function deleteWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
-    const webhook = await resolveWebhook(deps, node, 'delete');
+    const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to delete'));
     const label = webhookLabel(webhook);
-    await deps.ui.current.confirm(`Delete webhook "${label}"?`, `Deliveries to ${webhook.uri} stop, and its signing secrets are removed from this editor. This cannot be undone.`, 'Delete');
+    await deps.ui.current.confirm(
+      vscode.l10n.t('Delete webhook "{0}"?', label),
+      vscode.l10n.t('Deliveries to {0} stop, and its signing secrets are removed from this editor. This cannot be undone.', webhook.uri),
+      vscode.l10n.t('Delete'),
+    );
     try {
-      await onExistingWebhook(deps, webhook, (name) => `Deleting ${name}…`, (client, id, signal) => client.delete(id, { signal }));
+      await onExistingWebhook(deps, webhook, (name) => vscode.l10n.t('Deleting {0}…', name), (client, id, signal) => client.delete(id, { signal }));
     } catch (error) {
       // Already gone elsewhere: still forget its secrets.
       if (error instanceof WebhookGoneError) await deps.secrets.deleteSigningSecrets(webhook.id);

@@ -27,7 +27,8 @@ export type WebhookArg = Pick<WebhookNode, 'webhook'> | undefined;
 export const PICKER_LIMIT = 1000;
 
 /** The webhook a command acts on: the node's, or one the user picks from the live list. */
-export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg, purpose: string): Promise<Webhook> {
+/** `placeHolder` is the whole (localised) prompt, e.g. "Pick the webhook to ping". */
+export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg, placeHolder: string): Promise<Webhook> {
   if (node?.webhook) return node.webhook;
   const client = await deps.backend.client();
   const all: Webhook[] = [];
@@ -42,10 +43,10 @@ export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg,
   }
   if (all.length === 0) throw new NoWebhooksError();
   const items = all.map((w) => ({ label: webhookLabel(w), description: `${stateLabel(w.state)} · ${w.id}`, detail: w.uri, webhook: w }));
-  const placeHolder = more
-    ? vscode.l10n.t('Pick the webhook to {0} (the first {1} are listed; for others, use the Webhooks view\'s "Load more")', purpose, PICKER_LIMIT)
-    : vscode.l10n.t('Pick the webhook to {0}', purpose);
-  const picked = await deps.ui.current.pick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const prompt = more
+    ? vscode.l10n.t('{0} (the first {1} are listed; for others, use the Webhooks view\'s "Load more")', placeHolder, PICKER_LIMIT)
+    : placeHolder;
+  const picked = await deps.ui.current.pick(items, { placeHolder: prompt, matchOnDescription: true, matchOnDetail: true });
   return picked.webhook;
 }
 

@@ -4,6 +4,7 @@
  * stored when the secret storage allows it; with the grace period the previous one stays stored
  * with its expiry, so the receiver still verifies deliveries signed with it until then.
  */
+import * as vscode from 'vscode';
 import { RevocationBehavior } from '../../../core/api';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 import { onExistingWebhook } from './webhookAction';
@@ -15,25 +16,29 @@ const GRACE_MS = 24 * 60 * 60 * 1000;
 export function rotateSigningSecret(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const ui = deps.ui.current;
-    const webhook = await resolveWebhook(deps, node, 'rotate the signing secret of');
+    const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to rotate the signing secret of'));
     const label = webhookLabel(webhook);
     const options: Array<{ label: string; description: string; detail: string; behavior: RevocationBehavior }> = [
-      { label: 'Revoke previous after 24 hours', description: 'recommended', detail: 'Deliveries keep verifying with either secret while you update your receiver.', behavior: 'revoke_previous_secrets_after_h24' },
-      { label: 'Revoke immediately', description: '', detail: '$(warning) Receivers still using the old secret start rejecting deliveries at once.', behavior: 'revoke_previous_secrets_immediately' },
+      { label: vscode.l10n.t('Revoke previous after 24 hours'), description: vscode.l10n.t('recommended'), detail: vscode.l10n.t('Deliveries keep verifying with either secret while you update your receiver.'), behavior: 'revoke_previous_secrets_after_h24' },
+      { label: vscode.l10n.t('Revoke immediately'), description: '', detail: `$(warning) ${vscode.l10n.t('Receivers still using the old secret start rejecting deliveries at once.')}`, behavior: 'revoke_previous_secrets_immediately' },
     ];
-    const choice = await ui.pick(options, { title: `Rotate the signing secret of ${label}`, placeHolder: 'When should the previous secret stop working?' });
+    const choice = await ui.pick(options, { title: vscode.l10n.t('Rotate the signing secret of {0}', label), placeHolder: vscode.l10n.t('When should the previous secret stop working?') });
     if (choice.behavior === 'revoke_previous_secrets_immediately') {
-      await ui.confirm(`Revoke the current secret of "${label}" immediately?`, 'Receivers that still verify with it reject every delivery from now on.', 'Revoke Immediately');
+      await ui.confirm(
+        vscode.l10n.t('Revoke the current secret of "{0}" immediately?', label),
+        vscode.l10n.t('Receivers that still verify with it reject every delivery from now on.'),
+        vscode.l10n.t('Revoke Immediately'),
+      );
     }
-    const secret = await onExistingWebhook(deps, webhook, (name) => `Rotating the secret of ${name}…`, (client, id, signal) => client.rotateSigningSecret(id, choice.behavior, { signal }));
+    const secret = await onExistingWebhook(deps, webhook, (name) => vscode.l10n.t('Rotating the secret of {0}…', name), (client, id, signal) => client.rotateSigningSecret(id, choice.behavior, { signal }));
     const previousExpiry = choice.behavior === 'revoke_previous_secrets_after_h24' ? await reportedExpiry(deps, webhook.id) : undefined;
     const stored = await tryStoreSecret(deps, webhook.id, secret, previousExpiry);
     deps.log.info(`Rotated the signing secret of ${webhook.id}${previousExpiry ? `; the previous one verifies until ${previousExpiry}` : '; the previous one is revoked'}.`);
     await deps.tree.refresh();
     deps.details.refreshAll();
-    const previous = previousExpiry ? `The previous one keeps working until ${previousExpiry}.` : 'The previous one no longer works.';
-    await showSecretOnce(deps, `New signing secret for "${label}"`, `Deploy it to your app: it is shown only this once. ${previous}`, secret, stored);
-    await ui.info(`New signing secret for "${label}"${stored ? ' stored' : ' not stored locally'}. ${previous}`);
+    const previous = previousExpiry ? vscode.l10n.t('The previous one keeps working until {0}.', previousExpiry) : vscode.l10n.t('The previous one no longer works.');
+    await showSecretOnce(deps, vscode.l10n.t('New signing secret for "{0}"', label), vscode.l10n.t('Deploy it to your app: it is shown only this once. {0}', previous), secret, stored);
+    await ui.info(stored ? vscode.l10n.t('New signing secret for "{0}" stored. {1}', label, previous) : vscode.l10n.t('New signing secret for "{0}" not stored locally. {1}', label, previous));
   };
 }
 
