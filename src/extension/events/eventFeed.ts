@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { History } from '../../core/receiver/history';
-import type { DeliveryRecord, ForwardResult } from '../../core/receiver/types';
+import type { ReceivedDelivery, ForwardResult } from '../../core/receiver/types';
 
 /** What the inspector features need from the receiver service (the receiver engineer's ReceiverService). */
 export interface ReceiverAccess {
@@ -24,8 +24,8 @@ export interface ReceiverAccess {
 }
 
 export class EventFeed implements vscode.Disposable {
-  private readonly appended = new vscode.EventEmitter<DeliveryRecord>();
-  private readonly updated = new vscode.EventEmitter<DeliveryRecord>();
+  private readonly appended = new vscode.EventEmitter<ReceivedDelivery>();
+  private readonly updated = new vscode.EventEmitter<ReceivedDelivery>();
   private readonly cleared = new vscode.EventEmitter<void>();
   private readonly stateChanged = new vscode.EventEmitter<void>();
   readonly onDidAppend = this.appended.event;
@@ -46,17 +46,17 @@ export class EventFeed implements vscode.Disposable {
   }
 
   /** Oldest first. */
-  records(): DeliveryRecord[] {
+  records(): ReceivedDelivery[] {
     return this.history?.all() ?? [];
   }
 
   /** The newest `n`, newest first. */
-  newest(n: number): DeliveryRecord[] {
+  newest(n: number): ReceivedDelivery[] {
     const all = this.records();
     return all.slice(Math.max(0, all.length - n)).reverse();
   }
 
-  get(seq: number): DeliveryRecord | undefined {
+  get(seq: number): ReceivedDelivery | undefined {
     return this.history?.get(seq);
   }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startEmulator, Emulator } from '../../../src/core/emulator';
-import { DeliveryRecord, Receiver, startReceiver } from '../../../src/core/receiver';
+import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
 import { EVENT_CATALOG } from '../../../src/core/events/catalog';
 import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from '../../../src/extension/events/commands/testDelivery';
 import { validateSigningSecret } from '../../../src/core/verify/secretFormat';
@@ -9,7 +9,7 @@ import { validateSecretLabel } from '../../../src/extension/events/commands/sign
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 
-function next(receiver: Receiver, predicate: (r: DeliveryRecord) => boolean): Promise<DeliveryRecord> {
+function next(receiver: Receiver, predicate: (r: ReceivedDelivery) => boolean): Promise<ReceivedDelivery> {
   return new Promise((resolve) => {
     const sub = receiver.onDelivery((r) => {
       if (predicate(r)) {

@@ -4,7 +4,7 @@
  * to the page in batches (≤ 20 flushes/s, ≤ 500 rows each) so a flood never floods the editor.
  */
 import * as vscode from 'vscode';
-import type { DeliveryRecord } from '../../../core/receiver/types';
+import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { HostMessage, PageMessage, PageState, ReceiverState, isPageMessage, isPageState } from '../../../webview/inspector/protocol';
 import { AppendBatcher } from './appendBatcher';
 import { buildCurl } from './curl';
@@ -32,8 +32,8 @@ export class InspectorController implements vscode.Disposable {
   private ready = false;
   private queue: HostMessage[] = [];
   private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly appends: AppendBatcher<DeliveryRecord>;
-  private readonly updates: AppendBatcher<DeliveryRecord>;
+  private readonly appends: AppendBatcher<ReceivedDelivery>;
+  private readonly updates: AppendBatcher<ReceivedDelivery>;
   private readonly viewed = new vscode.EventEmitter<void>();
   private readonly pageMessages = new vscode.EventEmitter<PageMessage>();
   /** The panel became visible (the status bar resets its count of new events). */
@@ -205,7 +205,7 @@ export class InspectorController implements vscode.Disposable {
     this.post({ type: 'replayResult', seq, ok: result?.ok === true, message });
   }
 
-  private async withRecord(seq: number, act: (record: DeliveryRecord) => Promise<void>): Promise<void> {
+  private async withRecord(seq: number, act: (record: ReceivedDelivery) => Promise<void>): Promise<void> {
     const record = this.feed.get(seq);
     if (!record) return this.post({ type: 'missing', seq });
     try {
