@@ -15,11 +15,9 @@ export interface SigningSecret {
   readonly expire_time?: string;
 }
 
-export interface Webhook {
+/** The webhook resource: the fields a client sets (WebhookInput) plus the ones the service fills. */
+export interface Webhook extends WebhookInput {
   readonly id: string;
-  readonly name?: string;
-  readonly uri: string;
-  readonly subscribed_events: readonly string[];
   readonly state?: WebhookState | string;
   readonly create_time?: string;
   readonly update_time?: string;
@@ -32,17 +30,19 @@ export interface CreatedWebhook {
   readonly newSigningSecret: string | undefined;
 }
 
+/** What a client sets on a webhook when it creates one. */
 export interface WebhookInput {
   readonly name?: string;
   readonly uri: string;
   readonly subscribed_events: readonly string[];
 }
 
-export interface WebhookUpdate {
-  readonly name?: string;
-  readonly uri?: string;
-  readonly subscribed_events?: readonly string[];
-  readonly state?: 'enabled' | 'disabled';
+/** The states a client may set (the service alone disables a webhook for failed deliveries). */
+export type SettableWebhookState = Exclude<WebhookState, 'disabled_due_to_failed_deliveries'>;
+
+/** What a client may change on a webhook: any of its input fields, and its state. */
+export interface WebhookUpdate extends Partial<WebhookInput> {
+  readonly state?: SettableWebhookState;
 }
 
 export interface WebhookPage {
