@@ -6,8 +6,8 @@ import { request } from 'undici';
 import * as vscode from 'vscode';
 import type { ReceivedDelivery } from '../../src/core/receiver/types';
 import { signStatic } from '../../src/core/verify/staticVerifier';
-import { EMULATOR_LOCAL_KEY } from '../../src/extension/webhooks/backend/backendService';
-import { startEmulatorJob } from '../../src/extension/events/commands/testDelivery';
+import { JobsClient, startEmulatorJob } from '../../src/core/api';
+import { EMULATOR_LOCAL_KEY } from '../../src/core/emulator/localKey';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { freePort } from '../harness/codeServer';
 import { activateApi, script } from './webhooksHelpers';
@@ -142,7 +142,8 @@ describe('the in-editor receiver', function () {
           }
         });
       });
-      await startEmulatorJob(moved as string, EMULATOR_LOCAL_KEY, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' });
+      const jobs = new JobsClient({ baseUrl: moved as string, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
+      await startEmulatorJob(jobs, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' }).finally(() => jobs.close());
       const record = await received;
       assert.equal(record.verdict, 'verified', record.reason);
       assert.equal(record.token?.iss, moved);

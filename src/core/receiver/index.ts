@@ -19,7 +19,9 @@ import { ReceivedDelivery, Event, ForwardResult } from './types';
 export * from './types';
 export { History, DEFAULT_HISTORY_SIZE } from './history';
 export { replayDelivery } from './replay';
+export { sendStaticTestEvent } from './testEvent';
 export type { ReceiverLog } from './history';
+export type { StaticSendResult } from './testEvent';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_PATH = '/webhooks';

@@ -4,10 +4,11 @@
  * the receiver: JWT-signed dynamic delivery), or unsigned (to see a rejection). The receiver is
  * started first when it is off.
  */
+import { EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
+import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
 import { EVENT_CATALOG } from '../../../core/events/catalog';
-import { EMULATOR_LOCAL_KEY } from '../../webhooks/backend/backendService';
+import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
 import { EventCommandDeps } from './deps';
-import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from './testDelivery';
 
 export const TRIGGER_TEST_EVENT = 'geminiWebhooks.triggerTestEvent';
 
@@ -54,7 +55,8 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     if (route.id === 'emulator') {
       const emulatorUrl = deps.backend?.emulatorUrl();
       if (!emulatorUrl) throw new Error('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".');
-      const job = await startEmulatorJob(emulatorUrl, EMULATOR_LOCAL_KEY, type, url);
+      const jobs = new JobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: 10_000 });
+      const job = await startEmulatorJob(jobs, type, url).finally(() => jobs.close());
       deps.log.info(`Test event ${type}: started emulator job ${job.name}; its JWT-signed delivery goes to ${url}.`);
       void ui.info(`The emulator will deliver ${type} to the receiver when its job ends (a few seconds).`);
       return { type, via: route.id, job: job.name };
