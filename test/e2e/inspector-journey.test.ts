@@ -14,7 +14,7 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Frame, FrameLocator } from 'playwright-core';
 import { EVENT_CATALOG } from '../../src/core/events/catalog';
-import { sendStaticTestEvent } from '../../src/extension/events/commands/testDelivery';
+import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import { freePort } from '../harness/codeServer';
 import { REPO_ROOT, openWorkbench, type Workbench } from '../harness/workbench';
 

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ForwardResult } from '../../src/core/receiver/types';
-import { sendStaticTestEvent } from '../../src/extension/events/commands/testDelivery';
+import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import type { ExtensionApi } from '../../src/extension/extension';
 import type { PageMessage } from '../../src/webview/inspector/protocol';
 import { activateApi, confirm, input, pickLabel, script } from './webhooksHelpers';

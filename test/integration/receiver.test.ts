@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
 import * as vscode from 'vscode';
-import type { DeliveryRecord } from '../../src/core/receiver/types';
+import type { ReceivedDelivery } from '../../src/core/receiver/types';
 import { signStatic } from '../../src/core/verify/staticVerifier';
-import { EMULATOR_LOCAL_KEY } from '../../src/extension/webhooks/backend/backendService';
-import { startEmulatorJob } from '../../src/extension/events/commands/testDelivery';
+import { JobsClient, startEmulatorJob } from '../../src/core/api';
+import { EMULATOR_LOCAL_KEY } from '../../src/core/emulator/localKey';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { freePort } from '../harness/codeServer';
 import { activateApi, script } from './webhooksHelpers';
@@ -51,7 +51,7 @@ describe('the in-editor receiver', function () {
     const msgId = `msg_${randomUUID()}`;
     const body = JSON.stringify({ type: 'batch.succeeded', version: 'v1', timestamp: new Date().toISOString(), data: { id: 'batches/it' } });
     const ts = Math.floor(Date.now() / 1000);
-    const received = new Promise<DeliveryRecord>((resolve) => {
+    const received = new Promise<ReceivedDelivery>((resolve) => {
       const sub = api.receiver.onDidReceive((r) => {
         if (r.webhookId === msgId) {
           sub.dispose();
@@ -134,7 +134,7 @@ describe('the in-editor receiver', function () {
       const moved = api.backend.emulatorUrl();
       assert.equal(moved, `http://127.0.0.1:${port}`);
       const receiverUrl = api.receiver.url as string;
-      const received = new Promise<DeliveryRecord>((resolve) => {
+      const received = new Promise<ReceivedDelivery>((resolve) => {
         const sub = api.receiver.onDidReceive((r) => {
           if (r.scheme === 'dynamic') {
             sub.dispose();
@@ -142,7 +142,8 @@ describe('the in-editor receiver', function () {
           }
         });
       });
-      await startEmulatorJob(moved as string, EMULATOR_LOCAL_KEY, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' });
+      const jobs = new JobsClient({ baseUrl: moved as string, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
+      await startEmulatorJob(jobs, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' }).finally(() => jobs.close());
       const record = await received;
       assert.equal(record.verdict, 'verified', record.reason);
       assert.equal(record.token?.iss, moved);

@@ -4,6 +4,7 @@
  * lowerCamelCase), so a tolerant client works against the real service, the guide's examples and
  * the local emulator alike.
  */
+import { asObject, pick, str } from './readJson';
 
 export type WebhookState = 'enabled' | 'disabled' | 'disabled_due_to_failed_deliveries';
 export const WEBHOOK_STATES: readonly WebhookState[] = ['enabled', 'disabled', 'disabled_due_to_failed_deliveries'];
@@ -15,11 +16,9 @@ export interface SigningSecret {
   readonly expire_time?: string;
 }
 
-export interface Webhook {
+/** The webhook resource: the fields a client sets (WebhookInput) plus the ones the service fills. */
+export interface Webhook extends WebhookInput {
   readonly id: string;
-  readonly name?: string;
-  readonly uri: string;
-  readonly subscribed_events: readonly string[];
   readonly state?: WebhookState | string;
   readonly create_time?: string;
   readonly update_time?: string;
@@ -32,17 +31,19 @@ export interface CreatedWebhook {
   readonly newSigningSecret: string | undefined;
 }
 
+/** What a client sets on a webhook when it creates one. */
 export interface WebhookInput {
   readonly name?: string;
   readonly uri: string;
   readonly subscribed_events: readonly string[];
 }
 
-export interface WebhookUpdate {
-  readonly name?: string;
-  readonly uri?: string;
-  readonly subscribed_events?: readonly string[];
-  readonly state?: 'enabled' | 'disabled';
+/** The states a client may set (the service alone disables a webhook for failed deliveries). */
+export type SettableWebhookState = Exclude<WebhookState, 'disabled_due_to_failed_deliveries'>;
+
+/** What a client may change on a webhook: any of its input fields, and its state. */
+export interface WebhookUpdate extends Partial<WebhookInput> {
+  readonly state?: SettableWebhookState;
 }
 
 export interface WebhookPage {
@@ -51,22 +52,15 @@ export interface WebhookPage {
   readonly nextPageToken: string | undefined;
 }
 
-type Json = Record<string, unknown>;
-
-function pick(obj: Json, snake: string, camel: string): unknown {
-  return obj[snake] !== undefined ? obj[snake] : obj[camel];
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Reads a webhook from a response body in either spelling; the id falls back to the last segment of `name`-style paths. */
 export function readWebhook(value: unknown): Webhook {
-  const obj = (value && typeof value === 'object' ? value : {}) as Json;
+  const obj = asObject(value);
   const rawSecrets = pick(obj, 'signing_secrets', 'signingSecrets');
   const events = pick(obj, 'subscribed_events', 'subscribedEvents');
   const secrets = Array.isArray(rawSecrets)
     ? rawSecrets.map((s: unknown) => {
-        const o = (s && typeof s === 'object' ? s : {}) as Json;
+        const o = asObject(s);
         const truncated = str(pick(o, 'truncated_secret', 'truncatedSecret'));
         const expire = str(pick(o, 'expire_time', 'expireTime'));
         return { ...(truncated !== undefined ? { truncated_secret: truncated } : {}), ...(expire !== undefined ? { expire_time: expire } : {}) };
@@ -89,12 +83,12 @@ export function readWebhook(value: unknown): Webhook {
 }
 
 export function readCreated(value: unknown): CreatedWebhook {
-  const obj = (value && typeof value === 'object' ? value : {}) as Json;
+  const obj = asObject(value);
   return { webhook: readWebhook(obj), newSigningSecret: str(pick(obj, 'new_signing_secret', 'newSigningSecret')) };
 }
 
 export function readPage(value: unknown): WebhookPage {
-  const obj = (value && typeof value === 'object' ? value : {}) as Json;
+  const obj = asObject(value);
   const list = obj.webhooks;
   const token = str(pick(obj, 'next_page_token', 'nextPageToken'));
   return { webhooks: Array.isArray(list) ? list.map(readWebhook) : [], nextPageToken: token ? token : undefined };
@@ -102,6 +96,6 @@ export function readPage(value: unknown): WebhookPage {
 
 /** The new secret from a rotate answer (`{ secret }`; tolerant of `new_signing_secret` too). */
 export function readRotated(value: unknown): string | undefined {
-  const obj = (value && typeof value === 'object' ? value : {}) as Json;
+  const obj = asObject(value);
   return str(obj.secret) ?? str(pick(obj, 'new_signing_secret', 'newSigningSecret'));
 }

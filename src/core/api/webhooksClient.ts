@@ -3,7 +3,8 @@
  * Each call takes an optional AbortSignal. List comes as a single page (`list`) and as an async
  * iterator over every page (`pages`).
  */
-import { CallOptions, Transport, TransportOptions } from './transport';
+import { ApiClient } from './apiClient';
+import { CallOptions } from './transport';
 import { CreatedWebhook, RevocationBehavior, Webhook, WebhookInput, WebhookPage, WebhookUpdate, readCreated, readPage, readRotated, readWebhook } from './types';
 
 export interface ListOptions extends CallOptions {
@@ -31,18 +32,7 @@ export function updateMaskOf(update: WebhookUpdate): Array<(typeof UPDATE_FIELDS
   return UPDATE_FIELDS.filter((f) => update[f] !== undefined);
 }
 
-export class WebhooksClient {
-  private readonly transport: Transport;
-
-  constructor(options: TransportOptions) {
-    this.transport = new Transport(options);
-  }
-
-  /** Host (and port) of the API, for messages. */
-  get host(): string {
-    return this.transport.host;
-  }
-
+export class WebhooksClient extends ApiClient {
   async create(input: WebhookInput, opts: CreateOptions = {}): Promise<CreatedWebhook> {
     const body: Record<string, unknown> = { uri: input.uri, subscribed_events: [...input.subscribed_events] };
     if (input.name !== undefined && input.name !== '') body.name = input.name;
@@ -95,9 +85,5 @@ export class WebhooksClient {
   /** Asks the service to send a test delivery to the webhook's uri. */
   async ping(id: string, opts: CallOptions = {}): Promise<void> {
     await this.transport.call('POST', `/webhooks/${encodeURIComponent(id)}:ping`, {}, {}, opts);
-  }
-
-  async close(): Promise<void> {
-    await this.transport.close();
   }
 }

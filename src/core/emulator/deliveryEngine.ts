@@ -10,7 +10,7 @@ import { Agent } from 'undici';
 import { redact } from '../util/redact';
 import { parseRetryAfterMs } from '../util/retryAfter';
 import { Clock } from './clock';
-import { DeliveryLog, DeliveryOutcome, DeliveryRecord } from './deliveryLog';
+import { DeliveryLog, DeliveryOutcome, DeliveryAttempt } from './deliveryLog';
 import { rfc3339 } from './ids';
 import { JwtSigner } from './jwtSigner';
 import { nextRetryDelay } from './retrySchedule';
@@ -176,7 +176,7 @@ export class DeliveryEngine {
   }
 
   private finish(d: Delivery, started: number, outcome: DeliveryOutcome, extra: { status?: number; error?: string; next_retry_time?: string }): void {
-    const record: DeliveryRecord = {
+    const record: DeliveryAttempt = {
       webhook: d.target,
       webhook_id: d.msgId,
       kind: d.kind,

@@ -3,7 +3,7 @@
 export type DeliveryOutcome = 'delivered' | 'retry_scheduled' | 'failed' | 'cancelled';
 
 /** One delivery attempt, as `GET /emulator/deliveries` and `Emulator.deliveries()` show it. */
-export interface DeliveryRecord {
+export interface DeliveryAttempt {
   /** The registered webhook's id (static), or the target URI (dynamic). */
   readonly webhook: string;
   /** The delivery's `webhook-id` header: the same on every retry. */
@@ -28,7 +28,7 @@ export interface DeliveryRecord {
 export const DEFAULT_LOG_CAPACITY = 10_000;
 
 export class DeliveryLog {
-  private readonly items: (DeliveryRecord | undefined)[];
+  private readonly items: (DeliveryAttempt | undefined)[];
   private next = 0;
   private count = 0;
 
@@ -36,17 +36,17 @@ export class DeliveryLog {
     this.items = new Array(capacity);
   }
 
-  add(record: DeliveryRecord): void {
+  add(record: DeliveryAttempt): void {
     this.items[this.next] = record;
     this.next = (this.next + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;
   }
 
   /** Oldest first. */
-  list(): DeliveryRecord[] {
-    const out: DeliveryRecord[] = [];
+  list(): DeliveryAttempt[] {
+    const out: DeliveryAttempt[] = [];
     const start = (this.next - this.count + this.capacity) % this.capacity;
-    for (let i = 0; i < this.count; i++) out.push(this.items[(start + i) % this.capacity] as DeliveryRecord);
+    for (let i = 0; i < this.count; i++) out.push(this.items[(start + i) % this.capacity] as DeliveryAttempt);
     return out;
   }
 }

@@ -28,7 +28,7 @@ export class Dispatcher {
     const ids: string[] = [];
     const everyone = !isSubscribableEventType(type);
     for (const record of this.store.all()) {
-      if (record.state !== 'enabled' || !(everyone || record.subscribedEvents.includes(type))) continue;
+      if (record.state !== 'enabled' || !(everyone || record.subscribed_events.includes(type))) continue;
       body ??= Buffer.from(JSON.stringify(makeEnvelope(type, data, userMetadata)));
       const msgId = newMessageId();
       ids.push(msgId);

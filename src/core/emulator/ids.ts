@@ -19,6 +19,7 @@ export function randomToken(length: number): string {
 }
 
 export const newWebhookId = (): string => `wh_${randomToken(20)}`;
+/** A delivery's `webhook-id` header (the emulator's deliveries and the receiver's test events alike). */
 export const newMessageId = (): string => `msg_${randomToken(24)}`;
 
 /** RFC 3339 with milliseconds, as Google's APIs answer timestamps. */

@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { Clock } from './clock';
 import { addControlRoutes } from './controlRoutes';
 import { DeliveryEngine } from './deliveryEngine';
-import { DeliveryLog, DeliveryRecord } from './deliveryLog';
+import { DeliveryLog, DeliveryAttempt } from './deliveryLog';
 import { Dispatcher } from './dispatch';
 import { JobRegistry, addJobRoutes } from './jobs/jobRoutes';
 import { DEFAULT_MAX_JOBS } from './jobs/jobTable';
@@ -18,8 +18,9 @@ import { StateFile } from './state';
 import { addWebhookRoutes } from './webhookRoutes';
 import { WebhookStore } from './webhookStore';
 
-export type { DeliveryRecord, DeliveryOutcome } from './deliveryLog';
+export type { DeliveryAttempt, DeliveryOutcome } from './deliveryLog';
 export { PING_EVENT_TYPE } from './dispatch';
+export { EMULATOR_LOCAL_KEY } from './localKey';
 export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS } from './retrySchedule';
 
 export interface EmulatorOptions {
@@ -52,7 +53,7 @@ export interface Emulator {
   /** Emits an event (any type, unknown included) to every enabled webhook subscribed to it. Returns the webhook-ids. */
   emit(type: string, data?: Record<string, unknown>, userMetadata?: Record<string, unknown>): string[];
   /** Every attempt (the last 10k), oldest first. */
-  deliveries(): readonly DeliveryRecord[];
+  deliveries(): readonly DeliveryAttempt[];
   /** New signing key; the old one stays in the JWKS for a (scaled) 24 h grace period. */
   rotateJwtKey(): Promise<void>;
   /** Resolves when no delivery is pending or in flight. */

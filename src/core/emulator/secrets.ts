@@ -1,6 +1,6 @@
 /** Standard Webhooks signing secrets: `whsec_` + base64 of 32 random bytes, with rotation grace. */
 import { randomBytes } from 'node:crypto';
-import type { RevocationBehavior } from '../api/types';
+import type { RevocationBehavior, SigningSecret } from '../api/types';
 import { rfc3339 } from './ids';
 
 export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -46,11 +46,12 @@ export function rotate(list: SigningSecretRecord[], behavior: RevocationBehavior
   return fresh;
 }
 
+/** The API's SigningSecret as the emulator answers it: always with its truncated form. */
+export type PublicSigningSecret = SigningSecret & Required<Pick<SigningSecret, 'truncated_secret'>>;
+
 /** The safe view the API answers: first characters only, and when it stops signing. */
-export function publicSecret(s: SigningSecretRecord): { truncated_secret: string; expire_time?: string } {
-  const view: { truncated_secret: string; expire_time?: string } = { truncated_secret: `${s.secret.slice(0, 10)}…` };
-  if (s.expireTime !== undefined) view.expire_time = rfc3339(s.expireTime);
-  return view;
+export function publicSecret(s: SigningSecretRecord): PublicSigningSecret {
+  return { truncated_secret: `${s.secret.slice(0, 10)}…`, ...(s.expireTime !== undefined ? { expire_time: rfc3339(s.expireTime) } : {}) };
 }
 
 /** Both spellings of the enum (the guide writes it upper-case). */

@@ -7,22 +7,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomToken } from './ids';
 import { secretRecord, SigningSecretRecord } from './secrets';
-import { WEBHOOK_STATES, WebhookState } from '../api/types';
+import { WEBHOOK_STATES, Webhook, WebhookInput, WebhookState } from '../api/types';
 import { WebhookRecord, WebhookStore } from './webhookStore';
 import { validateSigningSecret } from '../verify/secretFormat';
 
 const FORMAT = 'gemini-webhooks-emulator-state';
 const VERSION = 1;
 
-interface PersistedWebhook {
-  id: string;
-  name?: string;
-  uri: string;
-  subscribed_events: string[];
-  state: WebhookState;
-  create_time: number;
-  update_time: number;
-  secrets: { secret: string; create_time: number; expire_time?: number }[];
+/** A webhook as the state file keeps it: the API resource's id, input fields and state, with epoch-ms times and the full secrets. */
+interface PersistedWebhook extends Pick<Webhook, 'id'>, WebhookInput {
+  readonly state: WebhookState;
+  readonly create_time: number;
+  readonly update_time: number;
+  readonly secrets: readonly { readonly secret: string; readonly create_time: number; readonly expire_time?: number }[];
 }
 
 export class StateFile {
@@ -50,7 +47,7 @@ export class StateFile {
     }
     for (const w of webhooks) {
       const secrets: SigningSecretRecord[] = w.secrets.map((s) => secretRecord(s.secret, s.create_time, s.expire_time));
-      const record: Omit<WebhookRecord, 'seq'> = { id: w.id, uri: w.uri, subscribedEvents: w.subscribed_events, state: w.state, createTime: w.create_time, updateTime: w.update_time, secrets };
+      const record: Omit<WebhookRecord, 'seq'> = { id: w.id, uri: w.uri, subscribed_events: w.subscribed_events, state: w.state, createTime: w.create_time, updateTime: w.update_time, secrets };
       if (w.name !== undefined) record.name = w.name;
       store.restore(record);
     }
@@ -61,7 +58,7 @@ export class StateFile {
       id: r.id,
       ...(r.name !== undefined ? { name: r.name } : {}),
       uri: r.uri,
-      subscribed_events: r.subscribedEvents,
+      subscribed_events: r.subscribed_events,
       state: r.state,
       create_time: r.createTime,
       update_time: r.updateTime,

@@ -25,7 +25,7 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
     const rawId = ctx.query.get('webhook_id') ?? ctx.query.get('webhookId');
     const now = clock.now();
     const { record, secret } = store.create(
-      { id: rawId === null || rawId === '' ? undefined : validateWebhookId(rawId), name: fields.name, uri: fields.uri, subscribedEvents: fields.subscribed_events },
+      { id: rawId === null || rawId === '' ? undefined : validateWebhookId(rawId), name: fields.name, uri: fields.uri, subscribed_events: fields.subscribed_events },
       now,
     );
     return { body: { ...store.view(record, now), new_signing_secret: secret } };
@@ -58,7 +58,7 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
     for (const field of mask) {
       if (field === 'name') record.name = fields.name;
       else if (field === 'uri') record.uri = fields.uri as string;
-      else if (field === 'subscribed_events') record.subscribedEvents = fields.subscribed_events as string[];
+      else if (field === 'subscribed_events') record.subscribed_events = fields.subscribed_events as string[];
       else record.state = fields.state as WebhookRecord['state'];
     }
     if (record.name === undefined) delete record.name;

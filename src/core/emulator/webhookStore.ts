@@ -1,34 +1,26 @@
 /** The emulator's registered (static) webhooks, in creation order, with their signing secrets. */
-import type { WebhookState } from '../api/types';
+import type { Webhook, WebhookInput, WebhookState } from '../api/types';
+import type { Mutable } from '../util/mutable';
 import { ApiError, invalidArgument, notFound } from './errors';
 import { newWebhookId, rfc3339 } from './ids';
-import { SigningSecretRecord, activeSecrets, newSigningSecret, publicSecret } from './secrets';
+import { PublicSigningSecret, SigningSecretRecord, activeSecrets, newSigningSecret, publicSecret } from './secrets';
 
-
-export interface WebhookRecord {
-  readonly id: string;
-  name?: string;
-  uri: string;
-  subscribedEvents: string[];
+/** A stored webhook: the API resource's input fields (edited in place), its id and state, plus the emulator's internal fields. */
+export interface WebhookRecord extends Pick<Webhook, 'id'>, Mutable<WebhookInput> {
   state: WebhookState;
+  /** Epoch ms; the API answers it as `create_time` (RFC 3339). */
   readonly createTime: number;
   updateTime: number;
+  /** The full secrets; the API answers only their `signing_secrets` view. */
   readonly secrets: SigningSecretRecord[];
   /** Creation order; page tokens point into it. */
   readonly seq: number;
 }
 
-/** The resource as the API answers it (snake_case; never a full secret). */
-export interface WebhookView {
-  id: string;
-  name?: string;
-  uri: string;
-  subscribed_events: string[];
-  state: WebhookState;
-  create_time: string;
-  update_time: string;
-  signing_secrets: { truncated_secret: string; expire_time?: string }[];
-  new_signing_secret?: string;
+/** The resource as the API answers it: the API's Webhook with every field the emulator fills (never a full secret). */
+export interface WebhookView extends Required<Omit<Webhook, 'name' | 'state' | 'signing_secrets'>>, Pick<Webhook, 'name'> {
+  readonly state: WebhookState;
+  readonly signing_secrets: readonly PublicSigningSecret[];
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -48,14 +40,14 @@ export class WebhookStore {
     return this.byId.values();
   }
 
-  create(input: { id?: string; name?: string; uri: string; subscribedEvents: string[] }, now: number): { record: WebhookRecord; secret: string } {
+  create(input: WebhookInput & { readonly id?: string }, now: number): { record: WebhookRecord; secret: string } {
     const id = input.id ?? newWebhookId();
     if (this.byId.has(id)) throw new ApiError(409, 'ALREADY_EXISTS', `Webhook '${id}' already exists.`);
     const secret = newSigningSecret(now);
     const record: WebhookRecord = {
       id,
       uri: input.uri,
-      subscribedEvents: [...input.subscribedEvents],
+      subscribed_events: [...input.subscribed_events],
       state: 'enabled',
       createTime: now,
       updateTime: now,
@@ -111,17 +103,16 @@ export class WebhookStore {
   }
 
   view(record: WebhookRecord, now: number): WebhookView {
-    const view: WebhookView = {
+    return {
       id: record.id,
       uri: record.uri,
-      subscribed_events: [...record.subscribedEvents],
+      subscribed_events: [...record.subscribed_events],
       state: record.state,
       create_time: rfc3339(record.createTime),
       update_time: rfc3339(record.updateTime),
       signing_secrets: activeSecrets(record.secrets, now).map(publicSecret),
+      ...(record.name !== undefined ? { name: record.name } : {}),
     };
-    if (record.name !== undefined) view.name = record.name;
-    return view;
   }
 }
 

@@ -2,7 +2,8 @@
 import { isSubscribableEventType, SUBSCRIBABLE_EVENT_TYPES } from '../events/catalog';
 import { invalidArgument } from './errors';
 import { JsonObject } from './http';
-import type { WebhookState } from '../api/types';
+import type { SettableWebhookState, WebhookUpdate } from '../api/types';
+import type { Mutable } from '../util/mutable';
 
 /** Field names both spellings map to (Google's JSON APIs accept lowerCamelCase too). */
 const FIELD_ALIASES: Record<string, string> = { subscribedEvents: 'subscribed_events' };
@@ -11,12 +12,8 @@ export type UpdatableField = (typeof UPDATABLE_FIELDS)[number];
 /** Output-only fields a client may echo back; ignored on input. */
 const OUTPUT_ONLY = new Set(['id', 'create_time', 'createTime', 'update_time', 'updateTime', 'signing_secrets', 'signingSecrets', 'new_signing_secret', 'newSigningSecret']);
 
-export interface WebhookFields {
-  name?: string;
-  uri?: string;
-  subscribed_events?: string[];
-  state?: WebhookState;
-}
+/** The fields of a create or update body, validated: the API's WebhookUpdate. */
+export type WebhookFields = Mutable<WebhookUpdate>;
 
 /** Normalizes field names and rejects unknown ones. */
 export function readWebhookFields(body: JsonObject, allowState: boolean): WebhookFields {
@@ -76,9 +73,9 @@ export function validateEvents(value: unknown, field: string): string[] {
   return out;
 }
 
-function validateState(value: unknown): WebhookState {
+function validateState(value: unknown): SettableWebhookState {
   if (value === 'enabled' || value === 'disabled') return value;
-  if (typeof value === 'string' && (value.toLowerCase() === 'enabled' || value.toLowerCase() === 'disabled')) return value.toLowerCase() as WebhookState;
+  if (typeof value === 'string' && (value.toLowerCase() === 'enabled' || value.toLowerCase() === 'disabled')) return value.toLowerCase() as SettableWebhookState;
   throw invalidArgument(`Invalid value at 'webhook.state': expected 'enabled' or 'disabled'.`);
 }
 

@@ -11,7 +11,7 @@ import { reject, Verdict } from '../verify/verdict';
 import { DedupeSet, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
-import { DeliveryRecord, ReceiverAnswer } from './types';
+import { ReceivedDelivery, ReceiverAnswer } from './types';
 import { clip } from '../util/text';
 
 /** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
@@ -26,7 +26,7 @@ export interface HandlerOptions {
   readonly now: () => number;
   readonly log?: ReceiverLog;
   /** Runs after the answer is sent, for every record (listeners, forwarding). */
-  readonly afterAnswer: (record: DeliveryRecord, rawBody: Buffer) => void;
+  readonly afterAnswer: (record: ReceivedDelivery, rawBody: Buffer) => void;
 }
 
 export class DeliveryHandler {
@@ -90,7 +90,7 @@ export class DeliveryHandler {
     raw: Buffer,
     bytes: number,
     verdict: Verdict,
-    extras: Partial<DeliveryRecord> = {},
+    extras: Partial<ReceivedDelivery> = {},
   ): void {
     const seq = this.options.history.nextSeq();
     const webhookId = base.headers['webhook-id'];
@@ -112,7 +112,7 @@ export class DeliveryHandler {
     const storeLimit = verdict.ok ? this.options.bodyLimit : Math.min(this.options.bodyLimit, REJECTED_BODY_STORE_LIMIT);
     const stored = raw.length > storeLimit ? raw.subarray(0, storeLimit) : raw;
     const utf8 = isUtf8(stored);
-    const record: DeliveryRecord = {
+    const record: ReceivedDelivery = {
       seq,
       receivedAt: base.receivedAt,
       method: base.method,

@@ -1,8 +1,8 @@
 /** One human line per delivery (CLI stdout, VS Code output channel), and the CLI's JSON form. Untrusted text is stripped of control characters. */
 import { redact } from '../util/redact';
-import { DeliveryRecord } from './types';
+import { ReceivedDelivery } from './types';
 
-export function formatDeliveryLine(record: DeliveryRecord): string {
+export function formatDeliveryLine(record: ReceivedDelivery): string {
   const time = record.receivedAt.slice(11, 23);
   const parts = [time, `#${record.seq}`, safe(record.eventType ?? '-'), safe(record.webhookId ?? '-'), record.verdict.toUpperCase()];
   if (record.scheme !== 'none') parts.push(record.scheme);
@@ -14,7 +14,7 @@ export function formatDeliveryLine(record: DeliveryRecord): string {
   return parts.join(' ');
 }
 
-export function deliveryJson(record: DeliveryRecord): Record<string, unknown> {
+export function deliveryJson(record: ReceivedDelivery): Record<string, unknown> {
   return {
     seq: record.seq,
     received_at: record.receivedAt,

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Emitter } from './emitter';
-import { DeliveryRecord } from './types';
+import { ReceivedDelivery } from './types';
 
 export const DEFAULT_HISTORY_SIZE = 1_000;
 
@@ -25,14 +25,14 @@ export interface HistoryOptions {
 }
 
 /** Records as JSON lines, one per record, each ending in a newline: the history file and exports share it. */
-export function toJsonLines(records: readonly DeliveryRecord[]): string {
+export function toJsonLines(records: readonly ReceivedDelivery[]): string {
   return records.map((r) => JSON.stringify(r) + '\n').join('');
 }
 
 export class History {
-  private readonly records = new Map<number, DeliveryRecord>();
-  private readonly appended = new Emitter<DeliveryRecord>();
-  private readonly updated = new Emitter<DeliveryRecord>();
+  private readonly records = new Map<number, ReceivedDelivery>();
+  private readonly appended = new Emitter<ReceivedDelivery>();
+  private readonly updated = new Emitter<ReceivedDelivery>();
   private readonly cleared = new Emitter<void>();
   /** Fires when a record is added (every request, accepted or not). */
   readonly onDidAppend = this.appended.event;
@@ -69,11 +69,11 @@ export class History {
   }
 
   /** Oldest first. */
-  all(): DeliveryRecord[] {
+  all(): ReceivedDelivery[] {
     return [...this.records.values()];
   }
 
-  get(seq: number): DeliveryRecord | undefined {
+  get(seq: number): ReceivedDelivery | undefined {
     return this.records.get(seq);
   }
 
@@ -81,7 +81,7 @@ export class History {
     return this.records.size;
   }
 
-  append(record: DeliveryRecord): void {
+  append(record: ReceivedDelivery): void {
     this.records.set(record.seq, record);
     if (record.seq > this.last) this.last = record.seq;
     while (this.records.size > this.size) this.records.delete(this.records.keys().next().value as number);
@@ -90,7 +90,7 @@ export class History {
   }
 
   /** Re-saves a record changed in place (forward results, replays). */
-  update(record: DeliveryRecord): void {
+  update(record: ReceivedDelivery): void {
     if (this.records.get(record.seq) !== record) return;
     this.persist(record);
     this.updated.fire(record);
@@ -124,7 +124,7 @@ export class History {
     this.cleared.dispose();
   }
 
-  private persist(record: DeliveryRecord): void {
+  private persist(record: ReceivedDelivery): void {
     if (!this.options.path) return;
     this.pending.push(JSON.stringify(record) + '\n');
     if (!this.flushScheduled) {
@@ -173,7 +173,7 @@ export class History {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const bySeq = new Map<number, DeliveryRecord>();
+    const bySeq = new Map<number, ReceivedDelivery>();
     let lines = 0;
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
@@ -196,13 +196,13 @@ export class History {
   }
 }
 
-function parseRecord(line: string): DeliveryRecord | undefined {
+function parseRecord(line: string): ReceivedDelivery | undefined {
   try {
-    const value = JSON.parse(line) as Partial<DeliveryRecord> | null;
+    const value = JSON.parse(line) as Partial<ReceivedDelivery> | null;
     if (!value || typeof value !== 'object' || !Number.isSafeInteger(value.seq) || (value.seq as number) < 1) return undefined;
     if (typeof value.verdict !== 'string' || typeof value.receivedAt !== 'string' || typeof value.body !== 'string') return undefined;
     if (!value.headers || typeof value.headers !== 'object') return undefined;
-    return value as DeliveryRecord;
+    return value as ReceivedDelivery;
   } catch {
     return undefined;
   }

@@ -14,12 +14,14 @@ import { Emitter } from './emitter';
 import { forward, forwardableHeaders } from './forwarder';
 import { History, ReceiverLog } from './history';
 import { replayDelivery } from './replay';
-import { DeliveryRecord, Event, ForwardResult } from './types';
+import { ReceivedDelivery, Event, ForwardResult } from './types';
 
 export * from './types';
 export { History, DEFAULT_HISTORY_SIZE } from './history';
 export { replayDelivery } from './replay';
+export { sendStaticTestEvent } from './testEvent';
 export type { ReceiverLog } from './history';
+export type { StaticSendResult } from './testEvent';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_PATH = '/webhooks';
@@ -65,7 +67,7 @@ export interface Receiver {
   readonly path: string;
   readonly history: History;
   /** Every request, once recorded (after its answer was sent). */
-  readonly onDelivery: Event<DeliveryRecord>;
+  readonly onDelivery: Event<ReceivedDelivery>;
   /** Sends a stored delivery to the forward-to app again (re-signed when its secret is known); recorded on the record. */
   replay(seq: number, target?: string): Promise<ForwardResult>;
   close(): Promise<void>;
@@ -99,7 +101,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     cooldownMs: options.jwksCooldownMs,
     cacheMaxAgeMs: options.jwksCacheMaxAgeMs,
   });
-  const delivered = new Emitter<DeliveryRecord>();
+  const delivered = new Emitter<ReceivedDelivery>();
   const forwards = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     forwards.add(p);

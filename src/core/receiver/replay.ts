@@ -7,7 +7,7 @@ import { signStatic } from '../verify/staticVerifier';
 import { liveCandidates, SecretCandidate } from '../verify/secretCandidates';
 import { forward, forwardableHeaders } from './forwarder';
 import { History } from './history';
-import { DeliveryRecord, ForwardResult } from './types';
+import { ReceivedDelivery, ForwardResult } from './types';
 
 export interface ReplayOptions {
   /** The app to send to. */
@@ -40,7 +40,7 @@ export async function replayDelivery(history: History, seq: number, options: Rep
 }
 
 /** The stored secret that verified a record: same label first, else the webhook's current one. */
-function findSecret(candidates: readonly SecretCandidate[], record: DeliveryRecord): SecretCandidate | undefined {
+function findSecret(candidates: readonly SecretCandidate[], record: ReceivedDelivery): SecretCandidate | undefined {
   const matched = record.matchedSecret;
   if (!matched) return undefined;
   return candidates.find((c) => c.label === matched.label && c.webhookId === matched.webhookId) ?? (matched.webhookId ? candidates.find((c) => c.webhookId === matched.webhookId) : undefined);

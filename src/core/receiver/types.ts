@@ -27,7 +27,7 @@ export interface ForwardResult {
   readonly resigned?: boolean;
 }
 
-export interface DeliveryRecord {
+export interface ReceivedDelivery {
   /** 1, 2, 3... in arrival order; continues across restarts when the history is persisted. */
   readonly seq: number;
   /** ISO time the request arrived. */

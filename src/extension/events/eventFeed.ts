@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { History } from '../../core/receiver/history';
-import type { DeliveryRecord, ForwardResult } from '../../core/receiver/types';
+import type { ReceivedDelivery, ForwardResult } from '../../core/receiver/types';
 import { Disposable, DisposableStore } from '../platform/disposable';
 
 /** What the inspector features need from the receiver service (the receiver engineer's ReceiverService). */
@@ -25,8 +25,8 @@ export interface ReceiverAccess {
 }
 
 export class EventFeed extends Disposable {
-  private readonly appended = this.register(new vscode.EventEmitter<DeliveryRecord>());
-  private readonly updated = this.register(new vscode.EventEmitter<DeliveryRecord>());
+  private readonly appended = this.register(new vscode.EventEmitter<ReceivedDelivery>());
+  private readonly updated = this.register(new vscode.EventEmitter<ReceivedDelivery>());
   private readonly cleared = this.register(new vscode.EventEmitter<void>());
   private readonly stateChanged = this.register(new vscode.EventEmitter<void>());
   readonly onDidAppend = this.appended.event;
@@ -49,17 +49,17 @@ export class EventFeed extends Disposable {
   }
 
   /** Oldest first. */
-  records(): DeliveryRecord[] {
+  records(): ReceivedDelivery[] {
     return this.history?.all() ?? [];
   }
 
   /** The newest `n`, newest first. */
-  newest(n: number): DeliveryRecord[] {
+  newest(n: number): ReceivedDelivery[] {
     const all = this.records();
     return all.slice(Math.max(0, all.length - n)).reverse();
   }
 
-  get(seq: number): DeliveryRecord | undefined {
+  get(seq: number): ReceivedDelivery | undefined {
     return this.history?.get(seq);
   }
 

@@ -5,7 +5,7 @@
  * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed
  * host → page: init, append, update, clear, detail, select, status, replayResult
  */
-import type { DeliveryRecord, DeliveryVerdict, ForwardResult } from '../../core/receiver/types';
+import type { ReceivedDelivery, DeliveryVerdict, ForwardResult } from '../../core/receiver/types';
 
 export type Verdict = DeliveryVerdict;
 export const VERDICTS: readonly Verdict[] = ['verified', 'duplicate', 'rejected'];
@@ -26,7 +26,7 @@ export interface RowSummary {
 }
 
 /** A delivery as shown in the detail pane: the receiver's record itself (JSON data; type-only import, no code). */
-export type DetailRecord = DeliveryRecord;
+export type DetailRecord = ReceivedDelivery;
 
 /** A forward or replay result, as the receiver records it. */
 export type ForwardSummary = ForwardResult;

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { RowSummary, Verdict } from '../../../src/webview/inspector/protocol';
 import { NO_FILTER, RowStore, matches, visibleWindow } from '../../../src/webview/inspector/rowStore';
 import { toRowSummary } from '../../../src/extension/events/inspector/summary';
-import { DeliveryRecord } from '../../../src/core/receiver/types';
+import { ReceivedDelivery } from '../../../src/core/receiver/types';
 
-function record(seq: number, over: Partial<DeliveryRecord> = {}): DeliveryRecord {
+function record(seq: number, over: Partial<ReceivedDelivery> = {}): ReceivedDelivery {
   return {
     seq,
     receivedAt: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
@@ -24,7 +24,7 @@ function record(seq: number, over: Partial<DeliveryRecord> = {}): DeliveryRecord
   };
 }
 
-const row = (seq: number, over: Partial<DeliveryRecord> = {}): RowSummary => toRowSummary(record(seq, over));
+const row = (seq: number, over: Partial<ReceivedDelivery> = {}): RowSummary => toRowSummary(record(seq, over));
 
 describe('inspector rows: summary, filter and search', () => {
   it('summarises a record with its source webhook and a lower-cased haystack of ids and body', () => {

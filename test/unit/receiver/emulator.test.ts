@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'undici';
 import { startEmulator, Emulator } from '../../../src/core/emulator';
-import { DeliveryRecord, Receiver, startReceiver } from '../../../src/core/receiver';
+import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { FaultProxy } from '../../load/faultProxy';
 
@@ -12,7 +12,7 @@ async function api(emu: Emulator, method: string, path: string, body?: unknown):
   return json;
 }
 
-function until(receiver: Receiver, predicate: (r: DeliveryRecord) => boolean): Promise<DeliveryRecord> {
+function until(receiver: Receiver, predicate: (r: ReceivedDelivery) => boolean): Promise<ReceivedDelivery> {
   const found = receiver.history.all().find(predicate);
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {
@@ -109,7 +109,7 @@ describe('receiver ← emulator over HTTP', function () {
     const proxy = await new FaultProxy(receiver.url, (_id, attempt) => (attempt === 1 ? 'fail-after' : attempt === 2 ? 'fail-before' : 'pass')).start();
     try {
       await createWebhook(proxy.url);
-      const processed: DeliveryRecord[] = [];
+      const processed: ReceivedDelivery[] = [];
       receiver.onDelivery((r) => r.verdict === 'verified' && processed.push(r));
       const [webhookId] = emu.emit('batch.succeeded');
       const dup = await until(receiver, (r) => r.verdict === 'duplicate');

@@ -2,7 +2,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { DeliveryRecord, Receiver } from '../../../src/core/receiver';
+import { ReceivedDelivery, Receiver } from '../../../src/core/receiver';
 
 export interface Answer {
   status: number;
@@ -22,7 +22,7 @@ export async function post(url: string, headers: Record<string, string>, body: s
 }
 
 /** Resolves with the record of `seq` once it is in the history (records land right after the answer). */
-export function recordOf(receiver: Receiver, seq: number): Promise<DeliveryRecord> {
+export function recordOf(receiver: Receiver, seq: number): Promise<ReceivedDelivery> {
   const existing = receiver.history.get(seq);
   if (existing) return Promise.resolve(existing);
   return new Promise((resolve) => {
@@ -36,8 +36,8 @@ export function recordOf(receiver: Receiver, seq: number): Promise<DeliveryRecor
 }
 
 /** The next N records appended. */
-export function nextRecords(receiver: Receiver, n: number): Promise<DeliveryRecord[]> {
-  const out: DeliveryRecord[] = [];
+export function nextRecords(receiver: Receiver, n: number): Promise<ReceivedDelivery[]> {
+  const out: ReceivedDelivery[] = [];
   return new Promise((resolve) => {
     const sub = receiver.onDelivery((r) => {
       out.push(r);

@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { History, startReceiver } from '../../../src/core/receiver';
-import { DeliveryRecord } from '../../../src/core/receiver/types';
+import { ReceivedDelivery } from '../../../src/core/receiver/types';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { newSecret, signedStatic } from '../verify/fixtures';
 import { nextRecords, post } from './helpers';
 
-function record(seq: number, extra: Partial<DeliveryRecord> = {}): DeliveryRecord {
+function record(seq: number, extra: Partial<ReceivedDelivery> = {}): ReceivedDelivery {
   return { seq, receivedAt: new Date().toISOString(), method: 'POST', path: '/webhooks', headers: { 'webhook-id': `msg_${seq}` }, body: `{"n":${seq}}`, bodyBytes: 7, verdict: 'verified', scheme: 'static', webhookId: `msg_${seq}`, latencyMs: 1, httpStatus: 200, ...extra };
 }
 
@@ -84,7 +84,7 @@ describe('delivery history', function () {
     h.append(record(2));
     const out = path.join(dir, 'export', 'events.jsonl');
     assert.equal(await h.export(out), 2);
-    assert.deepEqual((await lines(out)).map((l) => (JSON.parse(l) as DeliveryRecord).seq), [1, 2]);
+    assert.deepEqual((await lines(out)).map((l) => (JSON.parse(l) as ReceivedDelivery).seq), [1, 2]);
     await h.clear();
     assert.equal(h.count, 0);
     assert.equal(cleared, 1);

@@ -5,10 +5,11 @@
  * started first when it is off.
  */
 import * as vscode from 'vscode';
+import { EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
+import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
 import { EVENT_CATALOG } from '../../../core/events/catalog';
-import { EMULATOR_LOCAL_KEY } from '../../webhooks/backend/backendService';
+import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
 import { EventCommandDeps } from './deps';
-import { EMULATOR_JOB_TYPES, sendStaticTestEvent, startEmulatorJob } from './testDelivery';
 
 const OPEN_INSPECTOR = vscode.l10n.t('Open Inspector');
 
@@ -55,7 +56,8 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     if (route.id === 'emulator') {
       const emulatorUrl = deps.backend?.emulatorUrl();
       if (!emulatorUrl) throw new Error(vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".'));
-      const job = await startEmulatorJob(emulatorUrl, EMULATOR_LOCAL_KEY, type, url);
+      const jobs = new JobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: 10_000 });
+      const job = await startEmulatorJob(jobs, type, url).finally(() => jobs.close());
       deps.log.info(`Test event ${type}: started emulator job ${job.name}; its JWT-signed delivery goes to ${url}.`);
       void ui.info(vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type));
       return { type, via: route.id, job: job.name };

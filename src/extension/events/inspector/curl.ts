@@ -3,14 +3,14 @@
  * again. Headers go as received (signatures, never secrets); hop-by-hop ones are left out.
  */
 import { forwardableHeaders } from '../../../core/receiver/forwarder';
-import type { DeliveryRecord } from '../../../core/receiver/types';
+import type { ReceivedDelivery } from '../../../core/receiver/types';
 
 /** Single-quotes a value for sh/bash/zsh (a ' inside becomes '\''). */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function buildCurl(record: Pick<DeliveryRecord, 'method' | 'headers' | 'body' | 'bodyEncoding'>, url: string): string {
+export function buildCurl(record: Pick<ReceivedDelivery, 'method' | 'headers' | 'body' | 'bodyEncoding'>, url: string): string {
   const lines = [`curl -X ${shellQuote(record.method || 'POST')} ${shellQuote(url)}`];
   // The same headers the forwarder passes on; curl negotiates its own encoding.
   for (const [name, value] of Object.entries(forwardableHeaders(record.headers))) {

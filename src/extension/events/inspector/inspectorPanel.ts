@@ -4,7 +4,7 @@
  * to the page in batches (≤ 20 flushes/s, ≤ 500 rows each) so a flood never floods the editor.
  */
 import * as vscode from 'vscode';
-import type { DeliveryRecord } from '../../../core/receiver/types';
+import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { HostMessage, PageMessage, PageState, ReceiverState, isPageMessage, isPageState } from '../../../webview/inspector/protocol';
 import { AppendBatcher } from './appendBatcher';
 import { buildCurl } from './curl';
@@ -31,8 +31,8 @@ export class InspectorController extends Disposable {
   private readonly panelSubscriptions = this.register(new DisposableStore());
   private ready = false;
   private queue: HostMessage[] = [];
-  private readonly appends: AppendBatcher<DeliveryRecord>;
-  private readonly updates: AppendBatcher<DeliveryRecord>;
+  private readonly appends: AppendBatcher<ReceivedDelivery>;
+  private readonly updates: AppendBatcher<ReceivedDelivery>;
   private readonly viewed = this.register(new vscode.EventEmitter<void>());
   private readonly pageMessages = this.register(new vscode.EventEmitter<PageMessage>());
   /** The panel became visible (the status bar resets its count of new events). */
@@ -207,7 +207,7 @@ export class InspectorController extends Disposable {
     this.post({ type: 'replayResult', seq, ok: result?.ok === true, message });
   }
 
-  private async withRecord(seq: number, act: (record: DeliveryRecord) => Promise<void>): Promise<void> {
+  private async withRecord(seq: number, act: (record: ReceivedDelivery) => Promise<void>): Promise<void> {
     const record = this.feed.get(seq);
     if (!record) return this.post({ type: 'missing', seq });
     try {

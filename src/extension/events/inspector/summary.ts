@@ -1,16 +1,16 @@
 /** Maps the receiver's records to what the inspector page shows (pure; no vscode). */
-import type { DeliveryRecord } from '../../../core/receiver/types';
+import type { ReceivedDelivery } from '../../../core/receiver/types';
 import type { DetailRecord, RowSummary } from '../../../webview/inspector/protocol';
 
 /** How much of the body the page keeps for its text search. */
 export const HAYSTACK_BODY_CHARS = 4_096;
 
 /** Where a delivery came from: the webhook whose secret matched, the token's issuer, or a secret's label. */
-export function sourceOf(record: DeliveryRecord): string | undefined {
+export function sourceOf(record: ReceivedDelivery): string | undefined {
   return record.matchedSecret?.webhookId ?? record.matchedSecret?.label ?? record.token?.iss ?? undefined;
 }
 
-export function toRowSummary(record: DeliveryRecord): RowSummary {
+export function toRowSummary(record: ReceivedDelivery): RowSummary {
   const body = record.bodyEncoding === 'base64' ? '' : record.body.slice(0, HAYSTACK_BODY_CHARS);
   const source = sourceOf(record);
   const haystack = [String(record.seq), record.eventType ?? '', record.webhookId ?? '', source ?? '', record.token?.jti ?? '', body].join('\n').toLowerCase();
@@ -28,12 +28,12 @@ export function toRowSummary(record: DeliveryRecord): RowSummary {
 }
 
 /** A structured copy of the record (the page must not share objects with the history). */
-export function toDetail(record: DeliveryRecord): DetailRecord {
+export function toDetail(record: ReceivedDelivery): DetailRecord {
   return JSON.parse(JSON.stringify(record)) as DetailRecord;
 }
 
 /** The body as text: pretty JSON when it parses, otherwise as received. */
-export function bodyText(record: Pick<DeliveryRecord, 'body' | 'bodyEncoding'>, pretty = true): string {
+export function bodyText(record: Pick<ReceivedDelivery, 'body' | 'bodyEncoding'>, pretty = true): string {
   if (record.bodyEncoding === 'base64') return Buffer.from(record.body, 'base64').toString('utf8');
   if (!pretty) return record.body;
   try {

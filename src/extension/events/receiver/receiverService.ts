@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { History, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
 import { formatDeliveryLine } from '../../../core/receiver/deliveryLine';
 import { forwardResultLine } from '../../../core/receiver/forwardLine';
-import type { DeliveryRecord, ForwardResult } from '../../../core/receiver/types';
+import type { ReceivedDelivery, ForwardResult } from '../../../core/receiver/types';
 import { SecretCandidate } from '../../../core/verify/secretCandidates';
 import { safeUrl } from '../../../core/util/redact';
 import { SecretStore } from '../../platform/secretStore';
@@ -20,7 +20,7 @@ import { Disposable, DisposableStore, toDisposable } from '../../platform/dispos
 export const HISTORY_FILE = 'receiver-history.jsonl';
 
 export class ReceiverService extends Disposable {
-  private readonly received = this.register(new vscode.EventEmitter<DeliveryRecord>());
+  private readonly received = this.register(new vscode.EventEmitter<ReceivedDelivery>());
   private readonly stateChanged = this.register(new vscode.EventEmitter<void>());
   /** Every request the receiver recorded (accepted or not), after it was answered. */
   readonly onDidReceive = this.received.event;
@@ -198,7 +198,7 @@ export class ReceiverService extends Disposable {
       this.historySubscriptions.clear();
       const hasEvents = () => void this.setContext(CONTEXT_KEYS.hasEvents, history.count > 0);
       const logged = new WeakSet<ForwardResult>();
-      const logForwards = (r: DeliveryRecord) => {
+      const logForwards = (r: ReceivedDelivery) => {
         for (const result of [r.forward, ...(r.replays ?? [])]) {
           if (!result || logged.has(result)) continue;
           logged.add(result);

@@ -1,10 +1,10 @@
 /** One delivery in the Events view: label = event type, description = time + verdict, icon by verdict. */
 import * as vscode from 'vscode';
-import type { DeliveryRecord } from '../../../core/receiver/types';
+import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { COMMANDS } from '../../platform/ids';
 
 
-const ICONS: Record<DeliveryRecord['verdict'], vscode.ThemeIcon> = {
+const ICONS: Record<ReceivedDelivery['verdict'], vscode.ThemeIcon> = {
   verified: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   duplicate: new vscode.ThemeIcon('copy', new vscode.ThemeColor('editorWarning.foreground')),
   rejected: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
@@ -18,7 +18,7 @@ export interface EventNodeArg {
 export class EventNode implements EventNodeArg {
   readonly seq: number;
 
-  constructor(readonly record: DeliveryRecord) {
+  constructor(readonly record: ReceivedDelivery) {
     this.seq = record.seq;
   }
 

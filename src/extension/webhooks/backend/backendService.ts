@@ -10,16 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WebhooksClient } from '../../../core/api';
-import { Emulator, startEmulator } from '../../../core/emulator';
+import { EMULATOR_LOCAL_KEY, Emulator, startEmulator } from '../../../core/emulator';
 import { GOOGLE_JWKS_URI } from '../../../core/events/dynamicToken';
 import { SecretStore } from '../../platform/secretStore';
 import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
 import { seedSampleWebhooks } from './sampleData';
 import { CONTEXT_KEYS } from '../../platform/ids';
 import { Disposable, toDisposable } from '../../platform/disposable';
-
-/** Sent to the embedded emulator, which accepts any non-empty key. Not a secret. */
-export const EMULATOR_LOCAL_KEY = 'local-emulator-key';
 
 export interface BackendSnapshot {
   readonly kind: BackendKind;
