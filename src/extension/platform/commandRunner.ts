@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { redact } from '../../core/util/redact';
+import { CommandId } from './ids';
 import { UserCancelledError, UserInterface } from './userInterface';
 
 export interface ErrorAction {
@@ -35,6 +36,9 @@ export class UiHolder {
 
 const SHOW_LOG = vscode.l10n.t('Show Log');
 
+/** Builds a command's handler from the services its feature hands it. */
+export type CommandFactory<D> = (deps: D) => (...args: never[]) => unknown;
+
 export class CommandRunner {
   private readonly describers: ErrorDescriber[] = [];
 
@@ -48,6 +52,11 @@ export class CommandRunner {
   /** Adds a describer; the first one that recognises an error wins. */
   addDescriber(describer: ErrorDescriber): void {
     this.describers.push(describer);
+  }
+
+  /** Registers a feature's commands: each entry pairs an id with a factory that builds the handler from the feature's deps. */
+  registerAll<D>(deps: D, commands: ReadonlyArray<readonly [CommandId, CommandFactory<D>]>): vscode.Disposable[] {
+    return commands.map(([id, make]) => this.register(id, make(deps)));
   }
 
   /** Registers a command whose handler runs through `run`; a Retry re-runs it with the same arguments. */

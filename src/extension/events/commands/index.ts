@@ -1,7 +1,7 @@
 /** Registers every receiver and event command through the one CommandRunner. */
 import * as vscode from 'vscode';
 import { CommandRunner } from '../../platform/commandRunner';
-import { COMMANDS, CommandId } from '../../platform/ids';
+import { COMMANDS } from '../../platform/ids';
 import { addSigningSecret } from './addSigningSecret';
 import { clearEvents } from './clearEvents';
 import { copyReceiverUrl } from './copyReceiverUrl';
@@ -17,7 +17,7 @@ import { triggerTestEvent } from './triggerTestEvent';
 export type { EventCommandDeps } from './deps';
 
 export function registerEventCommands(runner: CommandRunner, deps: EventCommandDeps): vscode.Disposable[] {
-  const commands: Array<[CommandId, (deps: EventCommandDeps) => (...args: never[]) => unknown]> = [
+  return runner.registerAll(deps, [
     [COMMANDS.startReceiver, startReceiver],
     [COMMANDS.stopReceiver, stopReceiver],
     [COMMANDS.copyReceiverUrl, copyReceiverUrl],
@@ -28,6 +28,5 @@ export function registerEventCommands(runner: CommandRunner, deps: EventCommandD
     [COMMANDS.removeSigningSecret, removeSigningSecret],
     [COMMANDS.triggerTestEvent, triggerTestEvent],
     [COMMANDS.replayEvent, replayEvent],
-  ];
-  return commands.map(([id, make]) => runner.register(id, make(deps)));
+  ]);
 }

@@ -20,12 +20,12 @@ import { showWebhookDetails } from './showWebhookDetails';
 import { startEmulator } from './startEmulator';
 import { switchBackend } from './switchBackend';
 import { useGeminiApi } from './useGeminiApi';
-import { COMMANDS, CommandId } from '../../platform/ids';
+import { COMMANDS } from '../../platform/ids';
 
 export type { WebhookCommandDeps } from './deps';
 
 export function registerWebhookCommands(runner: CommandRunner, deps: WebhookCommandDeps): vscode.Disposable[] {
-  const commands: Array<[CommandId, (deps: WebhookCommandDeps) => (...args: never[]) => unknown]> = [
+  return runner.registerAll(deps, [
     [COMMANDS.setApiKey, setApiKey],
     [COMMANDS.clearApiKey, clearApiKey],
     [COMMANDS.refresh, refreshWebhooks],
@@ -44,6 +44,5 @@ export function registerWebhookCommands(runner: CommandRunner, deps: WebhookComm
     [COMMANDS.startEmulator, startEmulator],
     [COMMANDS.useGeminiApi, useGeminiApi],
     [COMMANDS.switchBackend, switchBackend],
-  ];
-  return commands.map(([id, make]) => runner.register(id, make(deps)));
+  ]);
 }
