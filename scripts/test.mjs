@@ -16,6 +16,7 @@ const steps = [
   { name: 'build', args: ['scripts/build.mjs'], fatal: true },
   { name: 'compile', args: ['node_modules/typescript/bin/tsc', '-p', '.'], fatal: true },
   { name: 'lint', args: ['node_modules/eslint/bin/eslint.js', '.'] },
+  { name: 'format', args: ['node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
   { name: 'l10n', args: ['scripts/l10n.mjs', '--check'] },
   { name: 'unit', args: ['node_modules/mocha/bin/mocha.js', '--config', '.mocharc.json'], tests: true },
   { name: 'integration', args: ['test/harness/run-integration.mjs'], tests: true },
