@@ -14,12 +14,20 @@ const FEATURES = ['webhooks', 'events'];
 const featureRules = FEATURES.map((feature) => ({
   files: [`src/extension/${feature}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [
-        layer(FEATURES.filter((f) => f !== feature).map((f) => `**/extension/${f}/**`).concat(FEATURES.filter((f) => f !== feature).flatMap((f) => [`../${f}/**`, `../../${f}/**`, `../../../${f}/**`])), `src/extension/${feature} must not import another feature: share it through platform/ or core/.`),
-        layer(['**/cli/**'], 'The shell must not import the CLI.'),
-      ],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          layer(
+            FEATURES.filter((f) => f !== feature)
+              .map((f) => `**/extension/${f}/**`)
+              .concat(FEATURES.filter((f) => f !== feature).flatMap((f) => [`../${f}/**`, `../../${f}/**`, `../../../${f}/**`])),
+            `src/extension/${feature} must not import another feature: share it through platform/ or core/.`,
+          ),
+          layer(['**/cli/**'], 'The shell must not import the CLI.'),
+        ],
+      },
+    ],
   },
 }));
 
@@ -40,44 +48,59 @@ export default tseslint.config(
     // The core is shared by the extension and the CLI: no VS Code, no front end.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noVscode],
-        patterns: [layer(['**/extension/**', '**/cli/**', '**/webview/**'], 'The core must not depend on the CLI, the VS Code shell or the webview.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [layer(['**/extension/**', '**/cli/**', '**/webview/**'], 'The core must not depend on the CLI, the VS Code shell or the webview.')],
+        },
+      ],
     },
   },
   {
     files: ['src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noVscode],
-        patterns: [layer(['**/extension/**', '**/webview/**'], 'The CLI uses the core only.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [layer(['**/extension/**', '**/webview/**'], 'The CLI uses the core only.')],
+        },
+      ],
     },
   },
   {
     // The webview page runs in the browser: it may share the core's types, never its code.
     files: ['src/webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noVscode],
-        patterns: [
-          layer(['**/extension/**', '**/cli/**'], 'The webview page must not import the shell or the CLI.'),
-          { group: ['**/core/**'], allowTypeImports: true, message: 'The webview may import only types from the core (import type).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [
+            layer(['**/extension/**', '**/cli/**'], 'The webview page must not import the shell or the CLI.'),
+            { group: ['**/core/**'], allowTypeImports: true, message: 'The webview may import only types from the core (import type).' },
+          ],
+        },
+      ],
     },
   },
   {
     // platform/ is the shell's foundation: it never reaches up into a feature.
     files: ['src/extension/platform/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          layer(FEATURES.flatMap((f) => [`**/extension/${f}/**`, `../${f}/**`]), 'platform/ must not import a feature folder.'),
-          layer(['**/cli/**'], 'The shell must not import the CLI.'),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer(
+              FEATURES.flatMap((f) => [`**/extension/${f}/**`, `../${f}/**`]),
+              'platform/ must not import a feature folder.',
+            ),
+            layer(['**/cli/**'], 'The shell must not import the CLI.'),
+          ],
+        },
+      ],
     },
   },
   ...featureRules,
@@ -86,7 +109,8 @@ export default tseslint.config(
     files: ['src/extension/**/*.ts'],
     ignores: ['src/extension/platform/ids.ts'],
     rules: {
-      'no-restricted-syntax': ['error',
+      'no-restricted-syntax': [
+        'error',
         { selector: 'Literal[value=/^geminiWebhooks(\\.|$)/]', message: 'Declare ids once in src/extension/platform/ids.ts and import them.' },
         { selector: 'TemplateElement[value.raw=/^geminiWebhooks\\./]', message: 'Declare ids once in src/extension/platform/ids.ts and import them.' },
       ],
@@ -94,6 +118,19 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', fetch: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortController: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        AbortController: 'readonly',
+      },
+    },
   },
 );

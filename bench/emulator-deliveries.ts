@@ -16,7 +16,11 @@ const N = Math.max(1000, Math.min(Number(process.argv[2] ?? 20_000) || 20_000, 1
 const CONCURRENCY = 256; // the engine's in-flight bound
 const CHUNK = 5000; // events emitted before waiting for the engine to drain
 
-interface Sample { t: number; rss: number; heap: number }
+interface Sample {
+  t: number;
+  rss: number;
+  heap: number;
+}
 const gc = (globalThis as { gc?: () => void }).gc;
 /** Heap in use after a full collection (when --expose-gc), i.e. what the run retains. */
 function retainedHeap(): number {
@@ -36,26 +40,39 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const body = Buffer.from(JSON.stringify({ type: 'batch.succeeded', version: 'v1', timestamp: new Date().toISOString(), data: { id: 'batches/bench', output_file_uri: 'gs://bench/out.jsonl' } }));
+  const body = Buffer.from(
+    JSON.stringify({
+      type: 'batch.succeeded',
+      version: 'v1',
+      timestamp: new Date().toISOString(),
+      data: { id: 'batches/bench', output_file_uri: 'gs://bench/out.jsonl' },
+    }),
+  );
 
   // Baseline: plain POSTs, same agent settings, same concurrency.
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64, pipelining: 1 });
   const url = new URL(target);
   let next = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < N) {
-      next++;
-      const res = await agent.request({ origin: url.origin, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await res.body.dump();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < N) {
+        next++;
+        const res = await agent.request({ origin: url.origin, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await res.body.dump();
+      }
+    }),
+  );
   const baselineSec = Number(process.hrtime.bigint() - t0) / 1e9;
   await agent.close();
 
   // Emulator: one webhook, N signed deliveries.
   const emu = await startEmulator();
-  const created = await fetch(`${emu.url}/v1beta/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': 'bench' }, body: JSON.stringify({ uri: target, subscribed_events: ['batch.succeeded'] }) });
+  const created = await fetch(`${emu.url}/v1beta/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-goog-api-key': 'bench' },
+    body: JSON.stringify({ uri: target, subscribed_events: ['batch.succeeded'] }),
+  });
   if (created.status !== 200) throw new Error(`create failed: ${created.status}`);
   received = 0;
   const samples: Sample[] = [];
@@ -70,7 +87,7 @@ async function main(): Promise<void> {
   const every = Math.max(CHUNK, Math.floor(N / 10));
   let paused = 0n; // time spent in checkpoint GCs, not counted in the rate
   const t1 = process.hrtime.bigint();
-  for (let sent = 0; sent < N; ) {
+  for (let sent = 0; sent < N;) {
     const n = Math.min(CHUNK, N - sent);
     for (let i = 0; i < n; i++) emu.emit('batch.succeeded', data);
     sent += n;
@@ -100,7 +117,9 @@ async function main(): Promise<void> {
   console.log(`memory middle: rss ${mb(mid.rss)}, heap ${mb(mid.heap)}`);
   console.log(`memory end:    rss ${mb(samples[samples.length - 1].rss)}, heap ${mb(samples[samples.length - 1].heap)}`);
   console.log(`memory peak:   rss ${mb(peak.rss)}`);
-  console.log(`retained heap${gc ? ' after full GC' : ' (run with --expose-gc for retained figures)'} by deliveries sent: ${checkpoints.map((c) => `${c.sent}: ${mb(c.heap)}`).join(', ')}`);
+  console.log(
+    `retained heap${gc ? ' after full GC' : ' (run with --expose-gc for retained figures)'} by deliveries sent: ${checkpoints.map((c) => `${c.sent}: ${mb(c.heap)}`).join(', ')}`,
+  );
 }
 
 main().catch((err) => {

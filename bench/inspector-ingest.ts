@@ -26,7 +26,6 @@ const LABEL = 'bench-secret';
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-
 /** RSS of this run's extension host (found by its command line and private run dir). */
 function extensionHostRss(runDir: string): number | undefined {
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -46,7 +45,14 @@ function extensionHostRss(runDir: string): number | undefined {
 async function inspectorFrame(wb: Workbench): Promise<Frame> {
   const end = Date.now() + 30_000;
   while (Date.now() < end) {
-    for (const frame of wb.page.frames()) if (await frame.locator('#list').count().catch(() => 0)) return frame;
+    for (const frame of wb.page.frames())
+      if (
+        await frame
+          .locator('#list')
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     await wb.page.waitForTimeout(200);
   }
   throw new Error('the inspector frame did not appear');
@@ -55,7 +61,10 @@ async function inspectorFrame(wb: Workbench): Promise<Frame> {
 async function main(): Promise<void> {
   const port = await freePort();
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const wb = await openWorkbench({ settings: { 'geminiWebhooks.backend': 'emulator', 'geminiWebhooks.receiver.port': port }, viewport: { width: 1280, height: 800 } });
+  const wb = await openWorkbench({
+    settings: { 'geminiWebhooks.backend': 'emulator', 'geminiWebhooks.receiver.port': port },
+    viewport: { width: 1280, height: 800 },
+  });
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 16, pipelining: 1 });
   try {
     const quick = wb.page.locator('.quick-input-widget input.input').first();
@@ -66,7 +75,10 @@ async function main(): Promise<void> {
     };
     await wb.openGeminiView();
     await wb.page.locator('.statusbar-item', { hasText: 'Webhooks receiver off' }).first().click();
-    await wb.page.locator('.statusbar-item', { hasText: `:${port}` }).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .locator('.statusbar-item', { hasText: `:${port}` })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.page.keyboard.press('F1');
     await answer('>Gemini Webhooks: Add Signing Secret');
     await answer(LABEL);
@@ -104,12 +116,24 @@ async function main(): Promise<void> {
       const due = Math.min(N, Math.floor(((Date.now() - started) / 1000) * RATE) + 1);
       while (sent < due) {
         sent++;
-        const body = Buffer.from(JSON.stringify(makeEnvelope(sent % 3 === 0 ? 'batch.succeeded' : sent % 3 === 1 ? 'interaction.completed' : 'video.generated')));
+        const body = Buffer.from(
+          JSON.stringify(makeEnvelope(sent % 3 === 0 ? 'batch.succeeded' : sent % 3 === 1 ? 'interaction.completed' : 'video.generated')),
+        );
         const id = `msg_bench_${sent}_${randomBytes(4).toString('hex')}`;
         const ts = Math.floor(Date.now() / 1000);
         const t0 = Date.now();
         const p = pool
-          .request({ path: '/webhooks', method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(secret, id, ts, body) }, body })
+          .request({
+            path: '/webhooks',
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'webhook-id': id,
+              'webhook-timestamp': String(ts),
+              'webhook-signature': signStatic(secret, id, ts, body),
+            },
+            body,
+          })
           .then(async (res) => {
             const answer = (await res.body.json()) as { seq?: number; status?: string };
             if (answer.status !== 'verified' || !answer.seq) failures++;
@@ -154,10 +178,14 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const rowsShown = await frame.evaluate(() => Number(document.getElementById('list')?.dataset.count));
     console.log(`inspector ingest: ${N} signed deliveries at ${RATE}/s (sent in ${sendSeconds.toFixed(1)} s, ${failures} failed) into an open inspector`);
-    console.log(`  POST → row in the page's list: median ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (${latencies.length} measured, ${missing} never seen)`);
+    console.log(
+      `  POST → row in the page's list: median ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms (${latencies.length} measured, ${missing} never seen)`,
+    );
     answerMs.sort((a, b) => a - b);
     console.log(`  POST → receiver's answer (for comparison): median ${pct(answerMs, 50)} ms, p95 ${pct(answerMs, 95)} ms`);
-    console.log(`  page renders (batches): ${arrivals.length} for ${N} rows (${(arrivals.length / sendSeconds).toFixed(1)}/s); rows held by the page at the end: ${rowsShown} (history bound)`);
+    console.log(
+      `  page renders (batches): ${arrivals.length} for ${N} rows (${(arrivals.length / sendSeconds).toFixed(1)}/s); rows held by the page at the end: ${rowsShown} (history bound)`,
+    );
     for (const m of memory) console.log(`  memory ${m.at.padEnd(10)} extension host RSS ${m.host ? mb(m.host) : 'n/a'}, page JS heap ${mb(m.page)}`);
   } finally {
     await pool.close().catch(() => undefined);

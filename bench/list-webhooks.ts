@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   try {
     const seedStart = performance.now();
     for (let i = 0; i < TOTAL; i += 25) {
-      await Promise.all(Array.from({ length: Math.min(25, TOTAL - i) }, (_, j) => client.create({ name: `bench ${i + j}`, uri: `https://bench.test/hooks/${i + j}`, subscribed_events: EVENTS })));
+      await Promise.all(
+        Array.from({ length: Math.min(25, TOTAL - i) }, (_, j) =>
+          client.create({ name: `bench ${i + j}`, uri: `https://bench.test/hooks/${i + j}`, subscribed_events: EVENTS }),
+        ),
+      );
     }
     console.log(`seeded ${TOTAL} webhooks in ${ms(performance.now() - seedStart)}`);
 

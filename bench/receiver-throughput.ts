@@ -44,12 +44,26 @@ const REQUESTS = Math.max(1000, Number(process.argv[2] ?? 20_000) || 20_000);
 const CONNECTIONS = 32;
 
 function body(i: number): string {
-  return JSON.stringify({ type: 'batch.succeeded', version: 'v1', timestamp: new Date().toISOString(), data: { id: `batches/bench-${i}`, output_file_uri: 'gs://bench/out.jsonl' } });
+  return JSON.stringify({
+    type: 'batch.succeeded',
+    version: 'v1',
+    timestamp: new Date().toISOString(),
+    data: { id: `batches/bench-${i}`, output_file_uri: 'gs://bench/out.jsonl' },
+  });
 }
 
 async function run(title: string, url: string, next: () => AutocannonRequest): Promise<AutocannonResult> {
-  const result = await autocannon({ url, connections: CONNECTIONS, pipelining: 1, amount: REQUESTS, timeout: 10, requests: [{ method: 'POST', setupRequest: (req: AutocannonRequest) => ({ ...req, ...next() }) }] });
-  console.log(`  ${title.padEnd(28)} ${Math.round(rate(result)).toString().padStart(6)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   non-2xx ${result.non2xx}   errors ${result.errors}`);
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    amount: REQUESTS,
+    timeout: 10,
+    requests: [{ method: 'POST', setupRequest: (req: AutocannonRequest) => ({ ...req, ...next() }) }],
+  });
+  console.log(
+    `  ${title.padEnd(28)} ${Math.round(rate(result)).toString().padStart(6)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   non-2xx ${result.non2xx}   errors ${result.errors}`,
+  );
   return result;
 }
 
@@ -65,7 +79,14 @@ async function serve(secret: string, jwksUri: string): Promise<void> {
     });
   });
   await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, webhookId: 'wh_bench', label: 'bench' }], jwksUri, audience: TEST_AUDIENCE, historyPath: path.join(dir, 'history.jsonl'), historySize: 1000 });
+  const receiver = await startReceiver({
+    port: 0,
+    secrets: () => [{ secret, webhookId: 'wh_bench', label: 'bench' }],
+    jwksUri,
+    audience: TEST_AUDIENCE,
+    historyPath: path.join(dir, 'history.jsonl'),
+    historySize: 1000,
+  });
   process.send?.({ bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/webhooks`, receiver: receiver.url });
   process.on('message', async () => {
     await receiver.history.flush();
@@ -82,7 +103,9 @@ async function main(): Promise<void> {
   const key = await newKey();
   jwks.keys = [key.publicJwk];
   const child = fork(__filename, ['--serve', secret, jwks.uri], { stdio: 'inherit' });
-  const urls = await new Promise<{ bare: string; receiver: string }>((resolve) => child.once('message', (m) => resolve(m as { bare: string; receiver: string })));
+  const urls = await new Promise<{ bare: string; receiver: string }>((resolve) =>
+    child.once('message', (m) => resolve(m as { bare: string; receiver: string })),
+  );
 
   let seq = 0;
   const staticDelivery = (): AutocannonRequest => {
@@ -90,7 +113,17 @@ async function main(): Promise<void> {
     const b = body(i);
     const id = `msg_b${i}`;
     const ts = Math.floor(Date.now() / 1000);
-    return { method: 'POST', path: '/webhooks', headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(secret, id, ts, Buffer.from(b)) }, body: b };
+    return {
+      method: 'POST',
+      path: '/webhooks',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': signStatic(secret, id, ts, Buffer.from(b)),
+      },
+      body: b,
+    };
   };
   // Unique JWT deliveries, signed up front (RS256 signing would otherwise load the same 2 cores).
   process.stdout.write(`signing ${REQUESTS + 500} JWT deliveries… `);
@@ -114,7 +147,9 @@ async function main(): Promise<void> {
   const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
   const hmacVsBare = ratio(rate(hmac), rate(bareRun));
   const jwtVsHmac = ratio(rate(jwt), rate(hmac));
-  console.log(`  pipeline HMAC / bare: ${hmacVsBare.toFixed(2)}x (aim >= 0.6)   p99 HMAC ${hmac.latency.p99} ms, JWT ${jwt.latency.p99} ms (aim <= 10)   JWT / HMAC: ${jwtVsHmac.toFixed(2)}x (aim >= 0.5)`);
+  console.log(
+    `  pipeline HMAC / bare: ${hmacVsBare.toFixed(2)}x (aim >= 0.6)   p99 HMAC ${hmac.latency.p99} ms, JWT ${jwt.latency.p99} ms (aim <= 10)   JWT / HMAC: ${jwtVsHmac.toFixed(2)}x (aim >= 0.5)`,
+  );
   console.log(`  (the last ${verified} history records are verified; history bound 1000, persisted to a JSON-lines file)`);
   await jwks.close();
 }

@@ -50,14 +50,31 @@ function unescape(body) {
     }
     const e = body[++i];
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case '0': out += '\0'; break;
-      case 'x': out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16)); i += 2; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case 'x':
+        out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16));
+        i += 2;
+        break;
       case 'u':
         if (body[i + 1] === '{') {
           const end = body.indexOf('}', i);
@@ -68,9 +85,15 @@ function unescape(body) {
           i += 4;
         }
         break;
-      case '\r': if (body[i + 1] === '\n') i++; break; // line continuation
-      case '\n': case '\u2028': case '\u2029': break;
-      default: out += e;
+      case '\r':
+        if (body[i + 1] === '\n') i++;
+        break; // line continuation
+      case '\n':
+      case '\u2028':
+      case '\u2029':
+        break;
+      default:
+        out += e;
     }
   }
   return out;

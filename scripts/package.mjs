@@ -54,7 +54,13 @@ function zipEntries(file) {
 
 step('production build (node scripts/build.mjs --production)', process.execPath, ['scripts/build.mjs', '--production']);
 step(`vsce package --no-dependencies → ${path.relative(root, vsix) || vsix}`, process.execPath, [
-  'node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix,
+  'node_modules/@vscode/vsce/vsce',
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--no-rewrite-relative-links',
+  '--out',
+  vsix,
 ]);
 
 const size = fs.statSync(vsix).size;

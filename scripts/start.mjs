@@ -57,7 +57,10 @@ if (onPath('code') && process.env.GEMINI_WEBHOOKS_NO_DESKTOP !== '1') {
     console.log('start: press Ctrl+C to stop.');
     // Runs until Ctrl+C: the harness then stops the server's whole process group (SIGINT/SIGTERM).
     let interrupted = false;
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { interrupted = true; });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+      process.on(signal, () => {
+        interrupted = true;
+      });
     await server.exited;
     if (interrupted) {
       console.log('start: stopped.');

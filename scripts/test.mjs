@@ -28,9 +28,17 @@ function runStep(step) {
   return new Promise((resolve) => {
     const child = spawn(node, step.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
-    child.stdout.on('data', (chunk) => { text += chunk; process.stdout.write(chunk); });
-    child.stderr.on('data', (chunk) => { text += chunk; process.stderr.write(chunk); });
-    child.on('error', (error) => { text += String(error); });
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on('error', (error) => {
+      text += String(error);
+    });
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), text }));
   });
 }
@@ -53,7 +61,9 @@ for (const step of steps) {
   if (step.tests && code === 0 && passed === 0) problems.push('ran no test');
   if (problems.length > 0 && failed === 0) failed = 1; // a broken step counts as one failure
   results.push({ name: step.name, tests: step.tests, passed, failed, seconds, problems });
-  console.log(`=== ${step.name}: ${problems.length ? `FAILED (${problems.join(', ')})` : 'ok'}${step.tests ? `, ${passed} passing, ${failed} failing` : ''} in ${seconds.toFixed(1)} s`);
+  console.log(
+    `=== ${step.name}: ${problems.length ? `FAILED (${problems.join(', ')})` : 'ok'}${step.tests ? `, ${passed} passing, ${failed} failing` : ''} in ${seconds.toFixed(1)} s`,
+  );
   if (step.fatal && problems.length > 0) break;
 }
 

@@ -9,7 +9,11 @@ export const API_KEY_ENV = 'GEMINI_WEBHOOKS_API_KEY';
 const FLAGS: Record<string, FlagSpec> = {
   host: { type: 'string', description: 'interface to listen on (default 127.0.0.1)', placeholder: 'HOST' },
   port: { type: 'number', description: 'port, 0 = any free port (default 0)', placeholder: 'N' },
-  'api-key': { type: 'string', description: `accept only this API key (default: any non-empty key; or set ${API_KEY_ENV}, kept out of ps and shell history)`, placeholder: 'KEY' },
+  'api-key': {
+    type: 'string',
+    description: `accept only this API key (default: any non-empty key; or set ${API_KEY_ENV}, kept out of ps and shell history)`,
+    placeholder: 'KEY',
+  },
   'time-scale': { type: 'number', description: 'divide every duration (retries, grace periods, jobs) by X (default 1)', placeholder: 'X' },
   'jwt-audience': { type: 'string', description: 'aud claim of dynamic delivery tokens (default: the target URI)', placeholder: 'AUD' },
   state: { type: 'string', description: 'persist webhooks and signing secrets in FILE (default: memory only)', placeholder: 'FILE' },
@@ -17,10 +21,14 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 function help(): string {
-  return formatHelp('emulator', [
-    'Runs a local Gemini API (webhooks REST API, jobs, signed and retried deliveries, JWKS).',
-    'Prints "emulator listening on http://HOST:PORT", then one line per delivery attempt.',
-  ], FLAGS);
+  return formatHelp(
+    'emulator',
+    [
+      'Runs a local Gemini API (webhooks REST API, jobs, signed and retried deliveries, JWKS).',
+      'Prints "emulator listening on http://HOST:PORT", then one line per delivery attempt.',
+    ],
+    FLAGS,
+  );
 }
 
 export const emulatorCommand: CliCommand = {

@@ -15,7 +15,12 @@ const FLAGS: Record<string, FlagSpec> = {
   host: { type: 'string', description: 'interface to listen on (default 127.0.0.1)', placeholder: 'HOST' },
   port: { type: 'number', description: 'port, 0 = any free port (default 0)', placeholder: 'N' },
   path: { type: 'string', description: 'path deliveries are accepted on (default /webhooks)', placeholder: 'P' },
-  secret: { type: 'string', repeat: true, description: `a whsec_ signing secret to verify static deliveries with (or, kept out of ps and shell history, ${SECRETS_ENV}: secrets separated by spaces or commas)`, placeholder: 'whsec_...' },
+  secret: {
+    type: 'string',
+    repeat: true,
+    description: `a whsec_ signing secret to verify static deliveries with (or, kept out of ps and shell history, ${SECRETS_ENV}: secrets separated by spaces or commas)`,
+    placeholder: 'whsec_...',
+  },
   'jwks-uri': { type: 'string', description: `JWKS for dynamic (JWT) deliveries (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
   audience: { type: 'string', description: "expected aud claim of dynamic deliveries (default: this receiver's URL)", placeholder: 'AUD' },
   tolerance: { type: 'number', description: 'seconds a webhook-timestamp may differ from now (default 300)', placeholder: 'S' },
@@ -25,10 +30,14 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 function help(): string {
-  return formatHelp('listen', [
-    'Receives webhook deliveries, verifies them (Standard Webhooks HMAC or JWT), prints one line per request.',
-    'First line: "receiver listening on http://HOST:PORT/PATH". Stops on Ctrl+C.',
-  ], FLAGS);
+  return formatHelp(
+    'listen',
+    [
+      'Receives webhook deliveries, verifies them (Standard Webhooks HMAC or JWT), prints one line per request.',
+      'First line: "receiver listening on http://HOST:PORT/PATH". Stops on Ctrl+C.',
+    ],
+    FLAGS,
+  );
 }
 
 export const listenCommand: CliCommand = {

@@ -77,7 +77,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   // Receiver: verifies deliveries with the stored signing secrets; JWKS of the embedded emulator while it is the backend.
   const receiver = new ReceiverService(secrets, context.globalStorageUri, log, () => backend.defaultJwksUri());
-  context.subscriptions.push(receiver, backend.onDidChange(() => void receiver.defaultJwksChanged()));
+  context.subscriptions.push(
+    receiver,
+    backend.onDidChange(() => void receiver.defaultJwksChanged()),
+  );
   shutdown.add(() => receiver.shutdown());
 
   // Events: the inspector webview, the Events view, the receiver status bar and the event commands.
@@ -96,7 +99,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   );
 
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-  return { log, ui, secrets, backend, webhooksTree, backendStatusBar, receiver, inspector, eventsTree, receiverStatusBar, paths: { globalStorage: context.globalStorageUri, logs: context.logUri } };
+  return {
+    log,
+    ui,
+    secrets,
+    backend,
+    webhooksTree,
+    backendStatusBar,
+    receiver,
+    inspector,
+    eventsTree,
+    receiverStatusBar,
+    paths: { globalStorage: context.globalStorageUri, logs: context.logUri },
+  };
 }
 
 /** VS Code awaits this before the extension host goes away (then disposes the subscriptions). */

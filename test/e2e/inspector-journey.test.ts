@@ -24,9 +24,12 @@ const XSS_BODY = JSON.stringify({
   type: XSS_TYPE,
   version: 'v1',
   timestamp: new Date().toISOString(),
-  data: { id: '<img src=x onerror=window.__pwned=2>', link: '<a href="javascript:window.__pwned=3">click me</a>', note: '</pre><script>window.__pwned=4</script>' },
+  data: {
+    id: '<img src=x onerror=window.__pwned=2>',
+    link: '<a href="javascript:window.__pwned=3">click me</a>',
+    note: '</pre><script>window.__pwned=4</script>',
+  },
 });
-
 
 describe('inspector journey: receive, list, filter, inspect, replay, stay safe', function () {
   this.timeout(300_000);
@@ -55,7 +58,13 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
   const inspector = (): FrameLocator => wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
   const inspectorFrame = async (): Promise<Frame> => {
     for (const frame of wb.page.frames()) {
-      if (await frame.locator('#list').count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator('#list')
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     throw new Error('the inspector frame was not found');
   };
@@ -104,7 +113,10 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     const off = wb.page.locator('.statusbar-item', { hasText: 'Webhooks receiver off' }).first();
     await off.waitFor({ timeout: 60_000 });
     await off.click();
-    await wb.page.locator('.statusbar-item', { hasText: `:${receiverPort}` }).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .locator('.statusbar-item', { hasText: `:${receiverPort}` })
+      .first()
+      .waitFor({ timeout: 30_000 });
   });
 
   it('adds a signing secret by hand (label, then a password input)', async () => {
@@ -145,7 +157,11 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     assert.match(texts[0], /batch\.succeeded/);
     assert.equal(texts.filter((t) => /rejected/.test(t)).length, 1);
     assert.equal(texts.filter((t) => /verified/.test(t)).length, total - 1);
-    for (const { type } of EVENT_CATALOG) assert.ok(texts.some((t) => t.includes(type)), `${type} listed`);
+    for (const { type } of EVENT_CATALOG)
+      assert.ok(
+        texts.some((t) => t.includes(type)),
+        `${type} listed`,
+      );
     const events = await wb.treeRows('Events');
     assert.ok(events.length >= total, `Events view rows: ${events.join(' | ')}`);
     await shot('list');
@@ -178,7 +194,12 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
-    await detail.locator('h2', { hasText: 'batch.' }).or(detail.locator('h2', { hasText: 'interaction.' })).or(detail.locator('h2', { hasText: 'video.' })).first().waitFor();
+    await detail
+      .locator('h2', { hasText: 'batch.' })
+      .or(detail.locator('h2', { hasText: 'interaction.' }))
+      .or(detail.locator('h2', { hasText: 'video.' }))
+      .first()
+      .waitFor();
     const focused = await frame.locator('#list .row:focus').count();
     assert.equal(focused, 1, 'the active row has the keyboard focus');
     const text = await detail.innerText();

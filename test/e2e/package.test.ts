@@ -36,9 +36,11 @@ describe('the packaged .vsix', function () {
       extensions: [],
       settings: { 'geminiWebhooks.backend': 'emulator' },
       beforeOpen: (server) => {
-        const out = execFileSync(toolchain.codeServer, [
-          '--user-data-dir', server.userDataDir, '--extensions-dir', server.extensionsDir, '--install-extension', vsix,
-        ], { env: { ...server.env, PATH: pathWithNode(toolchain.nodeBinDir) }, encoding: 'utf8' });
+        const out = execFileSync(
+          toolchain.codeServer,
+          ['--user-data-dir', server.userDataDir, '--extensions-dir', server.extensionsDir, '--install-extension', vsix],
+          { env: { ...server.env, PATH: pathWithNode(toolchain.nodeBinDir) }, encoding: 'utf8' },
+        );
         assert.match(out, /successfully installed/i);
       },
     });

@@ -53,7 +53,11 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
   };
 
   before(async () => {
-    wb = await openWorkbench({ settings: { 'geminiWebhooks.backend': 'emulator' }, env: { GEMINI_WEBHOOKS_SAMPLE_DATA: '1' }, viewport: { width: 1280, height: 760 } });
+    wb = await openWorkbench({
+      settings: { 'geminiWebhooks.backend': 'emulator' },
+      env: { GEMINI_WEBHOOKS_SAMPLE_DATA: '1' },
+      viewport: { width: 1280, height: 760 },
+    });
     await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.url).origin });
   });
 
@@ -120,7 +124,9 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await contextMenu(treeRow(NAME), 'Edit Webhook');
     await answerInput(`Edit ${NAME} (1/3)`, undefined);
     await answerInput(`Edit ${NAME} (2/3)`, undefined);
-    await quickInput().locator('.quick-input-title', { hasText: `Edit ${NAME} (3/3)` }).waitFor({ timeout: 15_000 });
+    await quickInput()
+      .locator('.quick-input-title', { hasText: `Edit ${NAME} (3/3)` })
+      .waitFor({ timeout: 15_000 });
     await quickRow('video.generated').waitFor({ timeout: 15_000 });
     await quickRow('video.generated').locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-custom-toggle').first().click();
     await shot('edit-events');
@@ -173,7 +179,10 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await dialog.waitFor({ timeout: 15_000 });
     assert.match(await dialog.innerText(), new RegExp(`Delete webhook "${NAME}"\\?`));
     await shot('delete-confirm');
-    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await dialog
+      .locator('.monaco-button', { hasText: /^Delete$/ })
+      .first()
+      .click();
     await treeRow(NAME).waitFor({ state: 'detached', timeout: 30_000 });
     await treeRow('Batch results').waitFor();
     await shot('deleted');

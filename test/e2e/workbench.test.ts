@@ -37,9 +37,11 @@ describe('workbench journey: the Gemini Webhooks view and its log', function () 
     await wb.runCommand('Gemini Webhooks: Show Log');
     const output = await wb.waitForOutput(/Gemini Webhooks activated \(VS Code [\d.]+, web UI\)/);
     assert.match(output, /\[info\]/);
-    const channel = await wb.page.locator('.panel select.monaco-select-box').first()
+    const channel = await wb.page
+      .locator('.panel select.monaco-select-box')
+      .first()
       .evaluate((select) => (select as HTMLSelectElement).selectedOptions[0]?.text ?? '');
-    assert.equal(channel, 'Gemini Webhooks', 'the Output panel shows the extension\'s channel');
+    assert.equal(channel, 'Gemini Webhooks', "the Output panel shows the extension's channel");
     await wb.screenshot('workbench');
   });
 });

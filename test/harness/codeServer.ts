@@ -151,10 +151,22 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const env = isolatedEnv(runDir, options.toolchain, options.env);
   const port = options.port ?? (await freePort());
   const args = [
-    '--kill-after=10', String(options.timeoutSeconds ?? 600), options.toolchain.codeServer,
-    '--auth', 'none', '--disable-workspace-trust', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
+    '--kill-after=10',
+    String(options.timeoutSeconds ?? 600),
+    options.toolchain.codeServer,
+    '--auth',
+    'none',
+    '--disable-workspace-trust',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
     ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   const output = options.output ?? 'file';

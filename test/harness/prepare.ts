@@ -83,7 +83,10 @@ export async function prepare(options: PrepareOptions): Promise<Toolchain> {
         // code-server writes a config file into HOME on any start: give the check a throwaway one.
         const home = path.join(tmp, '.check-home');
         const printed = run(path.join(tmp, 'node_modules', '.bin', 'code-server'), ['--version'], {
-          PATH: pathWithNode(nodeBinDir), HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data'),
+          PATH: pathWithNode(nodeBinDir),
+          HOME: home,
+          XDG_CONFIG_HOME: path.join(home, 'config'),
+          XDG_DATA_HOME: path.join(home, 'data'),
         });
         fs.rmSync(home, { recursive: true, force: true });
         const version = printed.split('\n').find((line) => line.startsWith(`${CODE_SERVER_VERSION} `));
@@ -170,8 +173,7 @@ function ensureAptPackages(packages: readonly string[], log: (line: string) => v
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!isRoot || !hasApt) {
     throw new PrepareError(
-      `missing system packages: ${missing.join(', ')} (needed to run tests inside a real VS Code).\n` +
-        `Install them with:  sudo sh -c '${command}'`,
+      `missing system packages: ${missing.join(', ')} (needed to run tests inside a real VS Code).\n` + `Install them with:  sudo sh -c '${command}'`,
     );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -130,11 +130,15 @@ function workbench(page: Page, url: string, server: RunningCodeServer, browser: 
       await row.waitFor({ timeout: 15_000 });
       await row.click();
       // The palette closes, or the command opens its own quick input (a prompt) in the same widget.
-      await page.waitForFunction((typed) => {
-        const widget = document.querySelector<HTMLElement>('.quick-input-widget');
-        const input = widget?.querySelector<HTMLInputElement>('input');
-        return !widget || widget.offsetParent === null || !input || input.value !== typed;
-      }, `>${title}`, { timeout: 15_000 });
+      await page.waitForFunction(
+        (typed) => {
+          const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+          const input = widget?.querySelector<HTMLInputElement>('input');
+          return !widget || widget.offsetParent === null || !input || input.value !== typed;
+        },
+        `>${title}`,
+        { timeout: 15_000 },
+      );
     },
     openGeminiView,
     treeRows,

@@ -59,7 +59,16 @@ describe('the in-editor receiver', function () {
         }
       });
     });
-    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(secret, msgId, ts, Buffer.from(body)) }, body });
+    const res = await request(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': msgId,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': signStatic(secret, msgId, ts, Buffer.from(body)),
+      },
+      body,
+    });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(await res.body.json(), { status: 'verified', webhook_id: msgId, seq: (await received).seq });
 
@@ -77,7 +86,9 @@ describe('the in-editor receiver', function () {
     let text = '';
     for (let i = 0; i < 50 && !text.includes(msgId); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      text = logFiles(dir).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      text = logFiles(dir)
+        .map((f) => fs.readFileSync(f, 'utf8'))
+        .join('\n');
     }
     assert.ok(text.includes(`batch.succeeded ${msgId} VERIFIED static (${webhookId} (current))`), 'a delivery line in the log');
     assert.ok(!text.includes(secret), 'the secret is not in the log');
@@ -154,5 +165,3 @@ describe('the in-editor receiver', function () {
     }
   });
 });
-
-

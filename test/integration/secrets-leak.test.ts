@@ -103,7 +103,8 @@ describe('secrets never leak', () => {
       await run('geminiWebhooks.copyWebhookUri', await node());
       await run('geminiWebhooks.showWebhookDetails', await node());
       seen.push({ where: 'tree (emulator)', text: (await treeText(api)).join('\n') });
-      for (const doc of vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'gemini-webhook')) seen.push({ where: `details ${doc.uri.toString()}`, text: doc.getText() });
+      for (const doc of vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'gemini-webhook'))
+        seen.push({ where: `details ${doc.uri.toString()}`, text: doc.getText() });
       const stale = await node();
       await client.delete(created.id);
       await run('geminiWebhooks.rotateSigningSecret', stale, pickLabel('Revoke previous after 24 hours'));
@@ -136,13 +137,21 @@ describe('secrets never leak', () => {
     assert.ok(withSecret.every((p) => p.kind === 'modal' && (/ created"?$/.test(p.message) || /^New signing secret for /.test(p.message))));
     for (const secret of secrets) assert.ok(withSecret.filter((p) => (p.detail ?? '').includes(secret)).length <= 1, 'each secret is shown at most once');
     const rest = shown.filter((p) => !withSecret.includes(p));
-    assertClean(rest.map((p) => ({ where: `${p.kind}: ${p.message}`, text: `${p.message}\n${p.detail ?? ''}\n${p.validation ?? ''}\n${(p.items ?? []).join('\n')}` })));
-    assertClean(withSecret.map((p) => ({ where: 'secret modal', text: p.message })), [API_KEY]);
+    assertClean(
+      rest.map((p) => ({ where: `${p.kind}: ${p.message}`, text: `${p.message}\n${p.detail ?? ''}\n${p.validation ?? ''}\n${(p.items ?? []).join('\n')}` })),
+    );
+    assertClean(
+      withSecret.map((p) => ({ where: 'secret modal', text: p.message })),
+      [API_KEY],
+    );
   });
 
   it('the tree (labels, descriptions, tooltips) and the details documents hold no secret', async () => {
     seen.push({ where: 'tree (final)', text: (await treeText(api)).join('\n') });
-    assert.ok(seen.some((s) => s.where.startsWith('details')), 'a details document was read');
+    assert.ok(
+      seen.some((s) => s.where.startsWith('details')),
+      'a details document was read',
+    );
     assert.ok(seen.some((s) => s.where === 'tree error (rejected key)' && s.text === 'The API key was rejected.'));
     assertClean(seen);
   });

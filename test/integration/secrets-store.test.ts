@@ -15,7 +15,8 @@ const secretOf = (n: number) => `whsec_${Buffer.alloc(24, n).toString('base64')}
 describe('secrets: the store over the real SecretStorage', () => {
   let api: ExtensionApi;
   let storage: vscode.SecretStorage;
-  const index = async () => JSON.parse((await storage.get(SIGNING_SECRETS_INDEX_KEY)) ?? '{}') as { webhooks?: string[]; manual?: string[]; backups?: string[] };
+  const index = async () =>
+    JSON.parse((await storage.get(SIGNING_SECRETS_INDEX_KEY)) ?? '{}') as { webhooks?: string[]; manual?: string[]; backups?: string[] };
 
   before(async () => {
     api = await activateApi();
@@ -41,7 +42,10 @@ describe('secrets: the store over the real SecretStorage', () => {
     await until(async () => (await api.secrets.getSigningSecrets(a)).length === 0, 'the corrupted entry to read as empty');
     assert.equal((await api.secrets.getSigningSecrets(b))[0].secret, secretOf(3));
     const candidates = await api.secrets.candidates();
-    assert.ok(candidates.some((c) => c.webhookId === b && c.secret === secretOf(3)), 'the intact webhook still verifies');
+    assert.ok(
+      candidates.some((c) => c.webhookId === b && c.secret === secretOf(3)),
+      'the intact webhook still verifies',
+    );
     assert.ok(!candidates.some((c) => c.webhookId === a));
 
     await api.secrets.storeSigningSecret(a, secretOf(4));
@@ -63,7 +67,10 @@ describe('secrets: the store over the real SecretStorage', () => {
     for (const bad of ['{"x":"str"}', '"str"', '[{"secret":5,"storedAt":"x"}]', 'null']) {
       await storage.store(webhookSecretKey(webhook.id), bad);
       await until(async () => (await api.secrets.getSigningSecrets(webhook.id)).length === 0, `${bad} to read as no secrets`);
-      assert.ok((await api.secrets.candidates()).some((c) => c.webhookId === good), `other secrets still verify with ${bad}`);
+      assert.ok(
+        (await api.secrets.candidates()).some((c) => c.webhookId === good),
+        `other secrets still verify with ${bad}`,
+      );
       const { node } = await nodeFor(api, webhook.id);
       const children = await api.webhooksTree.getChildren(node);
       const secretsNode = children.find((c) => labelOf(api.webhooksTree.getTreeItem(c) as vscode.TreeItem) === 'Signing secrets') as TreeNode;
@@ -90,7 +97,11 @@ describe('secrets: the store over the real SecretStorage', () => {
       const fresh = new SecretStore(storage);
       const candidates = await fresh.candidates();
       fresh.dispose();
-      for (const id of ids) assert.ok(candidates.some((c) => c.webhookId === id), `${id} listed for the receiver`);
+      for (const id of ids)
+        assert.ok(
+          candidates.some((c) => c.webhookId === id),
+          `${id} listed for the receiver`,
+        );
       for (const id of ids) await api.secrets.deleteSigningSecrets(id);
     } finally {
       other.dispose();
@@ -107,7 +118,10 @@ describe('secrets: the store over the real SecretStorage', () => {
     const cancelled = script(api, pickMany(one), confirm(false));
     await vscode.commands.executeCommand('geminiWebhooks.removeSigningSecret');
     assert.equal(cancelled.pending, 0);
-    assert.ok((await api.secrets.candidates()).some((c) => c.label === `${one} (added by hand)`), 'declining the modal removes nothing');
+    assert.ok(
+      (await api.secrets.candidates()).some((c) => c.label === `${one} (added by hand)`),
+      'declining the modal removes nothing',
+    );
 
     const ui = script(api, pickMany(one, two), confirm(true));
     await vscode.commands.executeCommand('geminiWebhooks.removeSigningSecret');
@@ -116,7 +130,8 @@ describe('secrets: the store over the real SecretStorage', () => {
     assert.ok(pick?.items?.includes(one) && pick.items.includes(two) && pick.items.includes(three), 'the picker lists the labels');
     const modal = ui.shown.find((s) => s.kind === 'confirm');
     assert.equal(modal?.message, 'Remove 2 signing secrets?');
-    for (const shown of ui.shown) assert.ok(![20, 21, 22].some((n) => `${shown.message}${shown.detail ?? ''}${(shown.items ?? []).join()}`.includes(secretOf(n))), 'no secret shown');
+    for (const shown of ui.shown)
+      assert.ok(![20, 21, 22].some((n) => `${shown.message}${shown.detail ?? ''}${(shown.items ?? []).join()}`.includes(secretOf(n))), 'no secret shown');
     const labels = (await api.secrets.candidates()).map((c) => c.label);
     assert.ok(!labels.includes(`${one} (added by hand)`) && !labels.includes(`${two} (added by hand)`), 'the picked ones are gone');
     assert.ok(labels.includes(`${three} (added by hand)`), 'the other one stays');

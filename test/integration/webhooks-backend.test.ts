@@ -64,7 +64,7 @@ describe('webhooks: backends and the API key', () => {
     assert.ok(!JSON.stringify(config()).includes(GEMINI_KEY));
   });
 
-  it('Use Gemini API switches the backend and lists that API\'s webhooks with the stored key', async () => {
+  it("Use Gemini API switches the backend and lists that API's webhooks with the stored key", async () => {
     const direct = new WebhooksClient({ baseUrl: fakeGemini.url, apiVersion: 'v1beta', apiKey: async () => GEMINI_KEY });
     const name = unique('on-gemini');
     await direct.create({ name, uri: 'https://example.test/g', subscribed_events: ['batch.succeeded'] });
@@ -88,7 +88,10 @@ describe('webhooks: backends and the API key', () => {
     assert.equal(only.item.command?.command, 'geminiWebhooks.retry');
     const ui = script(api, input('x'), input('https://example.test/y'), { kind: 'pickMany', choose: (items) => [items[0]] });
     await vscode.commands.executeCommand('geminiWebhooks.createWebhook');
-    assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message === 'The API key was rejected.'), JSON.stringify(ui.shown));
+    assert.ok(
+      ui.shown.some((s) => s.kind === 'error' && s.message === 'The API key was rejected.'),
+      JSON.stringify(ui.shown),
+    );
     await api.secrets.setApiKey(GEMINI_KEY);
     await vscode.commands.executeCommand('geminiWebhooks.retry');
     assert.equal(api.webhooksTree.errorText, undefined);
@@ -105,7 +108,10 @@ describe('webhooks: backends and the API key', () => {
     assert.equal(api.webhooksTree.errorText, `Can't reach ${host}. Check your connection or switch to the local emulator.`);
     const ui = script(api, { kind: 'pick', choose: (items) => items[0] });
     await vscode.commands.executeCommand('geminiWebhooks.pingWebhook');
-    assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message.startsWith(`Can't reach ${host}`)), JSON.stringify(ui.shown));
+    assert.ok(
+      ui.shown.some((s) => s.kind === 'error' && s.message.startsWith(`Can't reach ${host}`)),
+      JSON.stringify(ui.shown),
+    );
     await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
     await api.backend.apply();
   });
@@ -113,7 +119,9 @@ describe('webhooks: backends and the API key', () => {
   it('a rate limit says when to try again', async () => {
     const limited = createServer((req, res) => {
       req.resume();
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '120' }).end(JSON.stringify({ error: { code: 429, message: 'Quota exceeded.', status: 'RESOURCE_EXHAUSTED' } }));
+      res
+        .writeHead(429, { 'content-type': 'application/json', 'retry-after': '120' })
+        .end(JSON.stringify({ error: { code: 429, message: 'Quota exceeded.', status: 'RESOURCE_EXHAUSTED' } }));
     });
     await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
     try {
@@ -137,7 +145,10 @@ describe('webhooks: backends and the API key', () => {
       requests.push(`${req.method} ${req.url}`);
       if (req.method === 'POST' && req.url?.includes(':ping')) {
         pings++;
-        if (pings === 1) return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 503, message: 'Try later.', status: 'UNAVAILABLE' } }));
+        if (pings === 1)
+          return void res
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 503, message: 'Try later.', status: 'UNAVAILABLE' } }));
         return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ webhooks: [] }));
@@ -150,10 +161,19 @@ describe('webhooks: backends and the API key', () => {
       await api.backend.apply();
       const webhook = { id: 'retry-target', name: 'retry target', uri: 'https://example.test/retry', subscribed_events: ['batch.failed'], state: 'enabled' };
       await vscode.commands.executeCommand('geminiWebhooks.pingWebhook', { webhook });
-      assert.ok(ui.shown.some((s) => s.kind === 'error' && /503/.test(s.message)), JSON.stringify(ui.shown));
+      assert.ok(
+        ui.shown.some((s) => s.kind === 'error' && /503/.test(s.message)),
+        JSON.stringify(ui.shown),
+      );
       assert.ok(!ui.shown.some((s) => s.kind === 'pick'), 'Retry did not ask which webhook');
-      assert.deepEqual(requests.filter((r) => r.startsWith('POST')), ['POST /v1beta/webhooks/retry-target:ping', 'POST /v1beta/webhooks/retry-target:ping']);
-      assert.ok(ui.shown.some((s) => s.kind === 'info' && s.message.startsWith('Ping sent')), JSON.stringify(ui.shown));
+      assert.deepEqual(
+        requests.filter((r) => r.startsWith('POST')),
+        ['POST /v1beta/webhooks/retry-target:ping', 'POST /v1beta/webhooks/retry-target:ping'],
+      );
+      assert.ok(
+        ui.shown.some((s) => s.kind === 'info' && s.message.startsWith('Ping sent')),
+        JSON.stringify(ui.shown),
+      );
     } finally {
       flaky.closeAllConnections();
       await new Promise<void>((resolve) => flaky.close(() => resolve()));
@@ -164,15 +184,23 @@ describe('webhooks: backends and the API key', () => {
 
   it('an unusable api.baseUrl (not a URL, plain http to another host) is an error naming the setting', async () => {
     try {
-      for (const [value, reason] of [['not a url', /not a valid absolute URL/], ['http://example.com', /would travel unencrypted/]] as const) {
+      for (const [value, reason] of [
+        ['not a url', /not a valid absolute URL/],
+        ['http://example.com', /would travel unencrypted/],
+      ] as const) {
         await config().update('api.baseUrl', value, vscode.ConfigurationTarget.Global);
         await api.backend.apply().catch(() => undefined);
         await api.webhooksTree.refresh();
         assert.match(api.webhooksTree.errorText ?? '', /^Setting geminiWebhooks\.api\.baseUrl: /, value);
         assert.match(api.webhooksTree.errorText ?? '', reason);
         const ui = script(api);
-        await vscode.commands.executeCommand('geminiWebhooks.pingWebhook', { webhook: { id: 'any', name: 'any', uri: 'https://example.test/a', subscribed_events: [], state: 'enabled' } });
-        assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message.startsWith('Setting geminiWebhooks.api.baseUrl: ')), JSON.stringify(ui.shown));
+        await vscode.commands.executeCommand('geminiWebhooks.pingWebhook', {
+          webhook: { id: 'any', name: 'any', uri: 'https://example.test/a', subscribed_events: [], state: 'enabled' },
+        });
+        assert.ok(
+          ui.shown.some((s) => s.kind === 'error' && s.message.startsWith('Setting geminiWebhooks.api.baseUrl: ')),
+          JSON.stringify(ui.shown),
+        );
       }
     } finally {
       await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
@@ -192,13 +220,26 @@ describe('webhooks: backends and the API key', () => {
   it('"full secret stored locally" needs the whole shown prefix; the details document redacts secrets in error text', async () => {
     const stored = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
     const leakyKey = 'AIzaLeakyKeyInAnErrorMessage_0123456789';
-    const hook = (id: string, truncated: string[]) => ({ id, name: id, uri: 'https://example.test/t', subscribed_events: ['batch.failed'], state: 'enabled', signing_secrets: truncated.map((t) => ({ truncated_secret: t })) });
+    const hook = (id: string, truncated: string[]) => ({
+      id,
+      name: id,
+      uri: 'https://example.test/t',
+      subscribed_events: ['batch.failed'],
+      state: 'enabled',
+      signing_secrets: truncated.map((t) => ({ truncated_secret: t })),
+    });
     const server = createServer((req, res) => {
       req.resume();
       if (req.url?.startsWith('/v1beta/webhooks/broken')) {
-        return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 400, message: `key ${leakyKey} and ${stored} refused`, status: 'INVALID_ARGUMENT' } }));
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 400, message: `key ${leakyKey} and ${stored} refused`, status: 'INVALID_ARGUMENT' } }));
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ webhooks: [hook('trunc-match', ['whsec_…', `${stored.slice(0, 12)}...`, `${stored.slice(0, 10)}…${stored.slice(-4)}`, 'whsec_ZZZZ…'])] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          webhooks: [hook('trunc-match', ['whsec_…', `${stored.slice(0, 12)}...`, `${stored.slice(0, 10)}…${stored.slice(-4)}`, 'whsec_ZZZZ…'])],
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -209,7 +250,9 @@ describe('webhooks: backends and the API key', () => {
       const [root] = await rootItems(api);
       const children = await api.webhooksTree.getChildren(root.node);
       const secretsNode = children.find((c) => labelOf(api.webhooksTree.getTreeItem(c) as vscode.TreeItem) === 'Signing secrets')!;
-      const rows = (await api.webhooksTree.getChildren(secretsNode)).map((c) => String((api.webhooksTree.getTreeItem(c) as vscode.TreeItem).description).split(' · ')[1]);
+      const rows = (await api.webhooksTree.getChildren(secretsNode)).map(
+        (c) => String((api.webhooksTree.getTreeItem(c) as vscode.TreeItem).description).split(' · ')[1],
+      );
       assert.deepEqual(rows, ['full secret not stored here', 'full secret stored locally', 'full secret stored locally', 'full secret not stored here']);
 
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'gemini-webhook', path: '/broken.json' }));
@@ -246,7 +289,7 @@ describe('webhooks: backends and the API key', () => {
     assert.equal(api.backend.kind, 'gemini');
   });
 
-  it('the status bar\'s switcher goes back to the local emulator, whose webhooks survived its restart', async () => {
+  it("the status bar's switcher goes back to the local emulator, whose webhooks survived its restart", async () => {
     script(api, pickLabel('Local Emulator'));
     await vscode.commands.executeCommand('geminiWebhooks.switchBackend');
     assert.equal(api.backend.kind, 'emulator');

@@ -6,7 +6,24 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WebhooksClient } from '../../src/core/api';
 import type { ExtensionApi } from '../../src/extension/extension';
-import { activateApi, allWebhooks, confirm, input, labelOf, liveClient, modal, nodeFor, pickLabel, pickMany, rootItems, script, startSink, tooltipOf, unique, until } from './webhooksHelpers';
+import {
+  activateApi,
+  allWebhooks,
+  confirm,
+  input,
+  labelOf,
+  liveClient,
+  modal,
+  nodeFor,
+  pickLabel,
+  pickMany,
+  rootItems,
+  script,
+  startSink,
+  tooltipOf,
+  unique,
+  until,
+} from './webhooksHelpers';
 
 describe('webhooks: commands against the embedded emulator', () => {
   let api: ExtensionApi;
@@ -73,7 +90,10 @@ describe('webhooks: commands against the embedded emulator', () => {
     const { node } = await nodeFor(api, webhook.id);
     const children = await node.getChildren();
     const items = children.map((c) => c.toTreeItem());
-    assert.deepEqual(items.map((i) => i.contextValue), ['webhookProperty:uri', 'webhookProperty:events', 'webhookProperty:secrets', 'webhookProperty:state']);
+    assert.deepEqual(
+      items.map((i) => i.contextValue),
+      ['webhookProperty:uri', 'webhookProperty:events', 'webhookProperty:secrets', 'webhookProperty:state'],
+    );
     assert.equal(labelOf(items[0]), 'https://example.test/hooks');
     assert.equal(items[1].description, '2 events');
     const events = (await children[1].getChildren()).map((c) => labelOf(c.toTreeItem()));
@@ -150,7 +170,10 @@ describe('webhooks: commands against the embedded emulator', () => {
 
     const immediate = script(api, pickLabel('Revoke immediately'), confirm(true), modal(undefined));
     await vscode.commands.executeCommand('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, webhook.id)).node);
-    assert.ok(immediate.shown.some((s) => s.kind === 'confirm' && /immediately/.test(s.message)), 'warned before revoking at once');
+    assert.ok(
+      immediate.shown.some((s) => s.kind === 'confirm' && /immediately/.test(s.message)),
+      'warned before revoking at once',
+    );
     const after = await api.secrets.getSigningSecrets(webhook.id);
     assert.equal(after.length, 1);
     assert.ok(!stored.some((s) => s.secret === after[0].secret));
@@ -174,7 +197,10 @@ describe('webhooks: commands against the embedded emulator', () => {
       assert.ok(secret, 'the modal holds the secret');
       assert.equal(`${secret.slice(0, 10)}…`, webhook.signing_secrets?.[0].truncated_secret);
       assert.match(shown.detail ?? '', /could NOT be stored/);
-      assert.ok(ui.shown.some((s) => s.kind === 'info' && /copied/i.test(s.message)), 'Copy put it on the clipboard');
+      assert.ok(
+        ui.shown.some((s) => s.kind === 'info' && /copied/i.test(s.message)),
+        'Copy put it on the clipboard',
+      );
       assert.ok(!ui.shown.some((s) => s.kind === 'error'), 'no error replaced the modal');
 
       const rotated = script(api, pickLabel('Revoke previous after 24 hours'), modal(undefined));
@@ -259,7 +285,10 @@ describe('webhooks: commands against the embedded emulator', () => {
     await client.delete(webhook.id);
     const ui = script(api);
     await vscode.commands.executeCommand('geminiWebhooks.disableWebhook', node);
-    assert.ok(ui.shown.some((s) => s.kind === 'error' && s.message === `Webhook ${webhook.id} no longer exists.`), JSON.stringify(ui.shown));
+    assert.ok(
+      ui.shown.some((s) => s.kind === 'error' && s.message === `Webhook ${webhook.id} no longer exists.`),
+      JSON.stringify(ui.shown),
+    );
     await api.webhooksTree.settled();
     assert.ok(!(await rootItems(api)).some((r) => r.item.id === `webhook:${webhook.id}`));
   });
@@ -276,7 +305,10 @@ describe('webhooks: commands against the embedded emulator', () => {
     assert.equal(last.command?.command, 'geminiWebhooks.loadMore');
     while (api.webhooksTree.hasMore) await vscode.commands.executeCommand('geminiWebhooks.loadMore');
     const ids = (await rootItems(api)).map((r) => r.item.id);
-    assert.deepEqual(ids, all.map((w) => `webhook:${w.id}`));
+    assert.deepEqual(
+      ids,
+      all.map((w) => `webhook:${w.id}`),
+    );
     await api.webhooksTree.refresh();
     assert.equal((await rootItems(api)).length, all.length, 'a refresh keeps the pages already loaded');
     for (const w of all.filter((w) => w.name?.startsWith('bulk '))) await client.delete(w.id);

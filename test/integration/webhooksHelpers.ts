@@ -24,7 +24,10 @@ export function script(api: ExtensionApi, ...answers: ScriptedAnswer[]): Scripte
 }
 
 export const input = (value: string | undefined): ScriptedAnswer => ({ kind: 'input', value });
-export const pickLabel = (label: string): ScriptedAnswer => ({ kind: 'pick', choose: (items) => items.find((i) => i.label === label || i.label.includes(label)) });
+export const pickLabel = (label: string): ScriptedAnswer => ({
+  kind: 'pick',
+  choose: (items) => items.find((i) => i.label === label || i.label.includes(label)),
+});
 export const pickMany = (...labels: string[]): ScriptedAnswer => ({ kind: 'pickMany', choose: (items) => items.filter((i) => labels.includes(i.label)) });
 export const confirm = (accept: boolean): ScriptedAnswer => ({ kind: 'confirm', accept });
 export const modal = (button: string | undefined): ScriptedAnswer => ({ kind: 'modal', button });
@@ -62,7 +65,11 @@ export function tooltipOf(item: vscode.TreeItem): string {
 }
 
 /** A receiver on 127.0.0.1:0 that answers 204 and records what arrives. */
-export async function startSink(): Promise<{ url: string; received: Array<{ url: string; headers: IncomingMessage['headers']; body: string }>; close(): Promise<void> }> {
+export async function startSink(): Promise<{
+  url: string;
+  received: Array<{ url: string; headers: IncomingMessage['headers']; body: string }>;
+  close(): Promise<void>;
+}> {
   const received: Array<{ url: string; headers: IncomingMessage['headers']; body: string }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

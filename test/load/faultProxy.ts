@@ -40,7 +40,8 @@ export class FaultProxy {
           return;
         }
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
         request(this.target, { method: 'POST', headers, body: Buffer.concat(chunks), headersTimeout: 10_000, bodyTimeout: 10_000 })
           .then(async (up) => {
             const text = await up.body.text();

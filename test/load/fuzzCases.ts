@@ -67,7 +67,15 @@ export class FuzzGenerator {
     const body = JSON.stringify({ type: 'batch.succeeded', version: 'v1', timestamp: new Date().toISOString(), data: { id: `b_${this.int(1e9)}` } });
     const id = `msg_${randomUUID()}`;
     const ts = Math.floor(Date.now() / 1000);
-    return { headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(this.secret, id, ts, Buffer.from(body)) }, body };
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': signStatic(this.secret, id, ts, Buffer.from(body)),
+      },
+      body,
+    };
   }
 
   /** Flips one character at a position that changes the decoded bytes (not padding bits at the end). */
@@ -87,9 +95,26 @@ export class FuzzGenerator {
       case 1:
         return { ...base, kind: 'random text', body: Buffer.from(this.text(this.int(500))) };
       case 2:
-        return { ...base, kind: 'random headers', headers: { 'webhook-id': this.text(1 + this.int(40)).replace(/[^\x21-\x7e]/g, '_'), 'webhook-timestamp': String(this.int(2e9)), 'webhook-signature': `v1,${this.bytes(32).toString('base64')}` }, body: Buffer.from('{"type":"x"}') };
+        return {
+          ...base,
+          kind: 'random headers',
+          headers: {
+            'webhook-id': this.text(1 + this.int(40)).replace(/[^\x21-\x7e]/g, '_'),
+            'webhook-timestamp': String(this.int(2e9)),
+            'webhook-signature': `v1,${this.bytes(32).toString('base64')}`,
+          },
+          body: Buffer.from('{"type":"x"}'),
+        };
       case 3:
-        return { ...base, kind: 'jwt-shaped garbage', headers: { 'webhook-id': 'm', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': `${this.bytes(20).toString('base64url')}.${this.bytes(30).toString('base64url')}.${this.bytes(64).toString('base64url')}` } };
+        return {
+          ...base,
+          kind: 'jwt-shaped garbage',
+          headers: {
+            'webhook-id': 'm',
+            'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+            'webhook-signature': `${this.bytes(20).toString('base64url')}.${this.bytes(30).toString('base64url')}.${this.bytes(64).toString('base64url')}`,
+          },
+        };
       case 4:
         return { ...base, kind: 'wrong method', method: this.pick(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) };
       case 5:
@@ -102,11 +127,21 @@ export class FuzzGenerator {
       }
       case 7: {
         const v = this.validStatic();
-        return { ...base, kind: 'signature flip', headers: { ...v.headers, 'webhook-signature': this.flip(v.headers['webhook-signature'], 3, 40) }, body: Buffer.from(v.body) };
+        return {
+          ...base,
+          kind: 'signature flip',
+          headers: { ...v.headers, 'webhook-signature': this.flip(v.headers['webhook-signature'], 3, 40) },
+          body: Buffer.from(v.body),
+        };
       }
       case 8: {
         const v = this.validStatic();
-        return { ...base, kind: 'timestamp moved', headers: { ...v.headers, 'webhook-timestamp': String(Number(v.headers['webhook-timestamp']) + 1 + this.int(100)) }, body: Buffer.from(v.body) };
+        return {
+          ...base,
+          kind: 'timestamp moved',
+          headers: { ...v.headers, 'webhook-timestamp': String(Number(v.headers['webhook-timestamp']) + 1 + this.int(100)) },
+          body: Buffer.from(v.body),
+        };
       }
       case 9: {
         const v = this.validStatic();

@@ -31,7 +31,13 @@ export async function runFuzz(origin: string, generator: FuzzGenerator, count: n
           bump(report.byStatus, await rawExchange(hostname, Number(port), c.raw));
           continue;
         }
-        const res = await pool.request({ method: c.method as 'POST', path: c.path, headers: c.headers, body: c.method === 'GET' ? undefined : c.body, signal: AbortSignal.timeout(5_000) });
+        const res = await pool.request({
+          method: c.method as 'POST',
+          path: c.path,
+          headers: c.headers,
+          body: c.method === 'GET' ? undefined : c.body,
+          signal: AbortSignal.timeout(5_000),
+        });
         await res.body.dump();
         bump(report.byStatus, String(res.statusCode));
         if (res.statusCode >= 200 && res.statusCode < 300) {

@@ -19,7 +19,15 @@ async function main(): Promise<number> {
   const key = await newKey();
   jwks.keys = [key.publicJwk];
   const jwtPool = await Promise.all(Array.from({ length: 50 }, () => signedDynamic(key)));
-  const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, label: 'fuzz' }], jwksUri: jwks.uri, audience: TEST_AUDIENCE, requestTimeoutMs: 3_000, headersTimeoutMs: 3_000, historySize: 1_000 });
+  const receiver = await startReceiver({
+    port: 0,
+    secrets: () => [{ secret, label: 'fuzz' }],
+    jwksUri: jwks.uri,
+    audience: TEST_AUDIENCE,
+    requestTimeoutMs: 3_000,
+    headersTimeoutMs: 3_000,
+    historySize: 1_000,
+  });
   let verifiedRecords = 0;
   receiver.onDelivery((r) => {
     if (r.verdict !== 'rejected') verifiedRecords++;
@@ -32,14 +40,24 @@ async function main(): Promise<number> {
     await new Promise((r) => setTimeout(r, 100));
     const verifiedDuringFuzz = verifiedRecords;
     const ok = signedStatic([secret]);
-    const alive = await fetch(receiver.url, { method: 'POST', headers: ok.headers, body: ok.body }).then((r) => r.status, () => 0);
+    const alive = await fetch(receiver.url, { method: 'POST', headers: ok.headers, body: ok.body }).then(
+      (r) => r.status,
+      () => 0,
+    );
     const jwt = await signedDynamic(key);
-    const aliveJwt = await fetch(receiver.url, { method: 'POST', headers: jwt.headers, body: jwt.body }).then((r) => r.status, () => 0);
-    console.log(`receiver fuzz: ${report.sent} requests in ${(report.elapsedMs / 1000).toFixed(1)} s (${Math.round(report.sent / (report.elapsedMs / 1000))} req/s)`);
+    const aliveJwt = await fetch(receiver.url, { method: 'POST', headers: jwt.headers, body: jwt.body }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    console.log(
+      `receiver fuzz: ${report.sent} requests in ${(report.elapsedMs / 1000).toFixed(1)} s (${Math.round(report.sent / (report.elapsedMs / 1000))} req/s)`,
+    );
     console.log(`  by kind:   ${JSON.stringify(report.byKind)}`);
     console.log(`  by status: ${JSON.stringify(report.byStatus)}`);
     console.log(`  accepted (2xx): ${report.accepted}; verified records: ${verifiedDuringFuzz}; client-side errors: ${report.clientErrors}`);
-    console.log(`  afterwards: a valid HMAC delivery → ${alive}, a valid JWT delivery → ${aliveJwt}; RSS ${(rss0 / 1048576).toFixed(0)} → ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    console.log(
+      `  afterwards: a valid HMAC delivery → ${alive}, a valid JWT delivery → ${aliveJwt}; RSS ${(rss0 / 1048576).toFixed(0)} → ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+    );
     const failed = report.accepted > 0 || verifiedDuringFuzz > 0 || alive !== 200 || aliveJwt !== 200 || report.sent < Math.min(COUNT, 100);
     console.log(failed ? 'FAIL' : 'OK: nothing accepted without a valid signature; receiver alive');
     return failed ? 1 : 0;

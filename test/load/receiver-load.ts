@@ -49,7 +49,11 @@ async function main(): Promise<number> {
     return x < 0.12 ? 'fail-before' : x < 0.22 ? 'fail-after' : x < 0.3 ? 'timeout' : 'pass';
   };
   const proxy = await new FaultProxy(receiver.url, decide).start();
-  const created = await request(`${emu.url}/v1beta/webhooks`, { method: 'POST', headers: { 'x-goog-api-key': 'load', 'content-type': 'application/json' }, body: JSON.stringify({ uri: proxy.url, subscribed_events: ['batch.succeeded'] }) });
+  const created = await request(`${emu.url}/v1beta/webhooks`, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': 'load', 'content-type': 'application/json' },
+    body: JSON.stringify({ uri: proxy.url, subscribed_events: ['batch.succeeded'] }),
+  });
   const webhook = (await created.body.json()) as { id: string; new_signing_secret: string };
   secrets.push({ secret: webhook.new_signing_secret, webhookId: webhook.id, label: `${webhook.id} (current)` });
 
@@ -75,9 +79,13 @@ async function main(): Promise<number> {
   const attempts = [...proxy.attempts.values()].reduce((a, b) => a + b, 0);
   const elapsed = (Date.now() - started) / 1000;
   console.log(`receiver load: ${emitted.length} events emitted, ${attempts} delivery attempts in ${elapsed.toFixed(1)} s`);
-  console.log(`  injected: ${JSON.stringify(proxy.faults)} (${((100 * (attempts - proxy.faults.pass)) / Math.max(1, attempts)).toFixed(1)} % of attempts); receiver unreachable: ${proxy.upstreamErrors}`);
+  console.log(
+    `  injected: ${JSON.stringify(proxy.faults)} (${((100 * (attempts - proxy.faults.pass)) / Math.max(1, attempts)).toFixed(1)} % of attempts); receiver unreachable: ${proxy.upstreamErrors}`,
+  );
   console.log(`  receiver restarted half-way in ${restartMs} ms (same port ${port}, history reloaded from disk)`);
-  console.log(`  processed once: ${processed.size - twice.length}; duplicates answered: ${duplicates}; rejected: ${rejected} ${JSON.stringify(Object.fromEntries(rejectReasons))}`);
+  console.log(
+    `  processed once: ${processed.size - twice.length}; duplicates answered: ${duplicates}; rejected: ${rejected} ${JSON.stringify(Object.fromEntries(rejectReasons))}`,
+  );
   console.log(`  lost: ${lost.length}; processed more than once: ${twice.length}`);
   await proxy.close();
   await emu.close();

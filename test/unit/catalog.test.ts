@@ -6,7 +6,17 @@ import { redact, safeUrl } from '../../src/core/util/redact';
 describe('event catalog', () => {
   it('lists the API enum and the guide-only types', () => {
     const types = EVENT_CATALOG.map((e) => e.type);
-    for (const t of ['batch.succeeded', 'batch.expired', 'batch.failed', 'interaction.requires_action', 'interaction.completed', 'interaction.failed', 'video.generated', 'batch.cancelled', 'interaction.cancelled']) {
+    for (const t of [
+      'batch.succeeded',
+      'batch.expired',
+      'batch.failed',
+      'interaction.requires_action',
+      'interaction.completed',
+      'interaction.failed',
+      'video.generated',
+      'batch.cancelled',
+      'interaction.cancelled',
+    ]) {
       assert.ok(types.includes(t), t);
     }
     assert.ok(SUBSCRIBABLE_EVENT_TYPES.includes('video.generated'));

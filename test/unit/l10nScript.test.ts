@@ -16,7 +16,7 @@ const SOURCE = [
   'const s = "vscode.l10n.t(\'in a string\')";',
   "const re = /l10n.t\\('in a regex'\\)/g;",
   'const q = 4 / 2 / 1;',
-  "const tpl = `x ${vscode.l10n.t('inside a substitution')} ${`nested ${vscode.l10n.t(\"say \\\"hi\\\"\")}`}`;",
+  'const tpl = `x ${vscode.l10n.t(\'inside a substitution\')} ${`nested ${vscode.l10n.t("say \\"hi\\"")}`}`;',
   "vscode.l10n.t('It\\'s {0}\\n', s);",
   'vscode.l10n.t(`back tick`);',
   "vscode.l10n.t(\n  'multi line call',\n  q,\n);",
@@ -24,7 +24,7 @@ const SOURCE = [
   '',
 ].join('\n');
 
-const KEYS = ['It\'s {0}\n', 'after a regex', 'back tick', 'inside a substitution', 'multi line call', 'say "hi"'].sort();
+const KEYS = ["It's {0}\n", 'after a regex', 'back tick', 'inside a substitution', 'multi line call', 'say "hi"'].sort();
 
 function run(root: string, mode: string) {
   const result = spawnSync(process.execPath, [SCRIPT, mode, '--root', root], { encoding: 'utf8' });

@@ -76,7 +76,9 @@ export function checkBaseUrl(baseUrl: string): URL {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BaseUrlError(`The API base URL must start with https:// (not ${url.protocol}).`);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new BaseUrlError(`The API base URL uses plain http:// to ${url.hostname}: the API key would travel unencrypted. Use https://, or http:// only to this machine (127.0.0.1, localhost).`);
+    throw new BaseUrlError(
+      `The API base URL uses plain http:// to ${url.hostname}: the API key would travel unencrypted. Use https://, or http:// only to this machine (127.0.0.1, localhost).`,
+    );
   }
   if (url.username || url.password) throw new BaseUrlError('Leave credentials out of the API base URL (the key is sent in a header).');
   return url;
@@ -105,8 +107,7 @@ export function parseErrorEnvelope(httpStatus: number, bodyText: string, retryAf
   try {
     const parsed = JSON.parse(bodyText) as unknown;
     const error = (parsed && typeof parsed === 'object' ? (parsed as { error?: unknown }).error : undefined) as
-      | { code?: unknown; status?: unknown; message?: unknown }
-      | undefined;
+      { code?: unknown; status?: unknown; message?: unknown } | undefined;
     if (error && typeof error === 'object') {
       if (typeof error.code === 'number') code = error.code;
       if (typeof error.status === 'string' && error.status) status = error.status;

@@ -33,7 +33,8 @@ export interface BatchCreateRequest {
   };
 }
 
-export type BatchState = 'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_CANCELLED' | 'BATCH_STATE_FAILED' | 'BATCH_STATE_EXPIRED';
+export type BatchState =
+  'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_CANCELLED' | 'BATCH_STATE_FAILED' | 'BATCH_STATE_EXPIRED';
 
 /** The long-running operation a batch create answers; `metadata.name` is the batch's name (`batches/…`). */
 export interface BatchOperation {
@@ -79,7 +80,8 @@ export interface VideoOperation {
 
 export function readBatchOperation(value: unknown): BatchOperation {
   const obj = asObject(value);
-  const metadata = obj.metadata && typeof obj.metadata === 'object' ? { metadata: stringFields(asObject(obj.metadata), ['name', 'displayName', 'model', 'state']) } : {};
+  const metadata =
+    obj.metadata && typeof obj.metadata === 'object' ? { metadata: stringFields(asObject(obj.metadata), ['name', 'displayName', 'model', 'state']) } : {};
   return { name: str(obj.name) ?? '', done: obj.done === true, ...metadata };
 }
 

@@ -5,7 +5,17 @@
  * a second job): see RETRYABLE_METHODS.
  */
 import { ApiClient } from './apiClient';
-import { BatchCreateRequest, BatchOperation, Interaction, InteractionRequest, VideoGenerationRequest, VideoOperation, readBatchOperation, readInteraction, readVideoOperation } from './jobTypes';
+import {
+  BatchCreateRequest,
+  BatchOperation,
+  Interaction,
+  InteractionRequest,
+  VideoGenerationRequest,
+  VideoOperation,
+  readBatchOperation,
+  readInteraction,
+  readVideoOperation,
+} from './jobTypes';
 import { CallOptions } from './transport';
 
 const modelPath = (model: string): string => `/models/${encodeURIComponent(model.replace(/^models\//, ''))}`;

@@ -27,12 +27,28 @@ const VIDEO_MODEL = 'veo-3.0-generate-001';
  * Starts a job of the kind that produces `type`, whose webhook_config sends its event to
  * `receiverUrl`. The event arrives when the job ends (the emulator's job duration).
  */
-export async function startEmulatorJob(jobs: JobsClient, type: string, receiverUrl: string, userMetadata: Record<string, unknown> = { source: 'vscode-test-event' }, opts: CallOptions = {}): Promise<EmulatorJob> {
+export async function startEmulatorJob(
+  jobs: JobsClient,
+  type: string,
+  receiverUrl: string,
+  userMetadata: Record<string, unknown> = { source: 'vscode-test-event' },
+  opts: CallOptions = {},
+): Promise<EmulatorJob> {
   const webhookConfig: JobWebhookConfig = { uris: [receiverUrl], user_metadata: userMetadata };
   switch (type) {
     case 'batch.succeeded':
     case 'batch.cancelled': {
-      const op = await jobs.createBatch(MODEL, { batch: { displayName: 'vscode test event', inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hello' }] }] } }] } }, webhookConfig } }, opts);
+      const op = await jobs.createBatch(
+        MODEL,
+        {
+          batch: {
+            displayName: 'vscode test event',
+            inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hello' }] }] } }] } },
+            webhookConfig,
+          },
+        },
+        opts,
+      );
       const name = op.metadata?.name ?? op.name;
       if (type === 'batch.cancelled') await jobs.cancelBatch(name, opts);
       return { name };

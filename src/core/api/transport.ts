@@ -42,7 +42,8 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {
     const timeout = options.timeoutMs ?? 30_000;
     this.ownsAgent = !options.dispatcher;
-    this.agent = options.dispatcher ?? new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000, connections: 8 });
+    this.agent =
+      options.dispatcher ?? new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000, connections: 8 });
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const base = checkBaseUrl(options.baseUrl);
     this.origin = base.origin;
@@ -96,7 +97,12 @@ export class Transport {
     return backoffDelay(this.policy, attempt);
   }
 
-  private async once(method: Method, pathAndQuery: string, body: unknown, signal: AbortSignal | undefined): Promise<{ status: number; value?: unknown; error?: ApiError }> {
+  private async once(
+    method: Method,
+    pathAndQuery: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; value?: unknown; error?: ApiError }> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'gemini-webhooks-vscode' };
     const key = await this.options.apiKey();
     if (key) {
@@ -136,7 +142,8 @@ export class Transport {
     if (signal?.aborted) return abortReason(signal);
     if (error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR')) return error;
     // undici refuses a request it cannot build (e.g. an invalid header value): that is not the network.
-    if ((error as { code?: string } | undefined)?.code === 'UND_ERR_INVALID_ARG') return new Error('The request could not be built (an invalid header or argument); nothing was sent.');
+    if ((error as { code?: string } | undefined)?.code === 'UND_ERR_INVALID_ARG')
+      return new Error('The request could not be built (an invalid header or argument); nothing was sent.');
     const code = (error as { code?: string } | undefined)?.code ?? (error as { cause?: { code?: string } } | undefined)?.cause?.code;
     const detail = error instanceof Error ? error.message : String(error);
     return new NetworkError(this.host, code, `Can't reach ${this.host}: ${code ?? detail}`);

@@ -52,7 +52,6 @@ export interface WebhookPage {
   readonly nextPageToken: string | undefined;
 }
 
-
 /** Reads a webhook from a response body in either spelling; the id falls back to the last segment of `name`-style paths. */
 export function readWebhook(value: unknown): Webhook {
   const obj = asObject(value);

@@ -5,7 +5,18 @@
  */
 import { ApiClient } from './apiClient';
 import { CallOptions } from './transport';
-import { CreatedWebhook, RevocationBehavior, Webhook, WebhookInput, WebhookPage, WebhookUpdate, readCreated, readPage, readRotated, readWebhook } from './types';
+import {
+  CreatedWebhook,
+  RevocationBehavior,
+  Webhook,
+  WebhookInput,
+  WebhookPage,
+  WebhookUpdate,
+  readCreated,
+  readPage,
+  readRotated,
+  readWebhook,
+} from './types';
 
 export interface ListOptions extends CallOptions {
   readonly pageSize?: number;

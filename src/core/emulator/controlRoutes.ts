@@ -17,10 +17,12 @@ export function addControlRoutes(router: Router, deps: ControlDeps): void {
   router.add('POST', /^\/emulator\/events$/, async (ctx) => {
     const body = await ctx.body();
     for (const key of Object.keys(body)) {
-      if (!['type', 'data', 'user_metadata', 'userMetadata'].includes(key)) throw invalidArgument(`Unknown name "${key.slice(0, 80)}": expected type, data, user_metadata.`);
+      if (!['type', 'data', 'user_metadata', 'userMetadata'].includes(key))
+        throw invalidArgument(`Unknown name "${key.slice(0, 80)}": expected type, data, user_metadata.`);
     }
     const { type } = body;
-    if (typeof type !== 'string' || type.trim() === '' || type.length > 200) throw invalidArgument(`Invalid value at 'type': a non-empty event type string is required.`);
+    if (typeof type !== 'string' || type.trim() === '' || type.length > 200)
+      throw invalidArgument(`Invalid value at 'type': a non-empty event type string is required.`);
     const data = optionalObject(body.data, 'data');
     const userMetadata = optionalObject(body.user_metadata ?? body.userMetadata, 'user_metadata');
     return { body: { webhook_ids: deps.dispatcher.emit(type, data, userMetadata) } };

@@ -58,7 +58,14 @@ export class DeliveryEngine {
 
   constructor(private readonly o: DeliveryEngineOptions) {
     this.maxInFlight = o.maxInFlight ?? 256;
-    this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 64, pipelining: 1, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs, connectTimeout: o.timeoutMs });
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connections: 64,
+      pipelining: 1,
+      headersTimeout: o.timeoutMs,
+      bodyTimeout: o.timeoutMs,
+      connectTimeout: o.timeoutMs,
+    });
   }
 
   enqueue(delivery: Delivery): void {
@@ -113,7 +120,12 @@ export class DeliveryEngine {
     const started = Date.now();
     d.attempt++;
     let url: string;
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT, 'webhook-id': d.msgId, 'webhook-timestamp': String(Math.floor(started / 1000)) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'webhook-id': d.msgId,
+      'webhook-timestamp': String(Math.floor(started / 1000)),
+    };
     if (d.kind === 'static') {
       const record = this.o.store.find(d.target);
       if (!record) return this.finish(d, started, 'cancelled', { error: 'webhook deleted' });
@@ -194,7 +206,11 @@ export class DeliveryEngine {
     if (this.o.logLine) {
       const what = record.status !== undefined ? `HTTP ${record.status}` : (record.error ?? '');
       const next = record.next_retry_time ? `, next retry ${record.next_retry_time}` : '';
-      this.o.logLine(redact(`delivery ${d.msgId} ${d.type} attempt ${d.attempt} -> ${d.kind === 'static' ? d.target + ' ' : ''}${record.url}: ${what} ${outcome}${next} (${record.duration_ms} ms)`));
+      this.o.logLine(
+        redact(
+          `delivery ${d.msgId} ${d.type} attempt ${d.attempt} -> ${d.kind === 'static' ? d.target + ' ' : ''}${record.url}: ${what} ${outcome}${next} (${record.duration_ms} ms)`,
+        ),
+      );
     }
   }
 }

@@ -1,14 +1,7 @@
 /** Google's JSON error envelope: `{ "error": { "code", "message", "status" } }`. */
 
 export type GoogleStatus =
-  | 'INVALID_ARGUMENT'
-  | 'UNAUTHENTICATED'
-  | 'PERMISSION_DENIED'
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'FAILED_PRECONDITION'
-  | 'UNIMPLEMENTED'
-  | 'INTERNAL';
+  'INVALID_ARGUMENT' | 'UNAUTHENTICATED' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'UNIMPLEMENTED' | 'INTERNAL';
 
 export interface GoogleErrorBody {
   error: { code: number; message: string; status: string };

@@ -20,7 +20,10 @@ export function isJsonContentType(req: IncomingMessage): boolean {
 }
 
 function mediaType(req: IncomingMessage): string {
-  return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
 }
 
 /** The 415 for a body that is not JSON (a missing content type included). */

@@ -27,12 +27,20 @@ export function checkHostAndOrigin(req: IncomingMessage, allowedHosts: ReadonlyS
   const match = typeof host === 'string' ? HOST_HEADER.exec(host.trim()) : null;
   if (!match || !allowedHosts.has(match[1].toLowerCase())) {
     const shown = typeof host === 'string' ? `'${host.slice(0, 100)}'` : '(none)';
-    throw new ApiError(403, 'PERMISSION_DENIED', `Host header ${shown} is not allowed: the emulator answers only requests addressed to 127.0.0.1, localhost or [::1] (or its --host).`);
+    throw new ApiError(
+      403,
+      'PERMISSION_DENIED',
+      `Host header ${shown} is not allowed: the emulator answers only requests addressed to 127.0.0.1, localhost or [::1] (or its --host).`,
+    );
   }
   const origin = req.headers.origin;
   if (origin === undefined) return;
   if (!isLoopbackOrigin(origin)) {
-    throw new ApiError(403, 'PERMISSION_DENIED', `Origin '${String(origin).slice(0, 100)}' is not allowed: the emulator does not answer requests from web pages that are not on loopback.`);
+    throw new ApiError(
+      403,
+      'PERMISSION_DENIED',
+      `Origin '${String(origin).slice(0, 100)}' is not allowed: the emulator does not answer requests from web pages that are not on loopback.`,
+    );
   }
 }
 

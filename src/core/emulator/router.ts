@@ -45,7 +45,9 @@ export class Router {
       allowed.add(route.method);
     }
     if (allowed.size > 0) {
-      throw new ApiError(405, 'INVALID_ARGUMENT', `Method ${method.slice(0, 16)} is not allowed on this path; allowed: ${[...allowed].join(', ')}.`, { allow: [...allowed].join(', ') });
+      throw new ApiError(405, 'INVALID_ARGUMENT', `Method ${method.slice(0, 16)} is not allowed on this path; allowed: ${[...allowed].join(', ')}.`, {
+        allow: [...allowed].join(', '),
+      });
     }
     throw new ApiError(404, 'NOT_FOUND', `No such route: ${path.slice(0, 200)}`);
   }

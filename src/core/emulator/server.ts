@@ -6,7 +6,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
-import { hasBody, isJsonContentType, JsonObject, MAX_BODY_BYTES, parseJsonObject, payloadTooLarge, readRawBody, sendError, sendJson, unsupportedContentType } from './http';
+import {
+  hasBody,
+  isJsonContentType,
+  JsonObject,
+  MAX_BODY_BYTES,
+  parseJsonObject,
+  payloadTooLarge,
+  readRawBody,
+  sendError,
+  sendJson,
+  unsupportedContentType,
+} from './http';
 import { allowedHostNames, checkHostAndOrigin } from './requestGuard';
 import { RouteContext, Router } from './router';
 
@@ -35,7 +46,11 @@ export function createHttpFront(options: HttpFrontOptions): Server {
       if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) key = auth.replace(/^bearer\s+/i, '').trim();
     }
     if (!key) {
-      throw new ApiError(401, 'UNAUTHENTICATED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+      throw new ApiError(
+        401,
+        'UNAUTHENTICATED',
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      );
     }
     if (expectedKeyDigest && !timingSafeEqual(digest(key), expectedKeyDigest)) {
       throw new ApiError(403, 'PERMISSION_DENIED', 'API key not valid. Please pass a valid API key.');
@@ -90,7 +105,9 @@ export function createHttpFront(options: HttpFrontOptions): Server {
   server.on('clientError', (_err, socket) => {
     if (socket.writable) {
       const body = JSON.stringify(new ApiError(400, 'INVALID_ARGUMENT', 'Malformed HTTP request.').toBody());
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
     } else socket.destroy();
   });
   return server;

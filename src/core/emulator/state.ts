@@ -47,7 +47,15 @@ export class StateFile {
     }
     for (const w of webhooks) {
       const secrets: SigningSecretRecord[] = w.secrets.map((s) => secretRecord(s.secret, s.create_time, s.expire_time));
-      const record: Omit<WebhookRecord, 'seq'> = { id: w.id, uri: w.uri, subscribed_events: w.subscribed_events, state: w.state, createTime: w.create_time, updateTime: w.update_time, secrets };
+      const record: Omit<WebhookRecord, 'seq'> = {
+        id: w.id,
+        uri: w.uri,
+        subscribed_events: w.subscribed_events,
+        state: w.state,
+        createTime: w.create_time,
+        updateTime: w.update_time,
+        secrets,
+      };
       if (w.name !== undefined) record.name = w.name;
       store.restore(record);
     }
@@ -90,12 +98,28 @@ function parseState(text: string): PersistedWebhook[] {
   const ids = new Set<string>();
   for (const [i, w] of (v.webhooks as PersistedWebhook[]).entries()) {
     const ok =
-      typeof w === 'object' && w !== null && typeof w.id === 'string' && !ids.has(w.id) && typeof w.uri === 'string' &&
-      Array.isArray(w.subscribed_events) && w.subscribed_events.every((e) => typeof e === 'string') &&
-      WEBHOOK_STATES.includes(w.state) && typeof w.create_time === 'number' && typeof w.update_time === 'number' &&
+      typeof w === 'object' &&
+      w !== null &&
+      typeof w.id === 'string' &&
+      !ids.has(w.id) &&
+      typeof w.uri === 'string' &&
+      Array.isArray(w.subscribed_events) &&
+      w.subscribed_events.every((e) => typeof e === 'string') &&
+      WEBHOOK_STATES.includes(w.state) &&
+      typeof w.create_time === 'number' &&
+      typeof w.update_time === 'number' &&
       (w.name === undefined || typeof w.name === 'string') &&
-      Array.isArray(w.secrets) && w.secrets.length > 0 &&
-      w.secrets.every((s) => typeof s === 'object' && s !== null && typeof s.secret === 'string' && validateSigningSecret(s.secret) === undefined && typeof s.create_time === 'number' && (s.expire_time === undefined || typeof s.expire_time === 'number'));
+      Array.isArray(w.secrets) &&
+      w.secrets.length > 0 &&
+      w.secrets.every(
+        (s) =>
+          typeof s === 'object' &&
+          s !== null &&
+          typeof s.secret === 'string' &&
+          validateSigningSecret(s.secret) === undefined &&
+          typeof s.create_time === 'number' &&
+          (s.expire_time === undefined || typeof s.expire_time === 'number'),
+      );
     if (!ok) throw new Error(`webhook #${i} is malformed`);
     ids.add(w.id);
   }

@@ -25,7 +25,12 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
     const rawId = ctx.query.get('webhook_id') ?? ctx.query.get('webhookId');
     const now = clock.now();
     const { record, secret } = store.create(
-      { id: rawId === null || rawId === '' ? undefined : validateWebhookId(rawId), name: fields.name, uri: fields.uri, subscribed_events: fields.subscribed_events },
+      {
+        id: rawId === null || rawId === '' ? undefined : validateWebhookId(rawId),
+        name: fields.name,
+        uri: fields.uri,
+        subscribed_events: fields.subscribed_events,
+      },
       now,
     );
     return { body: { ...store.view(record, now), new_signing_secret: secret } };
@@ -52,7 +57,8 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
     if (mask.length === 0) throw invalidArgument('Nothing to update: pass update_mask and the fields it names.');
     for (const field of mask) {
       if (field === 'uri' && fields.uri === undefined) throw invalidArgument(`Missing required field 'webhook.uri' named in update_mask.`);
-      if (field === 'subscribed_events' && fields.subscribed_events === undefined) throw invalidArgument(`Missing required field 'webhook.subscribed_events' named in update_mask.`);
+      if (field === 'subscribed_events' && fields.subscribed_events === undefined)
+        throw invalidArgument(`Missing required field 'webhook.subscribed_events' named in update_mask.`);
       if (field === 'state' && fields.state === undefined) throw invalidArgument(`Missing required field 'webhook.state' named in update_mask.`);
     }
     for (const field of mask) {
@@ -76,11 +82,13 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
     const record = store.get(ctx.params[0]);
     const body = await ctx.body();
     for (const key of Object.keys(body)) {
-      if (key !== 'revocation_behavior' && key !== 'revocationBehavior') throw invalidArgument(`Invalid JSON payload received. Unknown name "${key.slice(0, 80)}": Cannot find field.`);
+      if (key !== 'revocation_behavior' && key !== 'revocationBehavior')
+        throw invalidArgument(`Invalid JSON payload received. Unknown name "${key.slice(0, 80)}": Cannot find field.`);
     }
     const raw = body.revocation_behavior ?? body.revocationBehavior;
     const behavior = parseRevocationBehavior(raw);
-    if (!behavior) throw invalidArgument(`Invalid value at 'revocation_behavior': expected revoke_previous_secrets_after_h24 or revoke_previous_secrets_immediately.`);
+    if (!behavior)
+      throw invalidArgument(`Invalid value at 'revocation_behavior': expected revoke_previous_secrets_after_h24 or revoke_previous_secrets_immediately.`);
     const now = clock.now();
     const fresh = rotate(record.secrets, behavior, now, clock.scaled(ROTATION_GRACE_MS));
     store.touch(record, now);

@@ -10,7 +10,17 @@ const FIELD_ALIASES: Record<string, string> = { subscribedEvents: 'subscribed_ev
 export const UPDATABLE_FIELDS = ['name', 'uri', 'subscribed_events', 'state'] as const;
 export type UpdatableField = (typeof UPDATABLE_FIELDS)[number];
 /** Output-only fields a client may echo back; ignored on input. */
-const OUTPUT_ONLY = new Set(['id', 'create_time', 'createTime', 'update_time', 'updateTime', 'signing_secrets', 'signingSecrets', 'new_signing_secret', 'newSigningSecret']);
+const OUTPUT_ONLY = new Set([
+  'id',
+  'create_time',
+  'createTime',
+  'update_time',
+  'updateTime',
+  'signing_secrets',
+  'signingSecrets',
+  'new_signing_secret',
+  'newSigningSecret',
+]);
 
 /** The fields of a create or update body, validated: the API's WebhookUpdate. */
 export type WebhookFields = Mutable<WebhookUpdate>;
@@ -35,7 +45,10 @@ export function readWebhookFields(body: JsonObject, allowState: boolean): Webhoo
         out.subscribed_events = validateEvents(value, 'webhook.subscribed_events');
         break;
       case 'state':
-        if (!allowState) throw invalidArgument(`Invalid JSON payload received. Unknown name "state" at 'webhook': Cannot find field (a new webhook is enabled; change its state with an update).`);
+        if (!allowState)
+          throw invalidArgument(
+            `Invalid JSON payload received. Unknown name "state" at 'webhook': Cannot find field (a new webhook is enabled; change its state with an update).`,
+          );
         out.state = validateState(value);
         break;
       default:
@@ -54,7 +67,8 @@ export function validateUri(value: unknown, field: string): string {
   } catch {
     throw invalidArgument(`Invalid value at '${field}': '${value.slice(0, 100)}' is not an absolute URL.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument(`Invalid value at '${field}': the scheme must be http or https, got '${url.protocol.slice(0, 20)}'.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidArgument(`Invalid value at '${field}': the scheme must be http or https, got '${url.protocol.slice(0, 20)}'.`);
   if (url.username || url.password) throw invalidArgument(`Invalid value at '${field}': credentials in the URL are not allowed.`);
   return value;
 }
@@ -75,7 +89,8 @@ export function validateEvents(value: unknown, field: string): string[] {
 
 function validateState(value: unknown): SettableWebhookState {
   if (value === 'enabled' || value === 'disabled') return value;
-  if (typeof value === 'string' && (value.toLowerCase() === 'enabled' || value.toLowerCase() === 'disabled')) return value.toLowerCase() as SettableWebhookState;
+  if (typeof value === 'string' && (value.toLowerCase() === 'enabled' || value.toLowerCase() === 'disabled'))
+    return value.toLowerCase() as SettableWebhookState;
   throw invalidArgument(`Invalid value at 'webhook.state': expected 'enabled' or 'disabled'.`);
 }
 
@@ -99,6 +114,7 @@ export function parseUpdateMask(raw: string | null): UpdatableField[] | undefine
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export function validateWebhookId(value: string): string {
-  if (!ID_PATTERN.test(value)) throw invalidArgument(`Invalid webhook_id '${value.slice(0, 80)}': 1-63 letters, digits, '_' or '-', starting with a letter or digit.`);
+  if (!ID_PATTERN.test(value))
+    throw invalidArgument(`Invalid webhook_id '${value.slice(0, 80)}': 1-63 letters, digits, '_' or '-', starting with a letter or digit.`);
   return value;
 }

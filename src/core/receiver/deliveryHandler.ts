@@ -54,7 +54,14 @@ export class DeliveryHandler {
     const pathname = url.split('?')[0];
     const base = { receivedAt, method: req.method ?? '', path: url, headers: flatten(req), started };
 
-    if (!samePath(pathname, this.options.path)) return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'wrong_path', `wrong path: ${clip(pathname, 80)} (this receiver listens on ${this.options.path})`));
+    if (!samePath(pathname, this.options.path))
+      return this.finish(
+        res,
+        base,
+        Buffer.alloc(0),
+        0,
+        reject('none', 'wrong_path', `wrong path: ${clip(pathname, 80)} (this receiver listens on ${this.options.path})`),
+      );
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'method_not_allowed', `method not allowed: ${clip(req.method ?? '', 80)} (only POST)`));
@@ -66,7 +73,13 @@ export class DeliveryHandler {
       return this.finish(res, base, body.body, body.bytes, reject('none', 'oversized', `oversized: body over the ${this.options.bodyLimit}-byte limit`));
     }
     if (body.kind === 'incomplete') {
-      return this.finish(res, base, body.body, body.bytes, reject('none', 'incomplete_request', 'the request ended (or timed out) before its body was complete'));
+      return this.finish(
+        res,
+        base,
+        body.body,
+        body.bytes,
+        reject('none', 'incomplete_request', 'the request ended (or timed out) before its body was complete'),
+      );
     }
     const raw = body.body;
     if (!isUtf8(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body is not valid UTF-8'));
@@ -100,7 +113,10 @@ export class DeliveryHandler {
     if (verdict.ok) {
       duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ matchedSecret: verdict.matched, token: verdict.token }, webhookId), seq);
       status = 200;
-      payload = duplicateOf === undefined ? { status: 'verified', webhook_id: webhookId, seq } : { status: 'duplicate', webhook_id: webhookId, seq, duplicate_of: duplicateOf };
+      payload =
+        duplicateOf === undefined
+          ? { status: 'verified', webhook_id: webhookId, seq }
+          : { status: 'duplicate', webhook_id: webhookId, seq, duplicate_of: duplicateOf };
     } else {
       status = verdict.httpStatus;
       payload = { status: 'rejected', reason: verdict.reason };
@@ -163,5 +179,3 @@ function flatten(req: IncomingMessage): Record<string, string> {
 function samePath(pathname: string, expected: string): boolean {
   return pathname === expected || pathname.replace(/\/+$/, '') === expected.replace(/\/+$/, '');
 }
-
-

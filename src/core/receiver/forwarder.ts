@@ -10,11 +10,29 @@ import { safeUrl } from '../util/redact';
 export const DEFAULT_FORWARD_TIMEOUT_MS = 10_000;
 const SNIPPET_BYTES = 1024;
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+]);
 
 /** The headers worth passing on: drops hop-by-hop ones, those the Connection header names, host and content-length. */
 export function forwardableHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const named = new Set((headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const named = new Set(
+    (headers.connection ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -48,7 +66,15 @@ export async function forward(req: ForwardRequest): Promise<ForwardResult> {
     });
     const snippet = await readSnippet(res.body);
     const status = res.statusCode;
-    return { target: safeUrl(req.target), at, ok: status >= 200 && status < 300, status, durationMs: round(performance.now() - started), bodySnippet: snippet, ...extra };
+    return {
+      target: safeUrl(req.target),
+      at,
+      ok: status >= 200 && status < 300,
+      status,
+      durationMs: round(performance.now() - started),
+      bodySnippet: snippet,
+      ...extra,
+    };
   } catch (error) {
     return { target: safeUrl(req.target), at, ok: false, durationMs: round(performance.now() - started), error: describe(error, timeout), ...extra };
   }

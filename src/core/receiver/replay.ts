@@ -21,7 +21,8 @@ export async function replayDelivery(history: History, seq: number, options: Rep
   const record = history.get(seq);
   if (!record) throw new Error(`No delivery #${seq} in the history.`);
   // Only what the receiver accepted goes to the app: a forged or unsigned request must not be laundered by a replay.
-  if (record.verdict === 'rejected') throw new Error(`Delivery #${seq} was rejected (${record.reason ?? 'not verified'}): only verified deliveries are replayed.`);
+  if (record.verdict === 'rejected')
+    throw new Error(`Delivery #${seq} was rejected (${record.reason ?? 'not verified'}): only verified deliveries are replayed.`);
   if (!options.target) throw new Error('No forward-to URL is configured: set one to replay deliveries to your app.');
   if (record.bodyTruncated) throw new Error(`Delivery #${seq} cannot be replayed: its stored body was truncated.`);
   const now = options.now ?? Date.now;
@@ -43,5 +44,8 @@ export async function replayDelivery(history: History, seq: number, options: Rep
 function findSecret(candidates: readonly SecretCandidate[], record: ReceivedDelivery): SecretCandidate | undefined {
   const matched = record.matchedSecret;
   if (!matched) return undefined;
-  return candidates.find((c) => c.label === matched.label && c.webhookId === matched.webhookId) ?? (matched.webhookId ? candidates.find((c) => c.webhookId === matched.webhookId) : undefined);
+  return (
+    candidates.find((c) => c.label === matched.label && c.webhookId === matched.webhookId) ??
+    (matched.webhookId ? candidates.find((c) => c.webhookId === matched.webhookId) : undefined)
+  );
 }

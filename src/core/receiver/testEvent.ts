@@ -16,12 +16,22 @@ export interface StaticSendResult {
 }
 
 /** POSTs a thin envelope of `type` to the receiver, signed with `secret` (unsigned when undefined). */
-export async function sendStaticTestEvent(receiverUrl: string, type: string, secret: string | undefined, options: { now?: Date; body?: string; webhookId?: string } = {}): Promise<StaticSendResult> {
+export async function sendStaticTestEvent(
+  receiverUrl: string,
+  type: string,
+  secret: string | undefined,
+  options: { now?: Date; body?: string; webhookId?: string } = {},
+): Promise<StaticSendResult> {
   const now = options.now ?? new Date();
   const body = Buffer.from(options.body ?? JSON.stringify(makeEnvelope(type, undefined, undefined, now)), 'utf8');
   const webhookId = options.webhookId ?? newMessageId();
   const timestamp = Math.floor(now.getTime() / 1000);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'webhook-id': webhookId, 'webhook-timestamp': String(timestamp), 'user-agent': 'gemini-webhooks-vscode/test-event' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(timestamp),
+    'user-agent': 'gemini-webhooks-vscode/test-event',
+  };
   if (secret) headers['webhook-signature'] = signStatic(secret, webhookId, timestamp, body);
   const response = await request(receiverUrl, { method: 'POST', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const text = await response.body.text();

@@ -23,7 +23,9 @@ export function checkTimestamp(scheme: Scheme, value: string, nowMs: number, tol
   if (!/^(0|[1-9]\d{0,11})$/.test(trimmed)) return reject(scheme, 'malformed_header', 'malformed webhook-timestamp header (expected integer Unix seconds)');
   const timestamp = Number(trimmed);
   const now = Math.floor(nowMs / 1000);
-  if (now - timestamp > toleranceSeconds) return reject(scheme, 'timestamp_too_old', `timestamp too old (${now - timestamp} s ago, tolerance ${toleranceSeconds} s)`);
-  if (timestamp - now > toleranceSeconds) return reject(scheme, 'timestamp_too_new', `timestamp too new (${timestamp - now} s ahead, tolerance ${toleranceSeconds} s)`);
+  if (now - timestamp > toleranceSeconds)
+    return reject(scheme, 'timestamp_too_old', `timestamp too old (${now - timestamp} s ago, tolerance ${toleranceSeconds} s)`);
+  if (timestamp - now > toleranceSeconds)
+    return reject(scheme, 'timestamp_too_new', `timestamp too new (${timestamp - now} s ahead, tolerance ${toleranceSeconds} s)`);
   return timestamp;
 }

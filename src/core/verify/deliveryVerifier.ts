@@ -53,6 +53,13 @@ export class DeliveryVerifier {
       if (typeof checked !== 'number') return checked;
     }
     if (dynamic) return this.dynamic.verify({ webhookId, token: signature, rawBody: input.rawBody, nowMs });
-    return verifyStatic({ webhookId, timestampHeader: timestamp as string, signatureHeader: signature, rawBody: input.rawBody, candidates: this.options.secrets(), nowMs });
+    return verifyStatic({
+      webhookId,
+      timestampHeader: timestamp as string,
+      signatureHeader: signature,
+      rawBody: input.rawBody,
+      candidates: this.options.secrets(),
+      nowMs,
+    });
   }
 }

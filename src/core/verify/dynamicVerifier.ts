@@ -80,7 +80,8 @@ export class DynamicVerifier {
     if (digest !== undefined) {
       const actual = Buffer.from(bodyDigest(input.rawBody));
       const claimed = Buffer.from(typeof digest === 'string' ? digest : '');
-      if (actual.length !== claimed.length || !timingSafeEqual(actual, claimed)) return reject('dynamic', 'body_mismatch', 'body does not match token (body_sha256 differs)', token);
+      if (actual.length !== claimed.length || !timingSafeEqual(actual, claimed))
+        return reject('dynamic', 'body_mismatch', 'body does not match token (body_sha256 differs)', token);
     }
     return { ok: true, scheme: 'dynamic', token };
   }
@@ -93,20 +94,34 @@ export class DynamicVerifier {
 
   private explain(error: unknown, token: TokenSummary, audience: Audience | undefined): Verdict {
     if (error instanceof errors.JWKSNoMatchingKey) {
-      return reject('dynamic', 'unknown_kid', `unknown kid ${token.kid ? `"${clip(token.kid, 64)}"` : '(none in token)'}: not in the key set at ${this.options.jwksUri} even after refetching`, token);
+      return reject(
+        'dynamic',
+        'unknown_kid',
+        `unknown kid ${token.kid ? `"${clip(token.kid, 64)}"` : '(none in token)'}: not in the key set at ${this.options.jwksUri} even after refetching`,
+        token,
+      );
     }
-    if (error instanceof errors.JOSEAlgNotAllowed) return reject('dynamic', 'algorithm_not_allowed', `token algorithm ${clip(String(token.alg), 64)} not allowed (${DYNAMIC_ALGORITHMS.join(', ')})`, token);
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      return reject('dynamic', 'algorithm_not_allowed', `token algorithm ${clip(String(token.alg), 64)} not allowed (${DYNAMIC_ALGORITHMS.join(', ')})`, token);
     if (error instanceof errors.JWSSignatureVerificationFailed) return reject('dynamic', 'bad_token_signature', 'token signature does not verify', token);
     if (error instanceof errors.JWTExpired) {
-      return error.claim === 'iat' ? reject('dynamic', 'token_expired', 'token expired (issued too long ago)', token) : reject('dynamic', 'token_expired', 'token expired', token);
+      return error.claim === 'iat'
+        ? reject('dynamic', 'token_expired', 'token expired (issued too long ago)', token)
+        : reject('dynamic', 'token_expired', 'token expired', token);
     }
     if (error instanceof errors.JWTClaimValidationFailed) {
       const claims = error.payload;
       if (error.claim === 'aud') {
         const expected = typeof audience === 'string' ? `"${audience}"` : `one of ${(audience ?? []).map((a) => `"${a}"`).join(', ')}`;
-        return reject('dynamic', 'wrong_audience', `wrong audience: expected ${expected}, token has ${JSON.stringify(claims.aud ?? null).slice(0, 200)} (set the receiver's audience to the URL your webhook config delivers to)`, token);
+        return reject(
+          'dynamic',
+          'wrong_audience',
+          `wrong audience: expected ${expected}, token has ${JSON.stringify(claims.aud ?? null).slice(0, 200)} (set the receiver's audience to the URL your webhook config delivers to)`,
+          token,
+        );
       }
-      if (error.claim === 'iat' || error.claim === 'nbf') return reject('dynamic', 'token_not_yet_valid', `token not yet valid (${error.claim} is in the future)`, token);
+      if (error.claim === 'iat' || error.claim === 'nbf')
+        return reject('dynamic', 'token_not_yet_valid', `token not yet valid (${error.claim} is in the future)`, token);
       return reject('dynamic', 'token_claims_invalid', `token claims invalid: ${error.message}`, token);
     }
     if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error instanceof TypeError || isFetchFailure(error)) {
@@ -120,7 +135,6 @@ export class DynamicVerifier {
 function isFetchFailure(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError' || /fetch|network|ECONN/i.test(error.message));
 }
-
 
 function summarize(kid: string | undefined, alg: string | undefined, payload: JWTPayload): TokenSummary {
   return {

@@ -14,6 +14,7 @@ export function validateSigningSecret(value: string): string | undefined {
   const b64 = text.slice('whsec_'.length);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return 'After whsec_ the secret must be base64.';
   const bytes = Buffer.from(b64, 'base64').length;
-  if (bytes < MIN_SECRET_BYTES || bytes > MAX_SECRET_BYTES) return `The secret must encode ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes (this one has ${bytes}).`;
+  if (bytes < MIN_SECRET_BYTES || bytes > MAX_SECRET_BYTES)
+    return `The secret must encode ${MIN_SECRET_BYTES} to ${MAX_SECRET_BYTES} bytes (this one has ${bytes}).`;
   return undefined;
 }

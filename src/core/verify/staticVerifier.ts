@@ -36,7 +36,11 @@ function signerFor(secret: string): Webhook | null {
 export function signStatic(secret: string, webhookId: string, timestamp: number, rawBody: Uint8Array | string): string {
   const signer = signerFor(secret);
   if (!signer) throw new Error('the signing secret is not a valid whsec_ secret');
-  return signer.sign(webhookId, new Date(timestamp * 1000), typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength));
+  return signer.sign(
+    webhookId,
+    new Date(timestamp * 1000),
+    typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength),
+  );
 }
 
 /** The `v1` signatures of a header, decoded; undefined when it holds none that are well formed. */
@@ -80,7 +84,11 @@ export function verifyStatic(input: StaticInput): Verdict {
     let matched = false;
     for (const signature of signatures) matched = timingSafeEqual(signature, expected) || matched;
     if (matched) {
-      return { ok: true, scheme: 'static', matched: candidate.webhookId !== undefined ? { label: candidate.label, webhookId: candidate.webhookId } : { label: candidate.label } };
+      return {
+        ok: true,
+        scheme: 'static',
+        matched: candidate.webhookId !== undefined ? { label: candidate.label, webhookId: candidate.webhookId } : { label: candidate.label },
+      };
     }
   }
   return reject('static', 'no_secret_matched', `no secret matched (tried ${live.length} signing secret${live.length === 1 ? '' : 's'})`);

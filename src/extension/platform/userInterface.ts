@@ -84,7 +84,11 @@ export class VsCodeUi implements UserInterface {
  * A notification's promise settles only when the notification is closed. With no action to choose there
  * is nothing to wait for: return at once, so a command (and the next message it shows) never hangs on it.
  */
-function notify(show: (message: string, ...items: string[]) => Thenable<string | undefined>, message: string, actions: readonly string[]): Promise<string | undefined> {
+function notify(
+  show: (message: string, ...items: string[]) => Thenable<string | undefined>,
+  message: string,
+  actions: readonly string[],
+): Promise<string | undefined> {
   if (actions.length === 0) {
     void show(message);
     return Promise.resolve(undefined);

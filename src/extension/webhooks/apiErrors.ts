@@ -36,7 +36,10 @@ export interface ApiErrorContext {
   refresh(): void;
 }
 
-const run = (command: string, ...args: unknown[]) => () => vscode.commands.executeCommand(command, ...args);
+const run =
+  (command: string, ...args: unknown[]) =>
+  () =>
+    vscode.commands.executeCommand(command, ...args);
 
 /** The user-facing description of an API failure, or undefined for errors it does not know. */
 export function describeApiError(error: unknown, commandId: string, ctx: ApiErrorContext, retry?: () => unknown): UserFacingError | undefined {
@@ -45,7 +48,10 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
     return { message: error.message };
   }
   if (error instanceof BaseUrlError) {
-    return { message: vscode.l10n.t('Setting geminiWebhooks.api.baseUrl: {0}', error.message), actions: [{ title: vscode.l10n.t('Open Settings'), run: run('workbench.action.openSettings', SETTINGS.apiBaseUrl) }] };
+    return {
+      message: vscode.l10n.t('Setting geminiWebhooks.api.baseUrl: {0}', error.message),
+      actions: [{ title: vscode.l10n.t('Open Settings'), run: run('workbench.action.openSettings', SETTINGS.apiBaseUrl) }],
+    };
   }
   if (error instanceof ApiKeyFormatError) {
     return { message: error.message, actions: [{ title: vscode.l10n.t('Set API Key'), run: run(COMMANDS.setApiKey) }] };
@@ -74,7 +80,11 @@ export function describeApiError(error: unknown, commandId: string, ctx: ApiErro
       return { message: wait !== undefined ? vscode.l10n.t('Rate limited; try again in {0} s.', wait) : vscode.l10n.t('Rate limited; try again in a minute.') };
     }
     default:
-      if (error.httpStatus >= 500) return { message: vscode.l10n.t('The API failed ({0} {1}). Try again later.', error.httpStatus, error.status), actions: [{ title: vscode.l10n.t('Retry'), run: retryOf(commandId, retry) }] };
+      if (error.httpStatus >= 500)
+        return {
+          message: vscode.l10n.t('The API failed ({0} {1}). Try again later.', error.httpStatus, error.status),
+          actions: [{ title: vscode.l10n.t('Retry'), run: retryOf(commandId, retry) }],
+        };
       return { message: vscode.l10n.t('The API refused the request: {0}', error.message) };
   }
 }

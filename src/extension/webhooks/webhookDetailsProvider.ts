@@ -9,7 +9,6 @@ import { BackendService } from './backend/backendService';
 import { Disposable } from '../platform/disposable';
 import { DETAILS_SCHEME } from '../platform/ids';
 
-
 export function detailsUri(webhookId: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(webhookId)}.json` });
 }

@@ -45,18 +45,28 @@ export class DetailPane {
     this.root.appendChild(this.actions(record));
     this.root.appendChild(this.status);
 
-    this.section('Verdict', this.table([
-      ['Verdict', record.verdict],
-      ['Reason', record.reason],
-      ['Code', record.code],
-      ['Scheme', record.scheme],
-      ['HTTP status', String(record.httpStatus)],
-      ['Received', record.receivedAt],
-      ['Latency', `${record.latencyMs} ms`],
-      ['Request', `${record.method} ${record.path}`],
-      ['webhook-id', record.webhookId],
-    ]));
-    if (record.matchedSecret) this.section('Matched secret', this.table([['Label', record.matchedSecret.label], ['Webhook', record.matchedSecret.webhookId]]));
+    this.section(
+      'Verdict',
+      this.table([
+        ['Verdict', record.verdict],
+        ['Reason', record.reason],
+        ['Code', record.code],
+        ['Scheme', record.scheme],
+        ['HTTP status', String(record.httpStatus)],
+        ['Received', record.receivedAt],
+        ['Latency', `${record.latencyMs} ms`],
+        ['Request', `${record.method} ${record.path}`],
+        ['webhook-id', record.webhookId],
+      ]),
+    );
+    if (record.matchedSecret)
+      this.section(
+        'Matched secret',
+        this.table([
+          ['Label', record.matchedSecret.label],
+          ['Webhook', record.matchedSecret.webhookId],
+        ]),
+      );
     if (record.token) {
       const rows: Array<[string, string | undefined]> = Object.entries(record.token).map(([k, v]) => [k, formatClaim(k, v)]);
       this.section('JWT', this.table(rows));

@@ -111,7 +111,10 @@ export class EventList {
 
   private onKey(e: KeyboardEvent): void {
     if (this.rows.length === 0) return;
-    const current = Math.max(0, this.rows.findIndex((r) => r.seq === this.activeSeq));
+    const current = Math.max(
+      0,
+      this.rows.findIndex((r) => r.seq === this.activeSeq),
+    );
     const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
     let next: number | undefined;
     if (e.key === 'ArrowDown') next = Math.min(this.rows.length - 1, current + 1);

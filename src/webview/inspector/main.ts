@@ -49,7 +49,10 @@ function applyFilter(): void {
 
 let optionKeys = { eventType: '', source: '' };
 function refreshOptions(): void {
-  for (const [field, select, all] of [['eventType', typeSelect, 'All types'], ['source', sourceSelect, 'All sources']] as const) {
+  for (const [field, select, all] of [
+    ['eventType', typeSelect, 'All types'],
+    ['source', sourceSelect, 'All sources'],
+  ] as const) {
     const values = store.distinct(field);
     const key = values.join('\n');
     if (key === optionKeys[field]) continue;

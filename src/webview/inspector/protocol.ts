@@ -85,7 +85,13 @@ export function isPageMessage(value: unknown): value is PageMessage {
 }
 
 function isRow(value: unknown): value is RowSummary {
-  return isObject(value) && isSeq(value.seq) && typeof value.receivedAt === 'string' && VERDICTS.includes(value.verdict as Verdict) && typeof value.haystack === 'string';
+  return (
+    isObject(value) &&
+    isSeq(value.seq) &&
+    typeof value.receivedAt === 'string' &&
+    VERDICTS.includes(value.verdict as Verdict) &&
+    typeof value.haystack === 'string'
+  );
 }
 
 /** Guards what the page receives. */

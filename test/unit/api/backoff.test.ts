@@ -7,11 +7,26 @@ import { updateMaskOf } from '../../../src/core/api';
 describe('api client: backoff policy', () => {
   it('grows exponentially up to the cap, with jitter in the upper half', () => {
     const p = DEFAULT_RETRY_POLICY;
-    assert.equal(backoffDelay(p, 1, () => 0), 250);
-    assert.equal(backoffDelay(p, 1, () => 1), 500);
-    assert.equal(backoffDelay(p, 3, () => 1), 2000);
-    assert.equal(backoffDelay(p, 10, () => 1), 8000);
-    assert.equal(backoffDelay(p, 10, () => 0), 4000);
+    assert.equal(
+      backoffDelay(p, 1, () => 0),
+      250,
+    );
+    assert.equal(
+      backoffDelay(p, 1, () => 1),
+      500,
+    );
+    assert.equal(
+      backoffDelay(p, 3, () => 1),
+      2000,
+    );
+    assert.equal(
+      backoffDelay(p, 10, () => 1),
+      8000,
+    );
+    assert.equal(
+      backoffDelay(p, 10, () => 0),
+      4000,
+    );
   });
 
   it('parses Retry-After as seconds or as an HTTP date', () => {
@@ -25,7 +40,10 @@ describe('api client: backoff policy', () => {
 
   it('retries 408, 429 and 5xx only, for idempotent methods only', () => {
     assert.deepEqual([400, 401, 403, 404, 408, 409, 429, 500, 503].filter(isRetryableStatus), [408, 429, 500, 503]);
-    assert.deepEqual(['GET', 'POST', 'PATCH', 'DELETE'].filter((m) => RETRYABLE_METHODS.has(m)), ['GET', 'PATCH', 'DELETE']);
+    assert.deepEqual(
+      ['GET', 'POST', 'PATCH', 'DELETE'].filter((m) => RETRYABLE_METHODS.has(m)),
+      ['GET', 'PATCH', 'DELETE'],
+    );
   });
 
   it('builds update_mask from the fields given', () => {

@@ -5,7 +5,14 @@ import { emptyList, Loopback } from './loopback';
 
 describe('api client: base URL and API key checks', () => {
   it('accepts https anywhere and plain http only to loopback', () => {
-    for (const ok of ['https://generativelanguage.googleapis.com', 'https://proxy.example.com/base/', 'http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9000', 'http://127.8.9.10']) {
+    for (const ok of [
+      'https://generativelanguage.googleapis.com',
+      'https://proxy.example.com/base/',
+      'http://127.0.0.1:8080',
+      'http://localhost:1',
+      'http://[::1]:9000',
+      'http://127.8.9.10',
+    ]) {
       assert.doesNotThrow(() => checkBaseUrl(ok), ok);
     }
   });
@@ -20,7 +27,11 @@ describe('api client: base URL and API key checks', () => {
       ['https://user:hunter2pass@example.com', /credentials/],
     ];
     for (const [url, reason] of cases) {
-      assert.throws(() => new WebhooksClient({ baseUrl: url, apiVersion: 'v1beta', apiKey: async () => 'k' }), (e: unknown) => e instanceof BaseUrlError && reason.test(e.message) && !e.message.includes('hunter2pass'), url);
+      assert.throws(
+        () => new WebhooksClient({ baseUrl: url, apiVersion: 'v1beta', apiKey: async () => 'k' }),
+        (e: unknown) => e instanceof BaseUrlError && reason.test(e.message) && !e.message.includes('hunter2pass'),
+        url,
+      );
     }
   });
 

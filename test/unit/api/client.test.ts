@@ -82,7 +82,10 @@ describe('api client against the emulator', () => {
     assert.ok(hours > 23 && hours <= 24, `expires in ~24 h, got ${hours}`);
     const third = await client.rotateSigningSecret(webhook.id, 'revoke_previous_secrets_immediately');
     const now = await client.get(webhook.id);
-    assert.deepEqual(now.signing_secrets?.map((s) => s.truncated_secret), [`${third.slice(0, 10)}…`]);
+    assert.deepEqual(
+      now.signing_secrets?.map((s) => s.truncated_secret),
+      [`${third.slice(0, 10)}…`],
+    );
   });
 
   it('pings a webhook: the emulator sends a signed test delivery to its uri', async () => {
@@ -133,7 +136,7 @@ describe('api client against the emulator', () => {
     }
   });
 
-  it('works on the guide\'s /v1 path too', async () => {
+  it("works on the guide's /v1 path too", async () => {
     const v1 = new WebhooksClient({ baseUrl: `${emulator.url}/`, apiVersion: 'v1', apiKey: async () => KEY });
     try {
       const { webhook } = await v1.create(input(5));
@@ -159,7 +162,10 @@ describe('api client against the emulator', () => {
         seen.push(...page.webhooks);
       }
       assert.deepEqual(sizes, [50, 50, 20]);
-      assert.deepEqual(seen.map((w) => w.id), ids);
+      assert.deepEqual(
+        seen.map((w) => w.id),
+        ids,
+      );
       const resumed: string[] = [];
       for await (const page of paged.pages({ pageSize: 50, pageToken: first.nextPageToken })) resumed.push(...page.webhooks.map((w) => w.id));
       assert.deepEqual(resumed, ids.slice(50));

@@ -16,7 +16,8 @@ function next(receiver: Receiver, predicate: (r: ReceivedDelivery) => boolean): 
   });
 }
 
-const jobsAt = (baseUrl: string, key = 'any-key') => new JobsClient({ baseUrl, apiVersion: 'v1beta', apiKey: async () => key, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
+const jobsAt = (baseUrl: string, key = 'any-key') =>
+  new JobsClient({ baseUrl, apiVersion: 'v1beta', apiKey: async () => key, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
 
 describe('jobs client: test events through emulator jobs', function () {
   this.timeout(20_000);
@@ -47,7 +48,9 @@ describe('jobs client: test events through emulator jobs', function () {
     const jobs = jobsAt(emulator.url);
     try {
       const config = { uris: ['http://127.0.0.1:9/hook'], user_metadata: { n: 1 } };
-      const batch = await jobs.createBatch('models/gemini-2.5-flash', { batch: { inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hi' }] }] } }] } }, webhookConfig: config } });
+      const batch = await jobs.createBatch('models/gemini-2.5-flash', {
+        batch: { inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hi' }] }] } }] } }, webhookConfig: config },
+      });
       assert.match(batch.metadata?.name ?? '', /^batches\//);
       assert.equal(batch.metadata?.state, 'BATCH_STATE_PENDING');
       assert.equal(batch.done, false);
@@ -57,8 +60,14 @@ describe('jobs client: test events through emulator jobs', function () {
       assert.equal((await jobs.cancelInteraction(interaction.id)).status, 'cancelled');
       const video = await jobs.generateVideo('veo-3.0-generate-001', { instances: [{ prompt: 'p' }], webhook_config: config });
       assert.match(video.name, /^models\/veo-3\.0-generate-001\/operations\//);
-      await assert.rejects(jobs.cancelInteraction(interaction.id), (e: unknown) => e instanceof ApiError && e.httpStatus === 400 && e.status === 'FAILED_PRECONDITION');
-      await assert.rejects(jobs.createInteraction({ model: 'gemini-2.5-flash', input: undefined }), (e: unknown) => e instanceof ApiError && e.httpStatus === 400);
+      await assert.rejects(
+        jobs.cancelInteraction(interaction.id),
+        (e: unknown) => e instanceof ApiError && e.httpStatus === 400 && e.status === 'FAILED_PRECONDITION',
+      );
+      await assert.rejects(
+        jobs.createInteraction({ model: 'gemini-2.5-flash', input: undefined }),
+        (e: unknown) => e instanceof ApiError && e.httpStatus === 400,
+      );
     } finally {
       await jobs.close();
       await emulator.close();

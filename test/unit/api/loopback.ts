@@ -20,7 +20,11 @@ export interface RecordedRequest {
 }
 
 export class Loopback {
-  private constructor(private readonly server: Server, readonly url: string, readonly requests: RecordedRequest[]) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly requests: RecordedRequest[],
+  ) {}
 
   static async start(script: ScriptedResponse[]): Promise<Loopback> {
     const queue = [...script];

@@ -40,7 +40,9 @@ describe('api client: retries and errors', () => {
   });
 
   it('surfaces a 429 whose Retry-After is too long, with retryAfterSeconds', async () => {
-    const { server, client } = await start([{ status: 429, headers: { 'retry-after': '120' }, body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } } }]);
+    const { server, client } = await start([
+      { status: 429, headers: { 'retry-after': '120' }, body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } } },
+    ]);
     const error = await client.list().catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
     assert.equal(error.httpStatus, 429);
@@ -59,11 +61,19 @@ describe('api client: retries and errors', () => {
   });
 
   it('retries DELETE and PATCH (idempotent) on 5xx', async () => {
-    const { server, client } = await start([unavailable, { status: 200, body: {} }, { status: 502, body: 'Bad gateway' }, { status: 200, body: { id: 'wh_1', uri: 'https://x.test', subscribed_events: ['batch.failed'], state: 'disabled' } }]);
+    const { server, client } = await start([
+      unavailable,
+      { status: 200, body: {} },
+      { status: 502, body: 'Bad gateway' },
+      { status: 200, body: { id: 'wh_1', uri: 'https://x.test', subscribed_events: ['batch.failed'], state: 'disabled' } },
+    ]);
     await client.delete('wh_1');
     const updated = await client.update('wh_1', { state: 'disabled' });
     assert.equal(updated.state, 'disabled');
-    assert.deepEqual(server.requests.map((r) => r.method), ['DELETE', 'DELETE', 'PATCH', 'PATCH']);
+    assert.deepEqual(
+      server.requests.map((r) => r.method),
+      ['DELETE', 'DELETE', 'PATCH', 'PATCH'],
+    );
   });
 
   for (const [label, call] of [
@@ -82,7 +92,10 @@ describe('api client: retries and errors', () => {
   }
 
   it('does not retry a 4xx other than 408/429', async () => {
-    const { server, client } = await start([{ status: 400, body: { error: { code: 400, message: "Invalid value at 'webhook.uri'", status: 'INVALID_ARGUMENT' } } }, emptyList]);
+    const { server, client } = await start([
+      { status: 400, body: { error: { code: 400, message: "Invalid value at 'webhook.uri'", status: 'INVALID_ARGUMENT' } } },
+      emptyList,
+    ]);
     const error = await client.list().catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
     assert.equal(error.status, 'INVALID_ARGUMENT');
@@ -100,7 +113,9 @@ describe('api client: retries and errors', () => {
   });
 
   it('sends the key only in x-goog-api-key and keeps it out of errors', async () => {
-    const { server, client } = await start([{ status: 403, body: { error: { code: 403, message: 'API key not valid. Please pass a valid API key.', status: 'PERMISSION_DENIED' } } }]);
+    const { server, client } = await start([
+      { status: 403, body: { error: { code: 403, message: 'API key not valid. Please pass a valid API key.', status: 'PERMISSION_DENIED' } } },
+    ]);
     const error = await client.list().catch((e: unknown) => e);
     assert.equal(server.requests[0].headers['x-goog-api-key'], 'test-key-123456');
     assert.ok(!server.requests[0].url.includes('test-key'));
@@ -139,7 +154,13 @@ describe('api client: retries and errors', () => {
     const url = closed.url;
     await closed.close();
     const logged: string[] = [];
-    const lonely = new WebhooksClient({ baseUrl: url, apiVersion: 'v1beta', apiKey: async () => 'k-secret-value', retry: { ...fastRetry, maxAttempts: 2 }, log: (l) => logged.push(l) });
+    const lonely = new WebhooksClient({
+      baseUrl: url,
+      apiVersion: 'v1beta',
+      apiKey: async () => 'k-secret-value',
+      retry: { ...fastRetry, maxAttempts: 2 },
+      log: (l) => logged.push(l),
+    });
     try {
       const error = await lonely.list().catch((e: unknown) => e);
       assert.ok(error instanceof NetworkError, String(error));
@@ -158,12 +179,37 @@ describe('api client: retries and errors', () => {
 
   it('reads responses in lowerCamelCase as well as snake_case', async () => {
     const { client } = await start([
-      { status: 200, body: { webhooks: [{ id: 'wh_a', uri: 'https://a.test', subscribedEvents: ['batch.failed'], state: 'ENABLED', createTime: '2026-01-01T00:00:00Z', signingSecrets: [{ truncatedSecret: 'whsec_ab…', expireTime: '2026-01-02T00:00:00Z' }] }], nextPageToken: 'tok' } },
-      { status: 200, body: { id: 'wh_b', uri: 'https://b.test', subscribedEvents: ['video.generated'], newSigningSecret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' } },
+      {
+        status: 200,
+        body: {
+          webhooks: [
+            {
+              id: 'wh_a',
+              uri: 'https://a.test',
+              subscribedEvents: ['batch.failed'],
+              state: 'ENABLED',
+              createTime: '2026-01-01T00:00:00Z',
+              signingSecrets: [{ truncatedSecret: 'whsec_ab…', expireTime: '2026-01-02T00:00:00Z' }],
+            },
+          ],
+          nextPageToken: 'tok',
+        },
+      },
+      {
+        status: 200,
+        body: { id: 'wh_b', uri: 'https://b.test', subscribedEvents: ['video.generated'], newSigningSecret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0' },
+      },
     ]);
     const page = await client.list();
     assert.equal(page.nextPageToken, 'tok');
-    assert.deepEqual(page.webhooks[0], { id: 'wh_a', uri: 'https://a.test', subscribed_events: ['batch.failed'], state: 'enabled', create_time: '2026-01-01T00:00:00Z', signing_secrets: [{ truncated_secret: 'whsec_ab…', expire_time: '2026-01-02T00:00:00Z' }] });
+    assert.deepEqual(page.webhooks[0], {
+      id: 'wh_a',
+      uri: 'https://a.test',
+      subscribed_events: ['batch.failed'],
+      state: 'enabled',
+      create_time: '2026-01-01T00:00:00Z',
+      signing_secrets: [{ truncated_secret: 'whsec_ab…', expire_time: '2026-01-02T00:00:00Z' }],
+    });
     const created = await client.create({ uri: 'https://b.test', subscribed_events: ['video.generated'] });
     assert.equal(created.webhook.id, 'wh_b');
     assert.equal(created.newSigningSecret, 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0');
@@ -173,7 +219,10 @@ describe('api client: retries and errors', () => {
     const notFound = { status: 404, body: { error: { code: 404, message: 'Webhook not found.', status: 'NOT_FOUND' } } };
     const { server, client } = await start([{ status: 200, drop: true }, notFound]);
     await client.delete('w1');
-    assert.deepEqual(server.requests.map((r) => `${r.method} ${r.url}`), ['DELETE /v1beta/webhooks/w1', 'DELETE /v1beta/webhooks/w1']);
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.url}`),
+      ['DELETE /v1beta/webhooks/w1', 'DELETE /v1beta/webhooks/w1'],
+    );
   });
 
   it('a DELETE retried after a 503 counts a 404 as success; a first-try 404 is still an error', async () => {
@@ -195,6 +244,9 @@ describe('api client: retries and errors', () => {
     assert.ok(error instanceof RepeatedPageTokenError, String(error));
     assert.match(error.message, /repeated a page token after 3 pages/);
     assert.equal(server.requests.length, 3);
-    assert.deepEqual(server.requests.map((r) => r.url), ['/v1beta/webhooks', '/v1beta/webhooks?page_token=t1', '/v1beta/webhooks?page_token=t2']);
+    assert.deepEqual(
+      server.requests.map((r) => r.url),
+      ['/v1beta/webhooks', '/v1beta/webhooks?page_token=t1', '/v1beta/webhooks?page_token=t2'],
+    );
   });
 });

@@ -20,7 +20,12 @@ function assertEnvelope(r: CallResult, status: number, googleStatus: string, mes
 }
 
 async function post(url: string, body: Buffer | Readable, headers: Record<string, string>): Promise<CallResult> {
-  const res = await request(url, { method: 'POST', headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS) });
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json', ...headers },
+    body,
+    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+  });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, json: JSON.parse(text), text };
 }
@@ -81,7 +86,12 @@ describe('emulator HTTP front: web pages cannot drive it', function () {
       const r = await call(emu.url, 'GET', '/v1beta/webhooks', { headers: { host } });
       assertEnvelope(r, 403, 'PERMISSION_DENIED', /Host header/);
     }
-    assertEnvelope(await call(emu.url, 'POST', '/emulator/events', { key: null, headers: { host: 'rebound.example' }, body: { type: 'batch.succeeded' } }), 403, 'PERMISSION_DENIED', /Host header/);
+    assertEnvelope(
+      await call(emu.url, 'POST', '/emulator/events', { key: null, headers: { host: 'rebound.example' }, body: { type: 'batch.succeeded' } }),
+      403,
+      'PERMISSION_DENIED',
+      /Host header/,
+    );
     for (const host of [`127.0.0.1:${emu.port}`, `localhost:${emu.port}`, 'LOCALHOST', `[::1]:${emu.port}`, '127.0.0.1']) {
       assert.equal((await call(emu.url, 'GET', '/v1beta/webhooks', { headers: { host } })).status, 200, host);
     }
@@ -95,7 +105,11 @@ describe('emulator HTTP front: web pages cannot drive it', function () {
     assertEnvelope(await call(emu.url, 'GET', '/v1beta/webhooks', { headers: { origin: 'https://evil.example' } }), 403, 'PERMISSION_DENIED', /Origin/);
     assert.equal(emu.deliveries().length, 0, 'nothing was emitted');
     for (const origin of [`http://localhost:${emu.port}`, 'http://127.0.0.1:5173', 'https://[::1]']) {
-      assert.equal((await call(emu.url, 'POST', '/emulator/events', { key: null, headers: { origin }, body: { type: 'batch.completed' } })).status, 200, origin);
+      assert.equal(
+        (await call(emu.url, 'POST', '/emulator/events', { key: null, headers: { origin }, body: { type: 'batch.completed' } })).status,
+        200,
+        origin,
+      );
     }
   });
 
@@ -106,14 +120,32 @@ describe('emulator HTTP front: web pages cannot drive it', function () {
     const typeless = await call(emu.url, 'POST', '/emulator/events', { key: null, raw: json });
     assertEnvelope(typeless, 415, 'INVALID_ARGUMENT', /content type/);
     // a route that ignores its body checks it too
-    assertEnvelope(await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: null, raw: '{}', headers: { 'content-type': 'text/plain;charset=UTF-8' } }), 415, 'INVALID_ARGUMENT');
-    assertEnvelope(await call(emu.url, 'DELETE', '/v1beta/webhooks/nope', { raw: '{}', headers: { 'content-type': 'multipart/form-data; boundary=x' } }), 415, 'INVALID_ARGUMENT');
-    assertEnvelope(await call(emu.url, 'POST', '/v1beta/webhooks', { raw: json, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'INVALID_ARGUMENT');
+    assertEnvelope(
+      await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: null, raw: '{}', headers: { 'content-type': 'text/plain;charset=UTF-8' } }),
+      415,
+      'INVALID_ARGUMENT',
+    );
+    assertEnvelope(
+      await call(emu.url, 'DELETE', '/v1beta/webhooks/nope', { raw: '{}', headers: { 'content-type': 'multipart/form-data; boundary=x' } }),
+      415,
+      'INVALID_ARGUMENT',
+    );
+    assertEnvelope(
+      await call(emu.url, 'POST', '/v1beta/webhooks', { raw: json, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'INVALID_ARGUMENT',
+    );
     assert.equal(emu.deliveries().length, 0, 'nothing was emitted');
     // no body: no content type needed; application/json and +json bodies are fine
     assert.equal((await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: null })).status, 200);
-    assert.equal((await call(emu.url, 'POST', '/emulator/events', { key: null, raw: json, headers: { 'content-type': 'application/json; charset=utf-8' } })).status, 200);
-    assert.equal((await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: null, raw: '{}', headers: { 'content-type': 'application/merge-patch+json' } })).status, 200);
+    assert.equal(
+      (await call(emu.url, 'POST', '/emulator/events', { key: null, raw: json, headers: { 'content-type': 'application/json; charset=utf-8' } })).status,
+      200,
+    );
+    assert.equal(
+      (await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: null, raw: '{}', headers: { 'content-type': 'application/merge-patch+json' } })).status,
+      200,
+    );
   });
 
   it('also accepts the configured listen address as Host when it is not loopback', () => {

@@ -38,7 +38,12 @@ describe('emulator job eviction', function () {
     const worker = async () => {
       while (next < total && failures.length === 0) {
         const i = next++;
-        const res = await pool.request({ path: '/v1beta/interactions', method: 'POST', headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(interactionBody(false)) });
+        const res = await pool.request({
+          path: '/v1beta/interactions',
+          method: 'POST',
+          headers: { 'x-goog-api-key': 'k', 'content-type': 'application/json' },
+          body: JSON.stringify(interactionBody(false)),
+        });
         const text = await res.body.text();
         if (res.statusCode !== 200) failures.push(`#${i}: ${res.statusCode} ${text.slice(0, 200)}`);
         else ids[i] = JSON.parse(text).id;
@@ -63,9 +68,27 @@ describe('emulator job eviction', function () {
     emu = await startEmulator({ maxJobs: 3, jobDurationMs: 300 });
     const url = emu.url;
     const kinds = [
-      { name: 'batch', create: () => call(url, 'POST', '/v1beta/models/m:batchGenerateContent', { body: batchBody }), id: (j: { name: string }) => j.name, get: (id: string) => call(url, 'GET', `/v1beta/${id}`), done: (j: { done?: boolean }) => j.done === true },
-      { name: 'video', create: () => call(url, 'POST', '/v1beta/models/veo:predictLongRunning', { body: videoBody }), id: (j: { name: string }) => j.name.split('/').pop()!, get: (id: string) => call(url, 'GET', `/v1beta/operations/${id}`), done: (j: { done?: boolean }) => j.done === true },
-      { name: 'interaction', create: () => call(url, 'POST', '/v1beta/interactions', { body: interactionBody(true) }), id: (j: { id: string }) => j.id, get: (id: string) => call(url, 'GET', `/v1beta/interactions/${id}`), done: (j: { status?: string }) => j.status === 'completed' },
+      {
+        name: 'batch',
+        create: () => call(url, 'POST', '/v1beta/models/m:batchGenerateContent', { body: batchBody }),
+        id: (j: { name: string }) => j.name,
+        get: (id: string) => call(url, 'GET', `/v1beta/${id}`),
+        done: (j: { done?: boolean }) => j.done === true,
+      },
+      {
+        name: 'video',
+        create: () => call(url, 'POST', '/v1beta/models/veo:predictLongRunning', { body: videoBody }),
+        id: (j: { name: string }) => j.name.split('/').pop()!,
+        get: (id: string) => call(url, 'GET', `/v1beta/operations/${id}`),
+        done: (j: { done?: boolean }) => j.done === true,
+      },
+      {
+        name: 'interaction',
+        create: () => call(url, 'POST', '/v1beta/interactions', { body: interactionBody(true) }),
+        id: (j: { id: string }) => j.id,
+        get: (id: string) => call(url, 'GET', `/v1beta/interactions/${id}`),
+        done: (j: { status?: string }) => j.status === 'completed',
+      },
     ];
     for (const kind of kinds) {
       const ids: string[] = [];

@@ -48,7 +48,13 @@ describe('emulator jobs and dynamic (JWT) deliveries', () => {
 
   it('runs a batch with webhookConfig (SDK form) to batch.succeeded, delivered with a JWT that jose and node:crypto verify', async () => {
     const create = await call(emu.url, 'POST', '/v1/models/gemini-2.5-flash:batchGenerateContent', {
-      body: { batch: { inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hi' }] }] } }] } }, displayName: 'b', webhookConfig: { uris: [receiver.url], userMetadata: { job: 'nightly' } } } },
+      body: {
+        batch: {
+          inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hi' }] }] } }] } },
+          displayName: 'b',
+          webhookConfig: { uris: [receiver.url], userMetadata: { job: 'nightly' } },
+        },
+      },
     });
     assert.equal(create.status, 200, create.text);
     assert.match(create.json.name, /^batches\/[a-z0-9]+$/);
@@ -82,10 +88,14 @@ describe('emulator jobs and dynamic (JWT) deliveries', () => {
 
   it('accepts the guide form (:batchCreate, snake_case webhook_config) and cancels a batch: batch.cancelled to the registered webhooks', async () => {
     const wh = await call(emu.url, 'POST', '/v1beta/webhooks', { body: { uri: receiver.url, subscribed_events: ['batch.cancelled', 'batch.succeeded'] } });
-    const guide = await call(emu.url, 'POST', '/v1beta/models/gemini-2.5-flash:batchCreate', { body: { src: 'files/abc', config: { display_name: 'g', webhook_config: { uris: [receiver.url], user_metadata: { a: 1 } } } } });
+    const guide = await call(emu.url, 'POST', '/v1beta/models/gemini-2.5-flash:batchCreate', {
+      body: { src: 'files/abc', config: { display_name: 'g', webhook_config: { uris: [receiver.url], user_metadata: { a: 1 } } } },
+    });
     assert.equal(guide.status, 200, guide.text);
     assert.equal(guide.json.metadata.displayName, 'g');
-    const plain = await call(emu.url, 'POST', '/v1beta/models/gemini-2.5-flash:batchGenerateContent', { body: { batch: { inputConfig: { fileName: 'files/x' } } } });
+    const plain = await call(emu.url, 'POST', '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+      body: { batch: { inputConfig: { fileName: 'files/x' } } },
+    });
     const cancel = await call(emu.url, 'POST', `/v1beta/${plain.json.name}:cancel`, { body: {} });
     assert.equal(cancel.status, 200, cancel.text);
     const after = await call(emu.url, 'GET', `/v1beta/${plain.json.name}`);
@@ -97,7 +107,13 @@ describe('emulator jobs and dynamic (JWT) deliveries', () => {
     const bodies = receiver.received.map((r) => ({ r, env: JSON.parse(r.body.toString()) }));
     const cancelled = bodies.find((b) => b.env.type === 'batch.cancelled')!;
     assert.equal(cancelled.env.data.id, plain.json.name);
-    assert.ok(new Webhook(wh.json.new_signing_secret).verify(cancelled.r.body.toString(), { 'webhook-id': String(cancelled.r.headers['webhook-id']), 'webhook-timestamp': String(cancelled.r.headers['webhook-timestamp']), 'webhook-signature': String(cancelled.r.headers['webhook-signature']) }));
+    assert.ok(
+      new Webhook(wh.json.new_signing_secret).verify(cancelled.r.body.toString(), {
+        'webhook-id': String(cancelled.r.headers['webhook-id']),
+        'webhook-timestamp': String(cancelled.r.headers['webhook-timestamp']),
+        'webhook-signature': String(cancelled.r.headers['webhook-signature']),
+      }),
+    );
     const dynamic = bodies.find((b) => b.env.user_metadata?.a === 1)!;
     assert.equal(dynamic.env.type, 'batch.succeeded');
     await verifyIndependently(emu.url, dynamic.r, receiver.url);
@@ -109,7 +125,11 @@ describe('emulator jobs and dynamic (JWT) deliveries', () => {
       ['/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: {} } }, 'input_config'],
       ['/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: { fileName: 'f' }, webhookConfig: { uris: ['nope'] } } }, 'uris[0]'],
       ['/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: { fileName: 'f' }, webhookConfig: { uris: [] } } }, 'uris'],
-      ['/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: { fileName: 'f' }, webhookConfig: { uris: ['http://a/'], userMetadata: 3 } } }, 'user_metadata'],
+      [
+        '/v1beta/models/m:batchGenerateContent',
+        { batch: { inputConfig: { fileName: 'f' }, webhookConfig: { uris: ['http://a/'], userMetadata: 3 } } },
+        'user_metadata',
+      ],
       ['/v1beta/models/m:batchCreate', { src: 5 }, "'src'"],
       ['/v1beta/interactions', { input: 'x' }, "'model'"],
       ['/v1beta/interactions', { model: 'm', input: 'x', background: 'yes' }, "'background'"],

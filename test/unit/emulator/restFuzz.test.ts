@@ -30,9 +30,54 @@ describe('emulator REST fuzz', function () {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const ids = ['wh_x', 'nope', '%zz', '..', 'a'.repeat(300), '', 'wh_%2F..%2F', '%F0%9F%92%A5', '%00'];
     const created: string[] = [];
-    const loopback = ['http://127.0.0.1:9/a', 'https://127.0.0.1:9/b', 'ftp://127.0.0.1/', '/rel', '', 'http://', 'javascript:alert(1)', 'http://user:pw@127.0.0.1:9/'];
-    const values: unknown[] = [null, true, 0, -1, Number.MAX_VALUE, 'x', '', [], {}, [1, 'a'], { a: { b: [] } }, 'batch.succeeded', ['batch.succeeded'], ['nope'], 'x'.repeat(5000)];
-    const fieldNames = ['name', 'uri', 'subscribed_events', 'subscribedEvents', 'state', 'revocation_behavior', 'batch', 'src', 'config', 'model', 'input', 'background', 'webhook_config', 'instances', 'type', 'data', 'user_metadata', '__proto__', 'constructor'];
+    const loopback = [
+      'http://127.0.0.1:9/a',
+      'https://127.0.0.1:9/b',
+      'ftp://127.0.0.1/',
+      '/rel',
+      '',
+      'http://',
+      'javascript:alert(1)',
+      'http://user:pw@127.0.0.1:9/',
+    ];
+    const values: unknown[] = [
+      null,
+      true,
+      0,
+      -1,
+      Number.MAX_VALUE,
+      'x',
+      '',
+      [],
+      {},
+      [1, 'a'],
+      { a: { b: [] } },
+      'batch.succeeded',
+      ['batch.succeeded'],
+      ['nope'],
+      'x'.repeat(5000),
+    ];
+    const fieldNames = [
+      'name',
+      'uri',
+      'subscribed_events',
+      'subscribedEvents',
+      'state',
+      'revocation_behavior',
+      'batch',
+      'src',
+      'config',
+      'model',
+      'input',
+      'background',
+      'webhook_config',
+      'instances',
+      'type',
+      'data',
+      'user_metadata',
+      '__proto__',
+      'constructor',
+    ];
     const paths = () => {
       const v = pick(['/v1beta', '/v1', '/v2', '', '/v1beta/']);
       const id = rand() < 0.4 && created.length > 0 ? pick(created) : pick(ids);
@@ -64,7 +109,11 @@ describe('emulator REST fuzz', function () {
       const r = rand();
       if (r < 0.15) return {};
       if (r < 0.3) return { raw: pick(['{', '}', '[]', 'null', '"str"', '{"a":', '\u0000', '{"uri": "\ud800"}', '1e999']), type: 'application/json' };
-      if (r < 0.35) return { raw: Buffer.from(Array.from({ length: 64 }, () => Math.floor(rand() * 256))), type: pick(['application/json', 'application/octet-stream', 'text/plain', '']) };
+      if (r < 0.35)
+        return {
+          raw: Buffer.from(Array.from({ length: 64 }, () => Math.floor(rand() * 256))),
+          type: pick(['application/json', 'application/octet-stream', 'text/plain', '']),
+        };
       if (r < 0.355) return { raw: Buffer.alloc(1024 * 1024 + 1, 0x7b), type: 'application/json' };
       const obj: Record<string, unknown> = {};
       if (rand() < 0.5) {
@@ -72,7 +121,11 @@ describe('emulator REST fuzz', function () {
         obj.subscribed_events = rand() < 0.7 ? ['batch.succeeded'] : pick(values);
       }
       for (let i = Math.floor(rand() * 4); i > 0; i--) obj[pick(fieldNames)] = rand() < 0.3 ? pick(loopback) : pick(values);
-      if (rand() < 0.2) obj.batch = { inputConfig: rand() < 0.5 ? { fileName: 'files/f' } : pick(values), webhookConfig: { uris: [pick(loopback)], userMetadata: pick(values) } };
+      if (rand() < 0.2)
+        obj.batch = {
+          inputConfig: rand() < 0.5 ? { fileName: 'files/f' } : pick(values),
+          webhookConfig: { uris: [pick(loopback)], userMetadata: pick(values) },
+        };
       if (rand() < 0.1) obj.webhook_config = { uris: pick([[pick(loopback)], [], 'x', [1]]) };
       return { raw: JSON.stringify(obj), type: pick(['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/merge-patch+json']) };
     };
@@ -95,7 +148,13 @@ describe('emulator REST fuzz', function () {
         let status = 0;
         let text = '';
         try {
-          const res = await pool.request({ path: p.startsWith('/') ? p : `/${p}`, method: method as 'GET', headers, body: b.raw, signal: AbortSignal.timeout(5000) });
+          const res = await pool.request({
+            path: p.startsWith('/') ? p : `/${p}`,
+            method: method as 'GET',
+            headers,
+            body: b.raw,
+            signal: AbortSignal.timeout(5000),
+          });
           status = res.statusCode;
           text = await res.body.text();
         } catch (err) {
@@ -110,7 +169,8 @@ describe('emulator REST fuzz', function () {
           } catch {
             env = undefined;
           }
-          if (!env?.error || env.error.code !== status || typeof env.error.message !== 'string' || typeof env.error.status !== 'string') failures.push(`${method} ${p}: not an envelope: ${status} ${text.slice(0, 200)}`);
+          if (!env?.error || env.error.code !== status || typeof env.error.message !== 'string' || typeof env.error.status !== 'string')
+            failures.push(`${method} ${p}: not an envelope: ${status} ${text.slice(0, 200)}`);
         }
         if (status === 200 && method === 'POST' && /\/webhooks(\?|$)/.test(p)) {
           const id = JSON.parse(text).id;

@@ -19,6 +19,7 @@ describe('parseRetryAfterMs (src/core/util)', () => {
   });
 
   it('is undefined for an absent or unreadable header', () => {
-    for (const v of [undefined, '', '   ', 'soon', '-5', '12-1', '5s', '1e3', []]) assert.equal(parseRetryAfterMs(v as string | undefined, now), undefined, String(v));
+    for (const v of [undefined, '', '   ', 'soon', '-5', '12-1', '5s', '1e3', []])
+      assert.equal(parseRetryAfterMs(v as string | undefined, now), undefined, String(v));
   });
 });

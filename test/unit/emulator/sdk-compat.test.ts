@@ -63,7 +63,12 @@ describe('emulator: @google/genai SDK compatibility', () => {
 
   it('creates a background interaction with webhook_config', async () => {
     const before = receiver.received.length;
-    const interaction = (await client.interactions.create({ model: 'gemini-2.5-flash', input: 'hello', background: true, webhook_config: { uris: [receiver.url], user_metadata: { k: 'v' } } })) as { id: string; status: string };
+    const interaction = (await client.interactions.create({
+      model: 'gemini-2.5-flash',
+      input: 'hello',
+      background: true,
+      webhook_config: { uris: [receiver.url], user_metadata: { k: 'v' } },
+    })) as { id: string; status: string };
     assert.equal(interaction.status, 'in_progress');
     await receiver.waitFor(before + 1);
     const envelope = JSON.parse(receiver.received[before].body.toString());

@@ -33,7 +33,11 @@ describe('emulator --state persistence', () => {
       second.emit('batch.succeeded');
       await receiver.waitFor(1);
       const r = receiver.received[0];
-      new Webhook(created.json.new_signing_secret).verify(r.body.toString(), { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) });
+      new Webhook(created.json.new_signing_secret).verify(r.body.toString(), {
+        'webhook-id': String(r.headers['webhook-id']),
+        'webhook-timestamp': String(r.headers['webhook-timestamp']),
+        'webhook-signature': String(r.headers['webhook-signature']),
+      });
       await call(second.url, 'DELETE', `/v1beta/webhooks/${created.json.id}`);
     } finally {
       await second.close();
@@ -82,7 +86,11 @@ describe('gemini-webhooks emulator (CLI)', function () {
     ['GEMINI_WEBHOOKS_API_KEY (kept out of ps)', [], { GEMINI_WEBHOOKS_API_KEY: 'cli-key' }],
   ] as const) {
     it(`prints the listening line first, serves the API with the key from ${how}, and exits 0 on SIGTERM`, async () => {
-      const child = spawn(process.execPath, ['dist/cli.js', 'emulator', '--port', '0', ...keyArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      const child = spawn(process.execPath, ['dist/cli.js', 'emulator', '--port', '0', ...keyArgs], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      });
       let out = '';
       const firstLine = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', (c: Buffer) => {

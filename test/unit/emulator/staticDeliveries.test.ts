@@ -4,7 +4,11 @@ import { Emulator, EmulatorOptions, startEmulator } from '../../../src/core/emul
 import { call, Received, Receiver, sleep, until } from './helpers';
 
 function headersOf(r: Received): Record<string, string> {
-  return { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) };
+  return {
+    'webhook-id': String(r.headers['webhook-id']),
+    'webhook-timestamp': String(r.headers['webhook-timestamp']),
+    'webhook-signature': String(r.headers['webhook-signature']),
+  };
 }
 
 function verifies(secret: string, r: Received): boolean {
@@ -100,13 +104,19 @@ describe('emulator static deliveries', () => {
   it('signs with both secrets during the rotation grace period, then with the new one only', async () => {
     // 24 h grace at this scale is 1.2 s
     const { id, secret: oldSecret } = await setup({ timeScale: 72_000 });
-    const rot = await call(emu!.url, 'POST', `/v1beta/webhooks/${id}:rotateSigningSecret`, { body: { revocation_behavior: 'revoke_previous_secrets_after_h24' } });
+    const rot = await call(emu!.url, 'POST', `/v1beta/webhooks/${id}:rotateSigningSecret`, {
+      body: { revocation_behavior: 'revoke_previous_secrets_after_h24' },
+    });
     const newSecret = rot.json.secret;
     emu!.emit('batch.succeeded');
     await receiver.waitFor(1);
     const during = receiver.received[0];
     assert.equal(String(during.headers['webhook-signature']).split(' ').length, 2);
-    assert.ok(String(during.headers['webhook-signature']).split(' ').every((s) => s.startsWith('v1,')));
+    assert.ok(
+      String(during.headers['webhook-signature'])
+        .split(' ')
+        .every((s) => s.startsWith('v1,')),
+    );
     assert.ok(verifies(oldSecret, during), 'old secret still verifies during the window');
     assert.ok(verifies(newSecret, during));
     for (let i = 0; ; i++) {
@@ -143,8 +153,14 @@ describe('emulator static deliveries', () => {
     assert.equal(receiver.received.length, 10, 'no attempt after the schedule is exhausted');
     assert.ok(receiver.received.every((r) => r.headers['webhook-id'] === msgId && verifies(secret, r)));
     const log = emu!.deliveries();
-    assert.deepEqual(log.map((d) => d.attempt), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    assert.deepEqual(log.map((d) => d.outcome), [...Array(9).fill('retry_scheduled'), 'failed']);
+    assert.deepEqual(
+      log.map((d) => d.attempt),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
+    assert.deepEqual(
+      log.map((d) => d.outcome),
+      [...Array(9).fill('retry_scheduled'), 'failed'],
+    );
     assert.ok(log.every((d) => d.status === 500));
     // the scheduled gap (computed, jittered by at most 15 %) is at least 85 % of the schedule entry
     const scheduleMs = [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 504e5, 72e6, 864e5].map((ms) => ms / 100_000);
@@ -204,7 +220,10 @@ describe('emulator static deliveries', () => {
     await receiver.waitFor(4);
     await emu!.idle();
     const log = emu!.deliveries();
-    assert.deepEqual(log.map((d) => d.outcome), ['retry_scheduled', 'retry_scheduled', 'retry_scheduled', 'delivered']);
+    assert.deepEqual(
+      log.map((d) => d.outcome),
+      ['retry_scheduled', 'retry_scheduled', 'retry_scheduled', 'delivered'],
+    );
     assert.match(log[0].error!, /timeout/);
     assert.ok(log.slice(0, 3).every((d) => d.status === undefined && typeof d.error === 'string'));
     assert.ok(receiver.received.every((r) => r.headers['webhook-id'] === msgId));

@@ -61,16 +61,36 @@ for (const version of ['v1beta', 'v1']) {
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, uri: 'ftp://example.com/x' } }), 400, 'INVALID_ARGUMENT', 'webhook.uri');
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, uri: 42 } }), 400, 'INVALID_ARGUMENT', 'webhook.uri');
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: [] } }), 400, 'INVALID_ARGUMENT', 'subscribed_events');
-      assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: ['batch.completed'] } }), 400, 'INVALID_ARGUMENT', 'batch.completed');
-      assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: 'batch.succeeded' } }), 400, 'INVALID_ARGUMENT', 'subscribed_events');
+      assertEnvelope(
+        await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: ['batch.completed'] } }),
+        400,
+        'INVALID_ARGUMENT',
+        'batch.completed',
+      );
+      assertEnvelope(
+        await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: 'batch.succeeded' } }),
+        400,
+        'INVALID_ARGUMENT',
+        'subscribed_events',
+      );
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, name: 7 } }), 400, 'INVALID_ARGUMENT', 'webhook.name');
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, colour: 'red' } }), 400, 'INVALID_ARGUMENT', 'colour');
       // WebhookInput has no state (the real API rejects it): named, and nothing is created
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, state: 'disabled' } }), 400, 'INVALID_ARGUMENT', '"state"');
       assertEnvelope(await call(base, 'POST', '/webhooks', { body: { ...input, state: 'enabled' } }), 400, 'INVALID_ARGUMENT', '"state"');
       assert.deepEqual((await call(base, 'GET', '/webhooks')).json, {}, 'no webhook was created');
-      assertEnvelope(await call(base, 'POST', '/webhooks', { raw: '{"uri": ', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_ARGUMENT', 'Invalid JSON');
-      assertEnvelope(await call(base, 'POST', '/webhooks', { raw: '[1,2]', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_ARGUMENT', 'JSON object');
+      assertEnvelope(
+        await call(base, 'POST', '/webhooks', { raw: '{"uri": ', headers: { 'content-type': 'application/json' } }),
+        400,
+        'INVALID_ARGUMENT',
+        'Invalid JSON',
+      );
+      assertEnvelope(
+        await call(base, 'POST', '/webhooks', { raw: '[1,2]', headers: { 'content-type': 'application/json' } }),
+        400,
+        'INVALID_ARGUMENT',
+        'JSON object',
+      );
       const form = await call(base, 'POST', '/webhooks', { raw: 'uri=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       assertEnvelope(form, 415, 'INVALID_ARGUMENT', 'application/json');
       const huge = await call(base, 'POST', '/webhooks', { raw: Buffer.alloc(1024 * 1024 + 10, 0x20), headers: { 'content-type': 'application/json' } });
@@ -88,7 +108,10 @@ for (const version of ['v1beta', 'v1']) {
       const second = await call(base, 'GET', `/webhooks?page_token=${encodeURIComponent(first.json.next_page_token)}`);
       assert.equal(second.json.webhooks.length, 3);
       assert.equal(second.json.next_page_token, undefined);
-      assert.deepEqual([...first.json.webhooks, ...second.json.webhooks].map((w: { id: string }) => w.id), ids);
+      assert.deepEqual(
+        [...first.json.webhooks, ...second.json.webhooks].map((w: { id: string }) => w.id),
+        ids,
+      );
       const small = await call(base, 'GET', '/webhooks?page_size=20');
       assert.equal(small.json.webhooks.length, 20);
       let token = small.json.next_page_token;
@@ -108,11 +131,15 @@ for (const version of ['v1beta', 'v1']) {
 
     it('updates only the fields named by update_mask (either spelling), rejecting unknown mask fields', async () => {
       const id = (await call(base, 'POST', '/webhooks', { body: input })).json.id;
-      const r = await call(base, 'PATCH', `/webhooks/${id}?update_mask=subscribed_events`, { body: { subscribed_events: ['batch.failed', 'video.generated'], name: 'ignored' } });
+      const r = await call(base, 'PATCH', `/webhooks/${id}?update_mask=subscribed_events`, {
+        body: { subscribed_events: ['batch.failed', 'video.generated'], name: 'ignored' },
+      });
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.json.subscribed_events, ['batch.failed', 'video.generated']);
       assert.equal(r.json.name, 'first');
-      const r2 = await call(base, 'PATCH', `/webhooks/${id}?updateMask=name,uri,state`, { body: { name: 'renamed', uri: 'http://127.0.0.1:1/new', state: 'disabled' } });
+      const r2 = await call(base, 'PATCH', `/webhooks/${id}?updateMask=name,uri,state`, {
+        body: { name: 'renamed', uri: 'http://127.0.0.1:1/new', state: 'disabled' },
+      });
       assert.equal(r2.json.name, 'renamed');
       assert.equal(r2.json.uri, 'http://127.0.0.1:1/new');
       assert.equal(r2.json.state, 'disabled');
@@ -123,9 +150,24 @@ for (const version of ['v1beta', 'v1']) {
       assert.equal(noMask.json.state, 'enabled');
       assertEnvelope(await call(base, 'PATCH', `/webhooks/${id}?update_mask=colour`, { body: {} }), 400, 'INVALID_ARGUMENT', 'colour');
       assertEnvelope(await call(base, 'PATCH', `/webhooks/${id}?update_mask=uri`, { body: {} }), 400, 'INVALID_ARGUMENT', 'webhook.uri');
-      assertEnvelope(await call(base, 'PATCH', `/webhooks/${id}?update_mask=uri`, { body: { uri: 'mailto:x@example.com' } }), 400, 'INVALID_ARGUMENT', 'webhook.uri');
-      assertEnvelope(await call(base, 'PATCH', `/webhooks/${id}?update_mask=state`, { body: { state: 'disabled_due_to_failed_deliveries' } }), 400, 'INVALID_ARGUMENT', 'webhook.state');
-      assertEnvelope(await call(base, 'PATCH', `/webhooks/${id}?update_mask=subscribed_events`, { body: { subscribed_events: [] } }), 400, 'INVALID_ARGUMENT', 'subscribed_events');
+      assertEnvelope(
+        await call(base, 'PATCH', `/webhooks/${id}?update_mask=uri`, { body: { uri: 'mailto:x@example.com' } }),
+        400,
+        'INVALID_ARGUMENT',
+        'webhook.uri',
+      );
+      assertEnvelope(
+        await call(base, 'PATCH', `/webhooks/${id}?update_mask=state`, { body: { state: 'disabled_due_to_failed_deliveries' } }),
+        400,
+        'INVALID_ARGUMENT',
+        'webhook.state',
+      );
+      assertEnvelope(
+        await call(base, 'PATCH', `/webhooks/${id}?update_mask=subscribed_events`, { body: { subscribed_events: [] } }),
+        400,
+        'INVALID_ARGUMENT',
+        'subscribed_events',
+      );
       assertEnvelope(await call(base, 'PATCH', `/webhooks/wh_missing?update_mask=name`, { body: { name: 'x' } }), 404, 'NOT_FOUND', 'wh_missing');
     });
 
@@ -158,7 +200,12 @@ for (const version of ['v1beta', 'v1']) {
       const dflt = await call(base, 'POST', `/webhooks/${created.id}:rotateSigningSecret`);
       assert.equal(dflt.status, 200);
       assert.equal((await call(base, 'GET', `/webhooks/${created.id}`)).json.signing_secrets.length, 2);
-      assertEnvelope(await call(base, 'POST', `/webhooks/${created.id}:rotateSigningSecret`, { body: { revocation_behavior: 'sometimes' } }), 400, 'INVALID_ARGUMENT', 'revocation_behavior');
+      assertEnvelope(
+        await call(base, 'POST', `/webhooks/${created.id}:rotateSigningSecret`, { body: { revocation_behavior: 'sometimes' } }),
+        400,
+        'INVALID_ARGUMENT',
+        'revocation_behavior',
+      );
       assertEnvelope(await call(base, 'POST', `/webhooks/nope:rotateSigningSecret`, { body: {} }), 404, 'NOT_FOUND', 'nope');
     });
 

@@ -13,7 +13,18 @@ describe('copy as curl', () => {
   it('keeps method, URL, the headers as received (minus hop-by-hop ones) and the exact body', () => {
     const body = `{"type":"batch.succeeded","note":"it's $(rm -rf /)"}`;
     const command = buildCurl(
-      { method: 'POST', headers: { host: '127.0.0.1:1', 'content-length': '51', connection: 'keep-alive', 'webhook-id': 'msg_1', 'webhook-signature': 'v1,abc=', 'content-type': 'application/json' }, body },
+      {
+        method: 'POST',
+        headers: {
+          host: '127.0.0.1:1',
+          'content-length': '51',
+          connection: 'keep-alive',
+          'webhook-id': 'msg_1',
+          'webhook-signature': 'v1,abc=',
+          'content-type': 'application/json',
+        },
+        body,
+      },
       'http://127.0.0.1:8788/webhooks',
     );
     assert.match(command, /^curl -X 'POST' 'http:\/\/127\.0\.0\.1:8788\/webhooks'/);

@@ -3,10 +3,30 @@ import { isHostMessage, isPageMessage, isPageState } from '../../../src/webview/
 
 describe('inspector protocol guards', () => {
   it('accepts every page → host message and rejects malformed ones', () => {
-    for (const m of [{ type: 'ready' }, { type: 'requestDetail', seq: 1 }, { type: 'copyBody', seq: 2 }, { type: 'copyCurl', seq: 3 }, { type: 'replay', seq: 4 }, { type: 'openJson', seq: 5 }, { type: 'rendered', seqs: [1, 2], at: 1 }]) {
+    for (const m of [
+      { type: 'ready' },
+      { type: 'requestDetail', seq: 1 },
+      { type: 'copyBody', seq: 2 },
+      { type: 'copyCurl', seq: 3 },
+      { type: 'replay', seq: 4 },
+      { type: 'openJson', seq: 5 },
+      { type: 'rendered', seqs: [1, 2], at: 1 },
+    ]) {
       assert.ok(isPageMessage(m), JSON.stringify(m));
     }
-    for (const m of [null, 'ready', [], {}, { type: 'nope' }, { type: 'replay' }, { type: 'replay', seq: '4' }, { type: 'replay', seq: 0 }, { type: 'replay', seq: 1.5 }, { type: 'rendered', seqs: ['x'], at: 1 }, { type: '__proto__' }]) {
+    for (const m of [
+      null,
+      'ready',
+      [],
+      {},
+      { type: 'nope' },
+      { type: 'replay' },
+      { type: 'replay', seq: '4' },
+      { type: 'replay', seq: 0 },
+      { type: 'replay', seq: 1.5 },
+      { type: 'rendered', seqs: ['x'], at: 1 },
+      { type: '__proto__' },
+    ]) {
       assert.ok(!isPageMessage(m), JSON.stringify(m));
     }
   });
@@ -26,7 +46,14 @@ describe('inspector protocol guards', () => {
     ]) {
       assert.ok(isHostMessage(m), JSON.stringify(m));
     }
-    for (const m of [{ type: 'append', rows: [{ ...row, verdict: 'maybe' }] }, { type: 'init', rows: [] }, { type: 'detail', record: { seq: 1 } }, { type: 'status' }, { type: 'replayResult', seq: 1, ok: 'yes', message: '' }, { type: 'eval' }]) {
+    for (const m of [
+      { type: 'append', rows: [{ ...row, verdict: 'maybe' }] },
+      { type: 'init', rows: [] },
+      { type: 'detail', record: { seq: 1 } },
+      { type: 'status' },
+      { type: 'replayResult', seq: 1, ok: 'yes', message: '' },
+      { type: 'eval' },
+    ]) {
       assert.ok(!isHostMessage(m), JSON.stringify(m));
     }
   });

@@ -33,7 +33,9 @@ describe('inspector rows: summary, filter and search', () => {
     assert.equal(r.eventType, 'batch.succeeded');
     assert.ok(r.haystack.includes('batches/abc'));
     assert.ok(r.haystack.includes('msg_7'));
-    const dynamic = toRowSummary(record(8, { matchedSecret: undefined, scheme: 'dynamic', token: { iss: 'http://127.0.0.1:9', jti: 'jti-1', bodyBound: true } }));
+    const dynamic = toRowSummary(
+      record(8, { matchedSecret: undefined, scheme: 'dynamic', token: { iss: 'http://127.0.0.1:9', jti: 'jti-1', bodyBound: true } }),
+    );
     assert.equal(dynamic.source, 'http://127.0.0.1:9');
     assert.ok(dynamic.haystack.includes('jti-1'));
   });
@@ -60,14 +62,20 @@ describe('inspector rows: summary, filter and search', () => {
     const store = new RowStore(3);
     store.append([row(2), row(1), row(5)]);
     store.append([row(4), row(3)]);
-    assert.deepEqual(store.view().map((r) => r.seq), [5, 4, 3]);
+    assert.deepEqual(
+      store.view().map((r) => r.seq),
+      [5, 4, 3],
+    );
     assert.equal(store.size, 3);
     assert.equal(store.get(1), undefined);
     store.update([row(4, { verdict: 'duplicate' }), row(99)]);
     assert.equal(store.get(4)?.verdict, 'duplicate');
     assert.equal(store.get(99), undefined);
     store.setFilter({ ...NO_FILTER, verdict: 'duplicate' });
-    assert.deepEqual(store.view().map((r) => r.seq), [4]);
+    assert.deepEqual(
+      store.view().map((r) => r.seq),
+      [4],
+    );
     store.clear();
     assert.deepEqual(store.view(), []);
   });

@@ -40,18 +40,36 @@ describe('ids.ts and package.json', () => {
   it('menus and walkthrough steps name only declared commands', () => {
     const known = new Set<string>(Object.values(COMMANDS));
     const inMenus = Object.values(c.menus).flatMap((items) => items.map((i) => i.command).filter((x): x is string => !!x));
-    const inSteps = c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => s.completionEvents ?? [])).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+    const inSteps = c.walkthroughs
+      .flatMap((w) => w.steps.flatMap((s) => s.completionEvents ?? []))
+      .filter((e) => e.startsWith('onCommand:'))
+      .map((e) => e.slice('onCommand:'.length));
     for (const id of [...inMenus, ...inSteps]) assert.ok(known.has(id), `${id} is declared in ids.ts`);
   });
 
   it('declare the same views, view container and webview', () => {
-    assert.deepEqual(c.viewsContainers.activitybar.map((x) => x.id), [VIEWS.container]);
-    assert.deepEqual(sorted(Object.values(c.views).flat().map((v) => v.id)), sorted([VIEWS.webhooks, VIEWS.events]));
+    assert.deepEqual(
+      c.viewsContainers.activitybar.map((x) => x.id),
+      [VIEWS.container],
+    );
+    assert.deepEqual(
+      sorted(
+        Object.values(c.views)
+          .flat()
+          .map((v) => v.id),
+      ),
+      sorted([VIEWS.webhooks, VIEWS.events]),
+    );
     assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${WEBVIEWS.inspector}`));
   });
 
   it('every context key the when clauses read is declared, and every declared one is read', () => {
-    const whens = [...Object.values(c.menus).flat().map((m) => m.when), ...c.viewsWelcome.map((v) => v.when)];
+    const whens = [
+      ...Object.values(c.menus)
+        .flat()
+        .map((m) => m.when),
+      ...c.viewsWelcome.map((v) => v.when),
+    ];
     const notContext = new Set<string>([...Object.values(COMMANDS), ...Object.values(VIEWS)]);
     const read = sorted(whens.flatMap(contextKeysIn).filter((k) => !notContext.has(k)));
     assert.deepEqual(read, sorted(Object.values(CONTEXT_KEYS)));
@@ -60,7 +78,10 @@ describe('ids.ts and package.json', () => {
   it('every setting ids.ts names is contributed', () => {
     const properties = Object.keys(c.configuration.properties);
     for (const key of Object.values(SETTINGS)) {
-      assert.ok(properties.some((p) => p === key || p.startsWith(`${key}.`)), `${key} is a contributed setting or section`);
+      assert.ok(
+        properties.some((p) => p === key || p.startsWith(`${key}.`)),
+        `${key} is a contributed setting or section`,
+      );
     }
   });
 });

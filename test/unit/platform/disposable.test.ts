@@ -26,7 +26,11 @@ describe('platform/disposable', () => {
     const log: string[] = [];
     const owner = new Owner();
     owner.own('a', log);
-    (owner as unknown as { register(d: unknown): unknown }).register({ dispose: () => { throw new Error('boom'); } });
+    (owner as unknown as { register(d: unknown): unknown }).register({
+      dispose: () => {
+        throw new Error('boom');
+      },
+    });
     owner.own('c', log);
     owner.dispose();
     assert.deepEqual(log, ['c', 'a']);

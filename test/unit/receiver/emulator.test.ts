@@ -6,7 +6,11 @@ import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { FaultProxy } from '../../load/faultProxy';
 
 async function api(emu: Emulator, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await request(`${emu.url}${path}`, { method: method as 'POST', headers: { 'x-goog-api-key': 'test-key', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await request(`${emu.url}${path}`, {
+    method: method as 'POST',
+    headers: { 'x-goog-api-key': 'test-key', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.body.json()) as Record<string, unknown>;
   assert.ok(res.statusCode < 300, `${method} ${path}: ${res.statusCode} ${JSON.stringify(json)}`);
   return json;
@@ -76,7 +80,11 @@ describe('receiver ← emulator over HTTP', function () {
 
   it('verifies a batch with a webhook config (JWT via the emulator JWKS) and keeps its user_metadata', async () => {
     await api(emu, 'POST', '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
-      batch: { inputConfig: { fileName: 'files/abc' }, displayName: 'nightly', webhookConfig: { uris: [receiver.url], userMetadata: { job: 'nightly', run: 3 } } },
+      batch: {
+        inputConfig: { fileName: 'files/abc' },
+        displayName: 'nightly',
+        webhookConfig: { uris: [receiver.url], userMetadata: { job: 'nightly', run: 3 } },
+      },
     });
     const record = await until(receiver, (r) => r.eventType === 'batch.succeeded');
     assert.equal(record.verdict, 'verified', record.reason);
@@ -90,7 +98,8 @@ describe('receiver ← emulator over HTTP', function () {
   it('follows a JWT key rotation (unknown kid → refetch)', async () => {
     const fresh = await startReceiver({ port: 0, jwksUri: `${emu.url}/.well-known/jwks.json`, jwksCooldownMs: 0 });
     try {
-      const batch = () => api(emu, 'POST', '/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: { fileName: 'files/a' }, webhookConfig: { uris: [fresh.url] } } });
+      const batch = () =>
+        api(emu, 'POST', '/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: { fileName: 'files/a' }, webhookConfig: { uris: [fresh.url] } } });
       await batch();
       const first = await until(fresh, (r) => r.seq === 1);
       await emu.rotateJwtKey();
@@ -115,7 +124,10 @@ describe('receiver ← emulator over HTTP', function () {
       const dup = await until(receiver, (r) => r.verdict === 'duplicate');
       await emu.idle();
       const attempts = emu.deliveries().filter((d) => d.webhook_id === webhookId);
-      assert.deepEqual(attempts.map((a) => a.status), [500, 500, 200]);
+      assert.deepEqual(
+        attempts.map((a) => a.status),
+        [500, 500, 200],
+      );
       assert.equal(processed.length, 1);
       assert.equal(processed[0].webhookId, webhookId);
       assert.equal(dup.duplicateOf, processed[0].seq);

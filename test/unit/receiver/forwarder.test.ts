@@ -185,9 +185,21 @@ describe('forwarding and replay', function () {
   });
 
   it('drops hop-by-hop headers, host and the ones Connection names', () => {
-    assert.deepEqual(forwardableHeaders({ host: 'a', connection: 'keep-alive, x-hop', 'keep-alive': 'timeout=5', 'x-hop': '1', 'transfer-encoding': 'chunked', 'content-length': '5', 'webhook-id': 'm', 'content-type': 'application/json' }), {
-      'webhook-id': 'm',
-      'content-type': 'application/json',
-    });
+    assert.deepEqual(
+      forwardableHeaders({
+        host: 'a',
+        connection: 'keep-alive, x-hop',
+        'keep-alive': 'timeout=5',
+        'x-hop': '1',
+        'transfer-encoding': 'chunked',
+        'content-length': '5',
+        'webhook-id': 'm',
+        'content-type': 'application/json',
+      }),
+      {
+        'webhook-id': 'm',
+        'content-type': 'application/json',
+      },
+    );
   });
 });

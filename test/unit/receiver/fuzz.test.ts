@@ -14,7 +14,15 @@ describe('receiver fuzz (bounded)', function () {
     const key = await newKey();
     jwks.keys = [key.publicJwk];
     const jwtPool = await Promise.all(Array.from({ length: 20 }, () => signedDynamic(key)));
-    const receiver = await startReceiver({ port: 0, secrets: () => [{ secret, label: 'fuzz' }], jwksUri: jwks.uri, audience: TEST_AUDIENCE, requestTimeoutMs: 2_000, headersTimeoutMs: 2_000, bodyLimit: 64 * 1024 });
+    const receiver = await startReceiver({
+      port: 0,
+      secrets: () => [{ secret, label: 'fuzz' }],
+      jwksUri: jwks.uri,
+      audience: TEST_AUDIENCE,
+      requestTimeoutMs: 2_000,
+      headersTimeoutMs: 2_000,
+      bodyLimit: 64 * 1024,
+    });
     try {
       let i = 0;
       const generator = new FuzzGenerator(20260122, '/webhooks', secret, () => jwtPool[i++ % jwtPool.length]);

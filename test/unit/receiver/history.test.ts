@@ -9,7 +9,21 @@ import { newSecret, signedStatic } from '../verify/fixtures';
 import { nextRecords, post } from './helpers';
 
 function record(seq: number, extra: Partial<ReceivedDelivery> = {}): ReceivedDelivery {
-  return { seq, receivedAt: new Date().toISOString(), method: 'POST', path: '/webhooks', headers: { 'webhook-id': `msg_${seq}` }, body: `{"n":${seq}}`, bodyBytes: 7, verdict: 'verified', scheme: 'static', webhookId: `msg_${seq}`, latencyMs: 1, httpStatus: 200, ...extra };
+  return {
+    seq,
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    path: '/webhooks',
+    headers: { 'webhook-id': `msg_${seq}` },
+    body: `{"n":${seq}}`,
+    bodyBytes: 7,
+    verdict: 'verified',
+    scheme: 'static',
+    webhookId: `msg_${seq}`,
+    latencyMs: 1,
+    httpStatus: 200,
+    ...extra,
+  };
 }
 
 async function lines(file: string): Promise<string[]> {
@@ -25,7 +39,10 @@ describe('delivery history', function () {
   it('keeps at most `size` records, evicting the oldest', async () => {
     const h = await History.open({ size: 3 });
     for (let i = 1; i <= 5; i++) h.append(record(i));
-    assert.deepEqual(h.all().map((r) => r.seq), [3, 4, 5]);
+    assert.deepEqual(
+      h.all().map((r) => r.seq),
+      [3, 4, 5],
+    );
     assert.equal(h.get(1), undefined);
   });
 
@@ -48,10 +65,16 @@ describe('delivery history', function () {
 
   it('skips corrupted lines, counts them and warns', async () => {
     const file = path.join(dir, 'history.jsonl');
-    await fs.writeFile(file, [JSON.stringify(record(1)), '{"seq": 2, "verd', 'not json at all', JSON.stringify({ seq: 'x' }), JSON.stringify(record(3)), ''].join('\n'));
+    await fs.writeFile(
+      file,
+      [JSON.stringify(record(1)), '{"seq": 2, "verd', 'not json at all', JSON.stringify({ seq: 'x' }), JSON.stringify(record(3)), ''].join('\n'),
+    );
     const warnings: string[] = [];
     const h = await History.open({ path: file, log: { info: () => undefined, warn: (m) => warnings.push(m), error: () => undefined } });
-    assert.deepEqual(h.all().map((r) => r.seq), [1, 3]);
+    assert.deepEqual(
+      h.all().map((r) => r.seq),
+      [1, 3],
+    );
     assert.equal(h.corruptedLines, 3);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /skipped 3 corrupted lines/);
@@ -70,7 +93,10 @@ describe('delivery history', function () {
     const count = (await lines(file)).length;
     assert.ok(count <= 10, `file has ${count} lines`);
     const loaded = await History.open({ path: file, size: 5 });
-    assert.deepEqual(loaded.all().map((r) => r.seq), [36, 37, 38, 39, 40]);
+    assert.deepEqual(
+      loaded.all().map((r) => r.seq),
+      [36, 37, 38, 39, 40],
+    );
   });
 
   it('exports to a JSON-lines file and clears (memory and file), firing its events', async () => {
@@ -84,7 +110,10 @@ describe('delivery history', function () {
     h.append(record(2));
     const out = path.join(dir, 'export', 'events.jsonl');
     assert.equal(await h.export(out), 2);
-    assert.deepEqual((await lines(out)).map((l) => (JSON.parse(l) as ReceivedDelivery).seq), [1, 2]);
+    assert.deepEqual(
+      (await lines(out)).map((l) => (JSON.parse(l) as ReceivedDelivery).seq),
+      [1, 2],
+    );
     await h.clear();
     assert.equal(h.count, 0);
     assert.equal(cleared, 1);

@@ -31,15 +31,31 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
     // The same bundle scripts/build.mjs makes as dist/cli.js, built fresh into a temp dir.
     dir = mkdtempSync(path.join(tmpdir(), 'gw-cli-'));
     cli = path.join(dir, 'cli.js');
-    await build({ entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    await build({
+      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+    });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function start(...args: string[]): { child: ChildProcessWithoutNullStreams; next: () => Promise<string>; exit: Promise<number | null>; stderr: () => string } {
+  function start(...args: string[]): {
+    child: ChildProcessWithoutNullStreams;
+    next: () => Promise<string>;
+    exit: Promise<number | null>;
+    stderr: () => string;
+  } {
     return startWithEnv({}, ...args);
   }
 
-  function startWithEnv(env: Record<string, string>, ...args: string[]): { child: ChildProcessWithoutNullStreams; next: () => Promise<string>; exit: Promise<number | null>; stderr: () => string } {
+  function startWithEnv(
+    env: Record<string, string>,
+    ...args: string[]
+  ): { child: ChildProcessWithoutNullStreams; next: () => Promise<string>; exit: Promise<number | null>; stderr: () => string } {
     const child = spawn(process.execPath, [cli, 'listen', ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
     let err = '';
     child.stderr.on('data', (b) => (err += b.toString()));

@@ -64,7 +64,10 @@ describe('receiver server', function () {
       const elsewhere = await signedDynamic(key, undefined, Date.now(), undefined, { audience: 'https://someone-else.example/hooks' });
       const refused = await post(r.url, elsewhere.headers, elsewhere.body);
       assert.equal(refused.status, 401);
-      assert.match(String((refused.json as { reason?: string }).reason), /wrong audience: expected one of "http:\/\/127\.0\.0\.1:\d+\/webhooks", "http:\/\/localhost:\d+\/webhooks"/);
+      assert.match(
+        String((refused.json as { reason?: string }).reason),
+        /wrong audience: expected one of "http:\/\/127\.0\.0\.1:\d+\/webhooks", "http:\/\/localhost:\d+\/webhooks"/,
+      );
       for (const audience of [r.url, r.url.replace('127.0.0.1', 'localhost')]) {
         const ours = await signedDynamic(key, undefined, Date.now(), undefined, { audience });
         const answer = await post(r.url, ours.headers, ours.body);
@@ -232,7 +235,10 @@ describe('receiver server', function () {
   });
 
   it('names the port when it is already in use', async () => {
-    await assert.rejects(startReceiver({ port: receiver.port }), (e: unknown) => e instanceof PortInUseError && e.message === `port ${receiver.port} is already in use on 127.0.0.1`);
+    await assert.rejects(
+      startReceiver({ port: receiver.port }),
+      (e: unknown) => e instanceof PortInUseError && e.message === `port ${receiver.port} is already in use on 127.0.0.1`,
+    );
   });
 
   it('honours a configured host, path and tolerance', async () => {

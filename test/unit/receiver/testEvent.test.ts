@@ -43,7 +43,7 @@ describe('test events sent to the real receiver', function () {
     assert.equal(again.answer.status, 'duplicate');
   });
 
-  it('gives each event a fresh webhook-id shaped like the emulator\'s (msg_ + 24 alphanumerics)', async () => {
+  it("gives each event a fresh webhook-id shaped like the emulator's (msg_ + 24 alphanumerics)", async () => {
     const a = await sendStaticTestEvent(receiver.url, 'batch.succeeded', secret);
     const b = await sendStaticTestEvent(receiver.url, 'batch.succeeded', secret);
     assert.match(a.webhookId, /^msg_[a-z0-9]{24}$/);

@@ -47,7 +47,11 @@ describe('static verification (Standard Webhooks)', () => {
   it('tries several secrets at once and names the one that matched', async () => {
     const other = newSecret();
     const hand = newSecret();
-    const many: SecretCandidate[] = [...candidates, { secret: other, webhookId: 'wh_2', label: 'wh_2 (current)' }, { secret: hand, label: 'mine (added by hand)' }];
+    const many: SecretCandidate[] = [
+      ...candidates,
+      { secret: other, webhookId: 'wh_2', label: 'wh_2 (current)' },
+      { secret: hand, label: 'mine (added by hand)' },
+    ];
     const verdict = await check(verifier(many), signedStatic([hand], undefined, NOW));
     assert.ok(verdict.ok);
     assert.deepEqual(verdict.matched, { label: 'mine (added by hand)' });
@@ -80,16 +84,28 @@ describe('static verification (Standard Webhooks)', () => {
   it('refuses a body that is not valid UTF-8 with a clear reason, even when its raw bytes were signed', async () => {
     const raw = Buffer.concat([Buffer.from('{"type":"x","data":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const ts = Math.floor(NOW / 1000);
-    const sig = `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`msg_raw.${ts}.`).update(raw).digest('base64')}`;
-    const verdict = await verifier(candidates).verify({ headers: { 'webhook-id': 'msg_raw', 'webhook-timestamp': String(ts), 'webhook-signature': sig }, rawBody: raw });
+    const sig = `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+      .update(`msg_raw.${ts}.`)
+      .update(raw)
+      .digest('base64')}`;
+    const verdict = await verifier(candidates).verify({
+      headers: { 'webhook-id': 'msg_raw', 'webhook-timestamp': String(ts), 'webhook-signature': sig },
+      rawBody: raw,
+    });
     rejected(verdict, 'not_json', /not valid UTF-8/, 400);
   });
 
   it('verifies the signature computed over the exact bytes received (multi-byte UTF-8 included)', async () => {
     const raw = Buffer.from('{"type":"batch.succeeded","data":{"note":"caf\u00e9 \u2713 \ud83d\ude80"}}\n');
     const ts = Math.floor(NOW / 1000);
-    const sig = `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`msg_utf8.${ts}.`).update(raw).digest('base64')}`;
-    const verdict = await verifier(candidates).verify({ headers: { 'webhook-id': 'msg_utf8', 'webhook-timestamp': String(ts), 'webhook-signature': sig }, rawBody: raw });
+    const sig = `v1,${createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+      .update(`msg_utf8.${ts}.`)
+      .update(raw)
+      .digest('base64')}`;
+    const verdict = await verifier(candidates).verify({
+      headers: { 'webhook-id': 'msg_utf8', 'webhook-timestamp': String(ts), 'webhook-signature': sig },
+      rawBody: raw,
+    });
     assert.ok(verdict.ok);
   });
 
@@ -231,7 +247,11 @@ describe('dynamic verification (JWT + JWKS)', function () {
 
   it('rejects the wrong audience', async () => {
     const d = await signedDynamic(key, undefined, NOW, undefined, { audience: 'https://elsewhere.example/hook' });
-    rejected(await check(dyn({ audience: 'http://receiver.test/webhooks' }), d), 'wrong_audience', /wrong audience: expected "http:\/\/receiver.test\/webhooks"/);
+    rejected(
+      await check(dyn({ audience: 'http://receiver.test/webhooks' }), d),
+      'wrong_audience',
+      /wrong audience: expected "http:\/\/receiver.test\/webhooks"/,
+    );
   });
 
   it('rejects an expired token', async () => {
@@ -258,7 +278,11 @@ describe('dynamic verification (JWT + JWKS)', function () {
   });
 
   it('rejects a disallowed algorithm (HS256)', async () => {
-    const token = await new SignJWT({ jti: 'msg_h' }).setProtectedHeader({ alg: 'HS256', kid: 'kid-1' }).setIssuedAt(Math.floor(NOW / 1000)).setExpirationTime(Math.floor(NOW / 1000) + 60).sign(new Uint8Array(32));
+    const token = await new SignJWT({ jti: 'msg_h' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'kid-1' })
+      .setIssuedAt(Math.floor(NOW / 1000))
+      .setExpirationTime(Math.floor(NOW / 1000) + 60)
+      .sign(new Uint8Array(32));
     const d = { headers: { 'webhook-id': 'msg_h', 'webhook-timestamp': String(Math.floor(NOW / 1000)), 'webhook-signature': token }, body: '{}' };
     rejected(await check(dyn(), d), 'algorithm_not_allowed', /algorithm HS256 not allowed/);
   });

@@ -26,7 +26,10 @@ export interface SignedDelivery {
 export function signedStatic(secrets: readonly string[], body = envelopeBody(), nowMs = Date.now(), id = `msg_${randomUUID()}`): SignedDelivery {
   const ts = new Date(nowMs);
   const signature = secrets.map((s) => new Webhook(s).sign(id, ts, body)).join(' ');
-  return { headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(nowMs / 1000)), 'webhook-signature': signature }, body };
+  return {
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(nowMs / 1000)), 'webhook-signature': signature },
+    body,
+  };
 }
 
 export interface TestKey {
@@ -50,7 +53,13 @@ export interface JwtOptions {
   alg?: 'RS256' | 'ES256';
 }
 
-export async function signedDynamic(key: TestKey, body = envelopeBody(), nowMs = Date.now(), id = `msg_${randomUUID()}`, opts: JwtOptions = {}): Promise<SignedDelivery> {
+export async function signedDynamic(
+  key: TestKey,
+  body = envelopeBody(),
+  nowMs = Date.now(),
+  id = `msg_${randomUUID()}`,
+  opts: JwtOptions = {},
+): Promise<SignedDelivery> {
   const iat = opts.iatSeconds ?? Math.floor(nowMs / 1000);
   const claims: Record<string, unknown> = {};
   if (opts.digest !== null) claims.body_sha256 = opts.digest ?? bodyDigest(body);
@@ -62,7 +71,10 @@ export async function signedDynamic(key: TestKey, body = envelopeBody(), nowMs =
     .setExpirationTime(opts.expSeconds ?? iat + 300)
     .setJti(opts.jti ?? id)
     .sign(key.privateKey);
-  return { headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(nowMs / 1000)), 'webhook-signature': token }, body };
+  return {
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(nowMs / 1000)), 'webhook-signature': token },
+    body,
+  };
 }
 
 /** A JWKS endpoint on 127.0.0.1 serving `keys`; counts fetches. */

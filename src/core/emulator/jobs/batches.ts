@@ -67,7 +67,12 @@ export class Batches {
     if (typeof src === 'string' && src !== '') fileName = src;
     else if (Array.isArray(src)) requests = src;
     else throw invalidArgument(`Invalid value at 'src': expected a file name ("files/...") or a list of requests.`);
-    return { displayName: optionalString(config, ['display_name', 'displayName'], 'config.display_name'), requests, fileName, config: readWebhookConfig(config, 'config') ?? readWebhookConfig(body, 'request') };
+    return {
+      displayName: optionalString(config, ['display_name', 'displayName'], 'config.display_name'),
+      requests,
+      fileName,
+      config: readWebhookConfig(config, 'config') ?? readWebhookConfig(body, 'request'),
+    };
   }
 
   create(model: string, input: BatchInput): JsonObject {
@@ -150,7 +155,13 @@ export class Batches {
     if (batch.state === 'BATCH_STATE_SUCCEEDED') {
       metadata.output = batch.fileName
         ? { responsesFile: `files/${batch.name.slice('batches/'.length)}-results` }
-        : { inlinedResponses: { inlinedResponses: Array.from({ length: batch.requestCount }, (_, i) => ({ response: { candidates: [{ content: { role: 'model', parts: [{ text: `Emulated response ${i + 1}` }] }, finishReason: 'STOP' }] } })) } };
+        : {
+            inlinedResponses: {
+              inlinedResponses: Array.from({ length: batch.requestCount }, (_, i) => ({
+                response: { candidates: [{ content: { role: 'model', parts: [{ text: `Emulated response ${i + 1}` }] }, finishReason: 'STOP' }] },
+              })),
+            },
+          };
     }
     const op: JsonObject = { name: batch.name, metadata };
     if (batch.endTime !== undefined) {

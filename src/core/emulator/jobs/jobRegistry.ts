@@ -24,10 +24,13 @@ export class JobRegistry {
 
   /** Runs `fn` after `fraction` of the (scaled) job duration. */
   after(fraction: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, this.clock.scaled(this.durationMs * fraction));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      this.clock.scaled(this.durationMs * fraction),
+    );
     this.timers.add(timer);
   }
 
@@ -45,9 +48,11 @@ export function readWebhookConfig(container: JsonObject, where: string): Webhook
   if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidArgument(`Invalid value at '${field}': expected an object with uris.`);
   const cfg = raw as JsonObject;
   for (const key of Object.keys(cfg)) {
-    if (!['uris', 'user_metadata', 'userMetadata'].includes(key)) throw invalidArgument(`Invalid JSON payload received. Unknown name "${key.slice(0, 80)}" at '${field}': Cannot find field.`);
+    if (!['uris', 'user_metadata', 'userMetadata'].includes(key))
+      throw invalidArgument(`Invalid JSON payload received. Unknown name "${key.slice(0, 80)}" at '${field}': Cannot find field.`);
   }
-  if (!Array.isArray(cfg.uris) || cfg.uris.length === 0) throw invalidArgument(`Invalid value at '${field}.uris': at least one absolute http(s) URL is required.`);
+  if (!Array.isArray(cfg.uris) || cfg.uris.length === 0)
+    throw invalidArgument(`Invalid value at '${field}.uris': at least one absolute http(s) URL is required.`);
   if (cfg.uris.length > MAX_WEBHOOK_URIS) throw invalidArgument(`Invalid value at '${field}.uris': at most ${MAX_WEBHOOK_URIS} URLs.`);
   const uris = cfg.uris.map((u, i) => validateUri(u, `${field}.uris[${i}]`));
   const meta = cfg.user_metadata ?? cfg.userMetadata;

@@ -14,8 +14,12 @@ export function addJobRoutes(router: Router, jobs: JobRegistry): void {
   const interactions = new Interactions(jobs);
   const videos = new VideoOperations(jobs);
 
-  router.add('POST', new RegExp(`^/models/${SEG}:batchGenerateContent$`), async (ctx) => ({ body: batches.create(ctx.params[0], batches.parseBatchGenerateContent(await ctx.body())) }));
-  router.add('POST', new RegExp(`^/models/${SEG}:batchCreate$`), async (ctx) => ({ body: batches.create(ctx.params[0], batches.parseBatchCreate(await ctx.body())) }));
+  router.add('POST', new RegExp(`^/models/${SEG}:batchGenerateContent$`), async (ctx) => ({
+    body: batches.create(ctx.params[0], batches.parseBatchGenerateContent(await ctx.body())),
+  }));
+  router.add('POST', new RegExp(`^/models/${SEG}:batchCreate$`), async (ctx) => ({
+    body: batches.create(ctx.params[0], batches.parseBatchCreate(await ctx.body())),
+  }));
   router.add('GET', new RegExp(`^/batches/${SEG}$`), (ctx) => ({ body: batches.get(ctx.params[0]) }));
   router.add('DELETE', new RegExp(`^/batches/${SEG}$`), (ctx) => ({ body: batches.delete(ctx.params[0]) }));
   router.add('POST', new RegExp(`^/batches/${SEG}:cancel$`), async (ctx) => {

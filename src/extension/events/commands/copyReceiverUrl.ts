@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { EventCommandDeps } from './deps';
 
-
 export function copyReceiverUrl({ receiver: service, ui, clipboard }: EventCommandDeps) {
   return async (): Promise<string | undefined> => {
     const url = service.url;

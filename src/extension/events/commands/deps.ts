@@ -33,7 +33,12 @@ export async function resolveEvent(deps: EventCommandDeps, arg: EventArg, placeH
   if (arg && typeof arg.seq === 'number') return arg.seq;
   const records = deps.feed.newest(200);
   if (records.length === 0) throw new Error(vscode.l10n.t('There are no events yet: start the receiver and trigger a test event first.'));
-  const items = records.map((r) => ({ label: `#${r.seq} ${r.eventType ?? vscode.l10n.t('(no event type)')}`, description: `${r.verdict} · ${r.receivedAt}`, detail: r.webhookId, seq: r.seq }));
+  const items = records.map((r) => ({
+    label: `#${r.seq} ${r.eventType ?? vscode.l10n.t('(no event type)')}`,
+    description: `${r.verdict} · ${r.receivedAt}`,
+    detail: r.webhookId,
+    seq: r.seq,
+  }));
   const picked = await deps.ui.current.pick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked.seq;
 }

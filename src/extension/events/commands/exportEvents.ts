@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { toJsonLines } from '../../../core/receiver/history';
 import { EventCommandDeps } from './deps';
 
-
 export function exportEvents(deps: EventCommandDeps) {
   return async (): Promise<vscode.Uri | undefined> => {
     const records = deps.feed.records();

@@ -15,7 +15,11 @@ export function startReceiver({ receiver: service, ui }: EventCommandDeps) {
     } catch (error) {
       if (!(error instanceof PortInUseError)) throw error;
       const choice = await ui.current.error(
-        vscode.l10n.t('The receiver cannot listen: port {0} is already in use on {1}. Change geminiWebhooks.receiver.port (0 picks a free port).', error.port, error.host),
+        vscode.l10n.t(
+          'The receiver cannot listen: port {0} is already in use on {1}. Change geminiWebhooks.receiver.port (0 picks a free port).',
+          error.port,
+          error.host,
+        ),
         OPEN_SETTINGS,
       );
       if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.receiverPort);

@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { EventCommandDeps } from './deps';
 
-
 export function stopReceiver({ receiver: service, ui }: EventCommandDeps) {
   return async (): Promise<void> => {
     if (!service.running) {

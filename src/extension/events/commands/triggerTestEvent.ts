@@ -45,7 +45,9 @@ export function triggerTestEvent(deps: EventCommandDeps) {
       type = (await ui.pick(items, { placeHolder: vscode.l10n.t('Pick the event type to send to the receiver'), matchOnDescription: true })).label;
     }
     const routes = await routesFor(deps, type);
-    const route = args?.via ? routes.find((r) => r.id === args.via) : await ui.pick(routes, { placeHolder: vscode.l10n.t('How should the {0} event be sent?', type) });
+    const route = args?.via
+      ? routes.find((r) => r.id === args.via)
+      : await ui.pick(routes, { placeHolder: vscode.l10n.t('How should the {0} event be sent?', type) });
     if (!route) throw new Error(vscode.l10n.t('No way to send the event named "{0}": add a signing secret or use the emulator.', String(args?.via)));
 
     const receiver = deps.feed.receiver;
@@ -64,8 +66,15 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     }
     const sent = await sendStaticTestEvent(url, type, route.secret);
     const verdict = sent.answer.status ?? `HTTP ${sent.status}`;
-    deps.log.info(`Test event ${type} (${route.id === 'unsigned' ? 'unsigned' : 'signed'}): the receiver answered ${sent.status} ${verdict}${sent.answer.reason ? ` — ${sent.answer.reason}` : ''}.`);
-    const message = verdict === 'rejected' ? vscode.l10n.t('Sent {0}: rejected — {1}', type, sent.answer.reason ?? '') : sent.answer.seq ? vscode.l10n.t('Sent {0}: {1} (#{2}).', type, verdict, sent.answer.seq) : vscode.l10n.t('Sent {0}: {1}.', type, verdict);
+    deps.log.info(
+      `Test event ${type} (${route.id === 'unsigned' ? 'unsigned' : 'signed'}): the receiver answered ${sent.status} ${verdict}${sent.answer.reason ? ` — ${sent.answer.reason}` : ''}.`,
+    );
+    const message =
+      verdict === 'rejected'
+        ? vscode.l10n.t('Sent {0}: rejected — {1}', type, sent.answer.reason ?? '')
+        : sent.answer.seq
+          ? vscode.l10n.t('Sent {0}: {1} (#{2}).', type, verdict, sent.answer.seq)
+          : vscode.l10n.t('Sent {0}: {1}.', type, verdict);
     void ui
       .info(message, OPEN_INSPECTOR)
       .then((choice) => choice === OPEN_INSPECTOR && deps.inspector.show(sent.answer.seq))
@@ -81,7 +90,21 @@ async function routesFor(deps: EventCommandDeps, type: string): Promise<Route[]>
     const key = c.webhookId ?? c.label;
     if (seen.has(key)) continue; // the current secret comes first
     seen.add(key);
-    routes.push(c.webhookId ? { id: `secret:${c.webhookId}`, label: vscode.l10n.t("Sign with {0}'s stored secret", c.webhookId), description: vscode.l10n.t('Standard Webhooks (HMAC)'), secret: c.secret } : { id: `secret:${c.label}`, label: vscode.l10n.t('Sign with "{0}"', c.label.replace(/ \(added by hand\)$/, '')), description: vscode.l10n.t('added by hand · Standard Webhooks (HMAC)'), secret: c.secret });
+    routes.push(
+      c.webhookId
+        ? {
+            id: `secret:${c.webhookId}`,
+            label: vscode.l10n.t("Sign with {0}'s stored secret", c.webhookId),
+            description: vscode.l10n.t('Standard Webhooks (HMAC)'),
+            secret: c.secret,
+          }
+        : {
+            id: `secret:${c.label}`,
+            label: vscode.l10n.t('Sign with "{0}"', c.label.replace(/ \(added by hand\)$/, '')),
+            description: vscode.l10n.t('added by hand · Standard Webhooks (HMAC)'),
+            secret: c.secret,
+          },
+    );
   }
   if (deps.backend?.kind === 'emulator' && deps.backend.emulatorUrl() && EMULATOR_JOB_TYPES[type]) {
     routes.push({ id: 'emulator', label: vscode.l10n.t('Through the emulator (JWT, dynamic delivery)'), description: EMULATOR_JOB_TYPES[type] });

@@ -15,7 +15,6 @@ import { readReceiverSettings } from '../receiver/receiverSettings';
 import { COMMANDS, WEBVIEWS } from '../../platform/ids';
 import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
 
-
 /** Counters the integration tests and the benchmark read. */
 export interface InspectorStats {
   posted: number;
@@ -47,14 +46,16 @@ export class InspectorController extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.appends = this.register(new AppendBatcher({
-      capacity: feed.capacity,
-      flush: (records) => {
-        this.stats.appendFlushes++;
-        this.stats.appendedRows += records.length;
-        this.post({ type: 'append', rows: records.map(toRowSummary) });
-      },
-    }));
+    this.appends = this.register(
+      new AppendBatcher({
+        capacity: feed.capacity,
+        flush: (records) => {
+          this.stats.appendFlushes++;
+          this.stats.appendedRows += records.length;
+          this.post({ type: 'append', rows: records.map(toRowSummary) });
+        },
+      }),
+    );
     this.updates = this.register(new AppendBatcher({ flush: (records) => this.post({ type: 'update', rows: [...new Set(records)].map(toRowSummary) }) }));
     this.register(feed.onDidAppend((r) => this.ready && this.panel && this.appends.push(r)));
     this.register(feed.onDidUpdate((r) => this.ready && this.panel && this.updates.push(r)));
@@ -203,7 +204,11 @@ export class InspectorController extends Disposable {
 
   private async replay(seq: number): Promise<void> {
     const result = await vscode.commands.executeCommand<{ ok: boolean; status?: number; error?: string } | undefined>(COMMANDS.replayEvent, { seq });
-    const message = !result ? vscode.l10n.t('Not replayed.') : result.ok ? vscode.l10n.t('Replayed: your app answered {0}.', result.status ?? 'OK') : vscode.l10n.t('Replay failed: {0}.', result.error ?? `HTTP ${result.status}`);
+    const message = !result
+      ? vscode.l10n.t('Not replayed.')
+      : result.ok
+        ? vscode.l10n.t('Replayed: your app answered {0}.', result.status ?? 'OK')
+        : vscode.l10n.t('Replay failed: {0}.', result.error ?? `HTTP ${result.status}`);
     this.post({ type: 'replayResult', seq, ok: result?.ok === true, message });
   }
 

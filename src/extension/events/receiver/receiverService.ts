@@ -113,7 +113,9 @@ export class ReceiverService extends Disposable {
       this.receiver = receiver;
       this.settings = settings;
       this.activeJwks = { uri: jwksUri, fromDefault: !settings.jwksUri };
-      this.log.info(`Receiver listening on ${receiver.url} (JWKS ${safeUrl(jwksUri)}${settings.forwardTo ? `, forwarding to ${safeUrl(settings.forwardTo)}` : ''})`);
+      this.log.info(
+        `Receiver listening on ${receiver.url} (JWKS ${safeUrl(jwksUri)}${settings.forwardTo ? `, forwarding to ${safeUrl(settings.forwardTo)}` : ''})`,
+      );
       await this.setContext(CONTEXT_KEYS.receiverRunning, true);
       this.stateChanged.fire();
       return receiver;
@@ -235,4 +237,3 @@ export class ReceiverService extends Disposable {
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
-

@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { SETTINGS } from '../../platform/ids';
 
-
 export interface ReceiverSettings {
   readonly host: string;
   readonly port: number;

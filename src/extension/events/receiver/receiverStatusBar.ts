@@ -8,7 +8,6 @@ import { EventFeed } from '../eventFeed';
 import { Disposable, toDisposable } from '../../platform/disposable';
 import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
 
-
 export class ReceiverStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.receiver, vscode.StatusBarAlignment.Left, 49));
   private unseen = 0;
@@ -17,7 +16,11 @@ export class ReceiverStatusBar extends Disposable {
   /** Updates are coalesced (≤ 4/s): every property set is a message to the workbench. */
   private pending: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly feed: EventFeed, onInspectorViewed: vscode.Event<void>, private readonly inspectorVisible: () => boolean) {
+  constructor(
+    private readonly feed: EventFeed,
+    onInspectorViewed: vscode.Event<void>,
+    private readonly inspectorVisible: () => boolean,
+  ) {
     super();
     this.item.name = vscode.l10n.t('Gemini Webhooks receiver');
     const newest = feed.newest(feed.capacity);
@@ -76,8 +79,15 @@ export class ReceiverStatusBar extends Disposable {
     this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, false);
     tooltip.appendText(`${vscode.l10n.t('Receiving webhooks at {0}', receiver.url ?? '')}\n`);
-    tooltip.appendText(this.unseen === 1 ? vscode.l10n.t('1 new event since the inspector was last viewed.') : vscode.l10n.t('{0} new events since the inspector was last viewed.', this.unseen));
-    if (rejected) tooltip.appendText(`\n${this.rejectedStreak === 1 ? vscode.l10n.t('The latest delivery was rejected: open the inspector to see why.') : vscode.l10n.t('The latest {0} deliveries were rejected: open the inspector to see why.', this.rejectedStreak)}`);
+    tooltip.appendText(
+      this.unseen === 1
+        ? vscode.l10n.t('1 new event since the inspector was last viewed.')
+        : vscode.l10n.t('{0} new events since the inspector was last viewed.', this.unseen),
+    );
+    if (rejected)
+      tooltip.appendText(
+        `\n${this.rejectedStreak === 1 ? vscode.l10n.t('The latest delivery was rejected: open the inspector to see why.') : vscode.l10n.t('The latest {0} deliveries were rejected: open the inspector to see why.', this.rejectedStreak)}`,
+      );
     this.item.tooltip = tooltip;
     this.item.command = COMMANDS.openInspector;
     this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

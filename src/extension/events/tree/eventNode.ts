@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { COMMANDS } from '../../platform/ids';
 
-
 const ICONS: Record<ReceivedDelivery['verdict'], vscode.ThemeIcon> = {
   verified: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   duplicate: new vscode.ThemeIcon('copy', new vscode.ThemeColor('editorWarning.foreground')),
@@ -24,14 +23,26 @@ export class EventNode implements EventNodeArg {
 
   toTreeItem(): vscode.TreeItem {
     const r = this.record;
-    const item = new vscode.TreeItem(r.eventType ?? (r.verdict === 'rejected' ? vscode.l10n.t('(rejected)') : vscode.l10n.t('(no event type)')), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      r.eventType ?? (r.verdict === 'rejected' ? vscode.l10n.t('(rejected)') : vscode.l10n.t('(no event type)')),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `event:${r.seq}`;
     item.description = `${timeOf(r.receivedAt)} · ${r.verdict}`;
     item.iconPath = ICONS[r.verdict];
     item.contextValue = `event:${r.verdict}`;
-    const tooltip = [`#${r.seq} ${r.verdict}`, r.webhookId ? `webhook-id: ${r.webhookId}` : undefined, r.reason ? vscode.l10n.t('reason: {0}', r.reason) : undefined, r.receivedAt].filter(Boolean).join('\n');
+    const tooltip = [
+      `#${r.seq} ${r.verdict}`,
+      r.webhookId ? `webhook-id: ${r.webhookId}` : undefined,
+      r.reason ? vscode.l10n.t('reason: {0}', r.reason) : undefined,
+      r.receivedAt,
+    ]
+      .filter(Boolean)
+      .join('\n');
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}` };
+    item.accessibilityInformation = {
+      label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}`,
+    };
     item.command = { command: COMMANDS.openInspector, title: vscode.l10n.t('Open in Inspector'), arguments: [{ seq: r.seq } satisfies EventNodeArg] };
     return item;
   }

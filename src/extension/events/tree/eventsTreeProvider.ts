@@ -20,7 +20,10 @@ export class EventsTreeProvider extends Disposable implements vscode.TreeDataPro
   private changes = 0;
   private lastBatch = 0;
 
-  constructor(private readonly feed: EventFeed, private readonly limit = EVENTS_SHOWN) {
+  constructor(
+    private readonly feed: EventFeed,
+    private readonly limit = EVENTS_SHOWN,
+  ) {
     super();
     const soon = () => this.scheduleRefresh();
     for (const event of [feed.onDidAppend, feed.onDidUpdate, feed.onDidClear, feed.onDidChangeState]) this.register(event(soon));

@@ -114,16 +114,29 @@ export class BackendService extends Disposable {
     this.snapshot = undefined;
     await previous?.client.close().catch(() => undefined);
     const wantsEmulator = settings.kind === 'emulator';
-    const emulatorChanged = this.applied && (this.applied.emulatorPort !== settings.emulatorPort || this.applied.emulatorTimeScale !== settings.emulatorTimeScale);
+    const emulatorChanged =
+      this.applied && (this.applied.emulatorPort !== settings.emulatorPort || this.applied.emulatorTimeScale !== settings.emulatorTimeScale);
     if (this.emulator && (!wantsEmulator || emulatorChanged)) await this.stopEmulator();
     let snapshot: BackendSnapshot;
     if (wantsEmulator) {
       const emulator = this.emulator ?? (await this.startEmbeddedEmulator(settings));
-      const client = new WebhooksClient({ baseUrl: emulator.url, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: settings.timeoutMs, log: (l) => this.log.trace(`api: ${l}`) });
+      const client = new WebhooksClient({
+        baseUrl: emulator.url,
+        apiVersion: 'v1beta',
+        apiKey: async () => EMULATOR_LOCAL_KEY,
+        timeoutMs: settings.timeoutMs,
+        log: (l) => this.log.trace(`api: ${l}`),
+      });
       snapshot = { kind: 'emulator', client, emulatorUrl: emulator.url };
       if (this.env.GEMINI_WEBHOOKS_SAMPLE_DATA === '1') await seedSampleWebhooks(client, this.secrets, this.log);
     } else {
-      const client = new WebhooksClient({ baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, apiKey: () => this.secrets.getApiKey(), timeoutMs: settings.timeoutMs, log: (l) => this.log.trace(`api: ${l}`) });
+      const client = new WebhooksClient({
+        baseUrl: settings.baseUrl,
+        apiVersion: settings.apiVersion,
+        apiKey: () => this.secrets.getApiKey(),
+        timeoutMs: settings.timeoutMs,
+        log: (l) => this.log.trace(`api: ${l}`),
+      });
       snapshot = { kind: 'gemini', client, emulatorUrl: undefined };
       this.log.info(`Backend: Gemini API at ${new URL(settings.baseUrl).host} (${settings.apiVersion})`);
     }
@@ -144,9 +157,22 @@ export class BackendService extends Disposable {
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'EADDRINUSE' ? `port ${settings.emulatorPort} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)` : error instanceof Error ? error.message : String(error);
+      const why =
+        code === 'EADDRINUSE'
+          ? `port ${settings.emulatorPort} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       this.log.error(`The local emulator could not start: ${why}`);
-      throw new EmulatorStartError(why, code === 'EADDRINUSE' ? vscode.l10n.t('The local emulator could not start: port {0} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)', settings.emulatorPort) : undefined);
+      throw new EmulatorStartError(
+        why,
+        code === 'EADDRINUSE'
+          ? vscode.l10n.t(
+              'The local emulator could not start: port {0} is in use (change geminiWebhooks.emulator.port, or 0 for any free port)',
+              settings.emulatorPort,
+            )
+          : undefined,
+      );
     }
     this.log.info(`Backend: local emulator at ${this.emulator.url}`);
     return this.emulator;
@@ -187,7 +213,10 @@ export class BackendService extends Disposable {
 
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
-  constructor(readonly reason: string, message?: string) {
+  constructor(
+    readonly reason: string,
+    message?: string,
+  ) {
     super(message ?? vscode.l10n.t('The local emulator could not start: {0}', reason));
   }
 }

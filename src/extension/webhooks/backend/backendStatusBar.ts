@@ -4,7 +4,6 @@ import { BackendService } from './backendService';
 import { Disposable } from '../../platform/disposable';
 import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
 
-
 export class BackendStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.backend, vscode.StatusBarAlignment.Left, 50));
 
@@ -26,8 +25,12 @@ export class BackendStatusBar extends Disposable {
     const url = this.backend.emulatorUrl();
     if (this.backend.kind === 'emulator') {
       const port = url ? new URL(url).port : undefined;
-      this.item.text = port ? `$(server-environment) ${vscode.l10n.t('Emulator :{0}', port)}` : `$(server-environment) ${vscode.l10n.t('Emulator (starting…)')}`;
-      this.item.tooltip = url ? vscode.l10n.t('Webhooks come from the local emulator at {0}. Click to switch.', url) : vscode.l10n.t('The local emulator is starting. Click to switch.');
+      this.item.text = port
+        ? `$(server-environment) ${vscode.l10n.t('Emulator :{0}', port)}`
+        : `$(server-environment) ${vscode.l10n.t('Emulator (starting…)')}`;
+      this.item.tooltip = url
+        ? vscode.l10n.t('Webhooks come from the local emulator at {0}. Click to switch.', url)
+        : vscode.l10n.t('The local emulator is starting. Click to switch.');
     } else {
       this.item.text = `$(cloud) ${vscode.l10n.t('Gemini API')}`;
       this.item.tooltip = vscode.l10n.t('Webhooks come from the Gemini API. Click to switch.');

@@ -11,7 +11,12 @@ const RECEIVER = 'http://127.0.0.1:8788/webhooks';
 
 const SAMPLES = [
   { name: 'Batch results', uri: RECEIVER, subscribed_events: ['batch.succeeded', 'batch.failed', 'batch.expired'], disabled: false },
-  { name: 'Agent interactions', uri: RECEIVER, subscribed_events: ['interaction.requires_action', 'interaction.completed', 'interaction.failed'], disabled: false },
+  {
+    name: 'Agent interactions',
+    uri: RECEIVER,
+    subscribed_events: ['interaction.requires_action', 'interaction.completed', 'interaction.failed'],
+    disabled: false,
+  },
   { name: 'Video pipeline (paused)', uri: RECEIVER, subscribed_events: ['video.generated'], disabled: true },
 ];
 

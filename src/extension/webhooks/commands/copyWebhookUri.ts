@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
-
 export function copyWebhookUri(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to copy the URI of'));

@@ -8,16 +8,30 @@ import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } f
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
 import { webhookLabel } from '../tree/webhookPresentation';
 
-
 export function createWebhook(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {
     const ui = deps.ui.current;
-    const name = (await ui.input({ title: vscode.l10n.t('Create Webhook (1/3)'), prompt: vscode.l10n.t('A name for the webhook (optional)'), placeHolder: vscode.l10n.t('e.g. Batch results') })).trim();
+    const name = (
+      await ui.input({
+        title: vscode.l10n.t('Create Webhook (1/3)'),
+        prompt: vscode.l10n.t('A name for the webhook (optional)'),
+        placeHolder: vscode.l10n.t('e.g. Batch results'),
+      })
+    ).trim();
     const uri = (
-      await ui.input({ title: vscode.l10n.t('Create Webhook (2/3)'), prompt: vscode.l10n.t('The URL deliveries are POSTed to'), placeHolder: 'https://example.com/webhooks', validateInput: validateWebhookUri })
+      await ui.input({
+        title: vscode.l10n.t('Create Webhook (2/3)'),
+        prompt: vscode.l10n.t('The URL deliveries are POSTed to'),
+        placeHolder: 'https://example.com/webhooks',
+        validateInput: validateWebhookUri,
+      })
     ).trim();
     const events = await pickEvents(deps, [], vscode.l10n.t('Create Webhook (3/3)'));
-    const { webhook, newSigningSecret } = await withApiProgress(vscode.l10n.t('Creating webhook…'), (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }), deps);
+    const { webhook, newSigningSecret } = await withApiProgress(
+      vscode.l10n.t('Creating webhook…'),
+      (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }),
+      deps,
+    );
     const label = webhookLabel(webhook);
     deps.log.info(`Created webhook ${webhook.id}.`);
     if (!newSigningSecret) {
@@ -27,6 +41,12 @@ export function createWebhook(deps: WebhookCommandDeps) {
     }
     const stored = await tryStoreSecret(deps, webhook.id, newSigningSecret);
     await deps.tree.refresh();
-    await showSecretOnce(deps, vscode.l10n.t('Webhook "{0}" created', label), vscode.l10n.t('Its signing secret is shown only this once.'), newSigningSecret, stored);
+    await showSecretOnce(
+      deps,
+      vscode.l10n.t('Webhook "{0}" created', label),
+      vscode.l10n.t('Its signing secret is shown only this once.'),
+      newSigningSecret,
+      stored,
+    );
   };
 }

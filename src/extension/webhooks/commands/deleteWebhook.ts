@@ -5,7 +5,6 @@ import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 import { onExistingWebhook } from './webhookAction';
 import { webhookLabel } from '../tree/webhookPresentation';
 
-
 export function deleteWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to delete'));
@@ -16,7 +15,12 @@ export function deleteWebhook(deps: WebhookCommandDeps) {
       vscode.l10n.t('Delete'),
     );
     try {
-      await onExistingWebhook(deps, webhook, (name) => vscode.l10n.t('Deleting {0}…', name), (client, id, signal) => client.delete(id, { signal }));
+      await onExistingWebhook(
+        deps,
+        webhook,
+        (name) => vscode.l10n.t('Deleting {0}…', name),
+        (client, id, signal) => client.delete(id, { signal }),
+      );
     } catch (error) {
       // Already gone elsewhere: still forget its secrets.
       if (error instanceof WebhookGoneError) await deps.secrets.deleteSigningSecrets(webhook.id);

@@ -58,7 +58,11 @@ export class NoWebhooksError extends Error {
 }
 
 /** Runs an API call with a cancellable notification; the signal aborts it. */
-export async function withApiProgress<T>(title: string, work: (client: WebhooksClient, signal: AbortSignal) => Promise<T>, deps: WebhookCommandDeps): Promise<T> {
+export async function withApiProgress<T>(
+  title: string,
+  work: (client: WebhooksClient, signal: AbortSignal) => Promise<T>,
+  deps: WebhookCommandDeps,
+): Promise<T> {
   return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
@@ -92,7 +96,11 @@ export async function pickEvents(deps: WebhookCommandDeps, current: readonly str
   const extra = current.filter((t) => !known.includes(t));
   const items = [...known, ...extra].map((type) => ({ label: type, description: describeEventType(type).description, picked: current.includes(type) }));
   for (;;) {
-    const picked = await deps.ui.current.pickMany(items, { title, placeHolder: vscode.l10n.t('Events this webhook receives (pick at least one)'), matchOnDescription: true });
+    const picked = await deps.ui.current.pickMany(items, {
+      title,
+      placeHolder: vscode.l10n.t('Events this webhook receives (pick at least one)'),
+      matchOnDescription: true,
+    });
     if (picked.length > 0) return picked.map((p) => p.label);
     await deps.ui.current.warn(vscode.l10n.t('Pick at least one event type.'));
   }

@@ -5,14 +5,20 @@ import { WebhookArg, WebhookCommandDeps, pickEvents, resolveWebhook, validateWeb
 import { onExistingWebhook } from './webhookAction';
 import { webhookLabel } from '../tree/webhookPresentation';
 
-
 export function editWebhook(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<void> => {
     const ui = deps.ui.current;
     const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to edit'));
     const label = webhookLabel(webhook);
     const name = (await ui.input({ title: vscode.l10n.t('Edit {0} (1/3)', label), prompt: vscode.l10n.t('Name'), value: webhook.name ?? '' })).trim();
-    const uri = (await ui.input({ title: vscode.l10n.t('Edit {0} (2/3)', label), prompt: vscode.l10n.t('The URL deliveries are POSTed to'), value: webhook.uri, validateInput: validateWebhookUri })).trim();
+    const uri = (
+      await ui.input({
+        title: vscode.l10n.t('Edit {0} (2/3)', label),
+        prompt: vscode.l10n.t('The URL deliveries are POSTed to'),
+        value: webhook.uri,
+        validateInput: validateWebhookUri,
+      })
+    ).trim();
     const events = await pickEvents(deps, webhook.subscribed_events, vscode.l10n.t('Edit {0} (3/3)', label));
     const update: { -readonly [K in keyof WebhookUpdate]: WebhookUpdate[K] } = {};
     if (name !== (webhook.name ?? '')) update.name = name;
@@ -22,7 +28,12 @@ export function editWebhook(deps: WebhookCommandDeps) {
       await ui.info(vscode.l10n.t('Nothing changed.'));
       return;
     }
-    const updated = await onExistingWebhook(deps, webhook, (name) => vscode.l10n.t('Updating {0}…', name), (client, id, signal) => client.update(id, update, { signal }));
+    const updated = await onExistingWebhook(
+      deps,
+      webhook,
+      (name) => vscode.l10n.t('Updating {0}…', name),
+      (client, id, signal) => client.update(id, update, { signal }),
+    );
     deps.log.info(`Updated webhook ${webhook.id} (${Object.keys(update).join(', ')}).`);
     deps.tree.upsert(updated);
     deps.details.refreshAll();

@@ -2,7 +2,6 @@
 import { WebhookArg, WebhookCommandDeps } from './deps';
 import { setWebhookState } from './setWebhookState';
 
-
 export function enableWebhook(deps: WebhookCommandDeps) {
   return (node?: WebhookArg): Promise<void> => setWebhookState(deps, node, 'enabled');
 }

@@ -19,10 +19,23 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
     const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to rotate the signing secret of'));
     const label = webhookLabel(webhook);
     const options: Array<{ label: string; description: string; detail: string; behavior: RevocationBehavior }> = [
-      { label: vscode.l10n.t('Revoke previous after 24 hours'), description: vscode.l10n.t('recommended'), detail: vscode.l10n.t('Deliveries keep verifying with either secret while you update your receiver.'), behavior: 'revoke_previous_secrets_after_h24' },
-      { label: vscode.l10n.t('Revoke immediately'), description: '', detail: `$(warning) ${vscode.l10n.t('Receivers still using the old secret start rejecting deliveries at once.')}`, behavior: 'revoke_previous_secrets_immediately' },
+      {
+        label: vscode.l10n.t('Revoke previous after 24 hours'),
+        description: vscode.l10n.t('recommended'),
+        detail: vscode.l10n.t('Deliveries keep verifying with either secret while you update your receiver.'),
+        behavior: 'revoke_previous_secrets_after_h24',
+      },
+      {
+        label: vscode.l10n.t('Revoke immediately'),
+        description: '',
+        detail: `$(warning) ${vscode.l10n.t('Receivers still using the old secret start rejecting deliveries at once.')}`,
+        behavior: 'revoke_previous_secrets_immediately',
+      },
     ];
-    const choice = await ui.pick(options, { title: vscode.l10n.t('Rotate the signing secret of {0}', label), placeHolder: vscode.l10n.t('When should the previous secret stop working?') });
+    const choice = await ui.pick(options, {
+      title: vscode.l10n.t('Rotate the signing secret of {0}', label),
+      placeHolder: vscode.l10n.t('When should the previous secret stop working?'),
+    });
     if (choice.behavior === 'revoke_previous_secrets_immediately') {
       await ui.confirm(
         vscode.l10n.t('Revoke the current secret of "{0}" immediately?', label),
@@ -30,15 +43,34 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
         vscode.l10n.t('Revoke Immediately'),
       );
     }
-    const secret = await onExistingWebhook(deps, webhook, (name) => vscode.l10n.t('Rotating the secret of {0}…', name), (client, id, signal) => client.rotateSigningSecret(id, choice.behavior, { signal }));
+    const secret = await onExistingWebhook(
+      deps,
+      webhook,
+      (name) => vscode.l10n.t('Rotating the secret of {0}…', name),
+      (client, id, signal) => client.rotateSigningSecret(id, choice.behavior, { signal }),
+    );
     const previousExpiry = choice.behavior === 'revoke_previous_secrets_after_h24' ? await reportedExpiry(deps, webhook.id) : undefined;
     const stored = await tryStoreSecret(deps, webhook.id, secret, previousExpiry);
-    deps.log.info(`Rotated the signing secret of ${webhook.id}${previousExpiry ? `; the previous one verifies until ${previousExpiry}` : '; the previous one is revoked'}.`);
+    deps.log.info(
+      `Rotated the signing secret of ${webhook.id}${previousExpiry ? `; the previous one verifies until ${previousExpiry}` : '; the previous one is revoked'}.`,
+    );
     await deps.tree.refresh();
     deps.details.refreshAll();
-    const previous = previousExpiry ? vscode.l10n.t('The previous one keeps working until {0}.', previousExpiry) : vscode.l10n.t('The previous one no longer works.');
-    await showSecretOnce(deps, vscode.l10n.t('New signing secret for "{0}"', label), vscode.l10n.t('Deploy it to your app: it is shown only this once. {0}', previous), secret, stored);
-    await ui.info(stored ? vscode.l10n.t('New signing secret for "{0}" stored. {1}', label, previous) : vscode.l10n.t('New signing secret for "{0}" not stored locally. {1}', label, previous));
+    const previous = previousExpiry
+      ? vscode.l10n.t('The previous one keeps working until {0}.', previousExpiry)
+      : vscode.l10n.t('The previous one no longer works.');
+    await showSecretOnce(
+      deps,
+      vscode.l10n.t('New signing secret for "{0}"', label),
+      vscode.l10n.t('Deploy it to your app: it is shown only this once. {0}', previous),
+      secret,
+      stored,
+    );
+    await ui.info(
+      stored
+        ? vscode.l10n.t('New signing secret for "{0}" stored. {1}', label, previous)
+        : vscode.l10n.t('New signing secret for "{0}" not stored locally. {1}', label, previous),
+    );
   };
 }
 

@@ -24,8 +24,10 @@ export async function tryStoreSecret(deps: WebhookCommandDeps, webhookId: string
 export async function showSecretOnce(deps: WebhookCommandDeps, title: string, intro: string, secret: string, stored: boolean): Promise<void> {
   const ui = deps.ui.current;
   const where = stored
-    ? vscode.l10n.t('It is also stored in this editor\'s secret storage, so the local receiver can verify deliveries.')
-    : vscode.l10n.t('It could NOT be stored in this editor\'s secret storage (see the log): copy it now; to let the local receiver verify with it, add it later with "Add Signing Secret".');
+    ? vscode.l10n.t("It is also stored in this editor's secret storage, so the local receiver can verify deliveries.")
+    : vscode.l10n.t(
+        'It could NOT be stored in this editor\'s secret storage (see the log): copy it now; to let the local receiver verify with it, add it later with "Add Signing Secret".',
+      );
   const choice = await ui.modal(title, `${intro} ${where}\n\n${secret}`, COPY);
   if (choice === COPY) {
     await deps.clipboard.writeText(secret);

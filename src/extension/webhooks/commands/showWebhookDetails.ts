@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { detailsUri } from '../webhookDetailsProvider';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 
-
 export function showWebhookDetails(deps: WebhookCommandDeps) {
   return async (node?: WebhookArg): Promise<vscode.TextEditor> => {
     const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to show'));

@@ -2,7 +2,6 @@
 import { WebhookCommandDeps } from './deps';
 import { promptAndStoreApiKey } from './setApiKey';
 
-
 export function useGeminiApi(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {
     await deps.backend.switchTo('gemini');

@@ -12,7 +12,12 @@ import { WebhookCommandDeps, withApiProgress } from './deps';
 export type WebhookCall<T> = (client: WebhooksClient, webhookId: string, signal: AbortSignal) => Promise<T>;
 
 /** Runs `call` on `webhook` with busy state, progress titled `progress(label)` and not-found handling. */
-export function onExistingWebhook<T>(deps: WebhookCommandDeps, webhook: Pick<Webhook, 'id' | 'name'>, progress: (label: string) => string, call: WebhookCall<T>): Promise<T> {
+export function onExistingWebhook<T>(
+  deps: WebhookCommandDeps,
+  webhook: Pick<Webhook, 'id' | 'name'>,
+  progress: (label: string) => string,
+  call: WebhookCall<T>,
+): Promise<T> {
   const title = progress(webhookLabel(webhook));
   return deps.tree.withBusy(webhook.id, () => onWebhook(webhook.id, () => withApiProgress(title, (client, signal) => call(client, webhook.id, signal), deps)));
 }

@@ -70,12 +70,18 @@ function tooltipOf(row: WebhookRow): vscode.MarkdownString {
 }
 
 class EventsNode extends TreeNode {
-  constructor(private readonly base: string, private readonly events: readonly string[]) {
+  constructor(
+    private readonly base: string,
+    private readonly events: readonly string[],
+  ) {
     super();
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t('Events'), this.events.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      vscode.l10n.t('Events'),
+      this.events.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${this.base}:events`;
     item.description = eventCount(this.events.length);
     item.iconPath = new vscode.ThemeIcon('symbol-event');
@@ -84,12 +90,18 @@ class EventsNode extends TreeNode {
   }
 
   override getChildren(): TreeNode[] {
-    return this.events.map((type) => new InfoNode(`${this.base}:event:${type}`, type, describeEventType(type).description, new vscode.ThemeIcon('bell'), undefined, 'webhookEvent'));
+    return this.events.map(
+      (type) => new InfoNode(`${this.base}:event:${type}`, type, describeEventType(type).description, new vscode.ThemeIcon('bell'), undefined, 'webhookEvent'),
+    );
   }
 }
 
 class SecretsNode extends TreeNode {
-  constructor(private readonly base: string, private readonly webhook: Webhook, private readonly stored: readonly StoredSigningSecret[]) {
+  constructor(
+    private readonly base: string,
+    private readonly webhook: Webhook,
+    private readonly stored: readonly StoredSigningSecret[],
+  ) {
     super();
   }
 
@@ -110,8 +122,14 @@ class SecretsNode extends TreeNode {
       const when = s.expire_time ? vscode.l10n.t('expires {0}', relative(s.expire_time)) : vscode.l10n.t('current');
       const where = local ? vscode.l10n.t('full secret stored locally') : vscode.l10n.t('full secret not stored here');
       const exact = s.expire_time ? ` (${s.expire_time})` : '';
-      return new InfoNode(`${this.base}:secret:${i}:${truncated}`, truncated, `${when} · ${where}`, new vscode.ThemeIcon(local ? 'lock' : 'unlock'), `${truncated} — ${when}${exact}; ${where}.`, 'webhookSecret');
+      return new InfoNode(
+        `${this.base}:secret:${i}:${truncated}`,
+        truncated,
+        `${when} · ${where}`,
+        new vscode.ThemeIcon(local ? 'lock' : 'unlock'),
+        `${truncated} — ${when}${exact}; ${where}.`,
+        'webhookSecret',
+      );
     });
   }
 }
-

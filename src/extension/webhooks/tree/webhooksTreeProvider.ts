@@ -151,7 +151,9 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
     this.changed.fire(undefined);
     try {
       const client = await this.backend.client();
-      const page = await vscode.window.withProgress({ location: { viewId: VIEWS.webhooks } }, () => client.list({ pageSize: PAGE_SIZE, pageToken: this.nextPageToken, signal: this.controller?.signal }));
+      const page = await vscode.window.withProgress({ location: { viewId: VIEWS.webhooks } }, () =>
+        client.list({ pageSize: PAGE_SIZE, pageToken: this.nextPageToken, signal: this.controller?.signal }),
+      );
       if (generation !== this.generation) return;
       const known = new Set(this.webhooks.map((w) => w.id));
       this.webhooks.push(...page.webhooks.filter((w) => !known.has(w.id)));
