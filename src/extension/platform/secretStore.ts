@@ -51,11 +51,12 @@ export class SecretStore extends Disposable {
     super();
     this.register(
       storage.onDidChange((e) => {
-        // Re-read first, so `knownSecrets()` redacts the new key before anyone hears of it.
-        if (e.key === API_KEY) return void this.getApiKey().then(
-          () => this.changed.fire('apiKey'),
-          () => this.changed.fire('apiKey'),
-        );
+        if (e.key === API_KEY) {
+          // Listeners hear of it at once (as before); the key `knownSecrets()` redacts is re-read beside them
+          // (this window's own setApiKey has set it already; another window's change lands a moment later).
+          void this.getApiKey().catch(() => undefined);
+          return this.changed.fire('apiKey');
+        }
         if (e.key.includes('.backup-')) return;
         if (e.key === INDEX || e.key.startsWith(WEBHOOK_PREFIX) || e.key.startsWith(MANUAL_PREFIX)) {
           this.cache = undefined;
@@ -113,14 +114,20 @@ export class SecretStore extends Disposable {
             .map((s) => ({ ...s, expireTime: s.expireTime && s.expireTime < previousExpireTime ? s.expireTime : previousExpireTime }))
         : [];
       await this.storage.store(key, JSON.stringify([{ secret, storedAt: now }, ...previous]));
-      await this.updateIndex((index) => addTo(index.webhooks, webhookId), (index) => index.webhooks.includes(webhookId));
+      await this.updateIndex(
+        (index) => addTo(index.webhooks, webhookId),
+        (index) => index.webhooks.includes(webhookId),
+      );
     });
   }
 
   deleteSigningSecrets(webhookId: string): Promise<void> {
     return this.write(async () => {
       await this.storage.delete(webhookSecretKey(webhookId));
-      await this.updateIndex((index) => removeFrom(index.webhooks, webhookId), (index) => !index.webhooks.includes(webhookId));
+      await this.updateIndex(
+        (index) => removeFrom(index.webhooks, webhookId),
+        (index) => !index.webhooks.includes(webhookId),
+      );
     });
   }
 
@@ -138,7 +145,10 @@ export class SecretStore extends Disposable {
         return { value: m, intact: m !== undefined };
       });
       await this.storage.store(key, JSON.stringify({ label, secret, storedAt: new Date().toISOString() }));
-      await this.updateIndex((i) => addTo(i.manual, label), (i) => i.manual.includes(label));
+      await this.updateIndex(
+        (i) => addTo(i.manual, label),
+        (i) => i.manual.includes(label),
+      );
     });
   }
 
@@ -162,7 +172,12 @@ export class SecretStore extends Disposable {
     const parsed = parseWebhookSecrets(raw);
     if (!parsed.intact) this.log?.warn(`Stored signing secrets of webhook ${webhookId} are unreadable in part and were skipped.`);
     if (parsed.value.length > 0) {
-      void this.write(() => this.updateIndex((i) => addTo(i.webhooks, webhookId), (i) => i.webhooks.includes(webhookId))).catch(() => undefined);
+      void this.write(() =>
+        this.updateIndex(
+          (i) => addTo(i.webhooks, webhookId),
+          (i) => i.webhooks.includes(webhookId),
+        ),
+      ).catch(() => undefined);
     }
     return parsed.value;
   }
@@ -175,7 +190,12 @@ export class SecretStore extends Disposable {
       secrets.forEach((s, i) => {
         const notAfter = s.expireTime ? Date.parse(s.expireTime) : undefined;
         if (notAfter !== undefined && notAfter <= now) return;
-        out.push({ secret: s.secret, webhookId, label: i === 0 ? `${webhookId} (current)` : `${webhookId} (previous, until ${s.expireTime})`, ...(notAfter !== undefined ? { notAfter } : {}) });
+        out.push({
+          secret: s.secret,
+          webhookId,
+          label: i === 0 ? `${webhookId} (current)` : `${webhookId} (previous, until ${s.expireTime})`,
+          ...(notAfter !== undefined ? { notAfter } : {}),
+        });
       });
     }
     for (const m of snapshot.manual) out.push({ secret: m.secret, label: `${m.label} (added by hand)` });
@@ -239,7 +259,11 @@ export class SecretStore extends Disposable {
     const backupKey = `${key}.backup-${new Date().toISOString()}`;
     await this.storage.store(backupKey, raw);
     this.log?.warn(`A stored value (${key}) was unreadable; it was copied to ${backupKey} before being replaced.`);
-    if (key !== INDEX) await this.updateIndex((i) => addTo(i.backups, backupKey), (i) => i.backups.includes(backupKey));
+    if (key !== INDEX)
+      await this.updateIndex(
+        (i) => addTo(i.backups, backupKey),
+        (i) => i.backups.includes(backupKey),
+      );
     else this.pendingIndexBackup = backupKey;
     return backupKey;
   }
@@ -276,7 +300,10 @@ export class SecretStore extends Disposable {
 
   private async removeManual(label: string): Promise<void> {
     await this.storage.delete(manualSecretKey(label));
-    await this.updateIndex((i) => removeFrom(i.manual, label), (i) => !i.manual.includes(label));
+    await this.updateIndex(
+      (i) => removeFrom(i.manual, label),
+      (i) => !i.manual.includes(label),
+    );
   }
 }
 
