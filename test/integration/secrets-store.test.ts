@@ -1,7 +1,7 @@
 /**
  * The SecretStore over the editor's real SecretStorage (`context.secrets`, reached through
  * `api.secrets.storage`): one entry per webhook, bad entries skipped and backed up before being
- * replaced, the former single value migrated, and two writers not losing each other's updates.
+ * replaced, and two writers not losing each other's updates.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';

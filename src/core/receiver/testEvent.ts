@@ -4,7 +4,7 @@
  * A plain signed POST to the local receiver (not an API call).
  */
 import { request } from 'undici';
-import { newMessageId } from '../emulator/ids';
+import { newMessageId } from '../util/randomId';
 import { makeEnvelope } from '../events/envelope';
 import { signStatic } from '../verify/staticVerifier';
 

@@ -27,8 +27,10 @@ export interface EventCommandDeps {
 /** What commands on an Events view node (or the inspector) receive. */
 export type EventArg = { readonly seq: number } | undefined;
 
-/** The event a command acts on: the node's, or one the user picks from the newest. */
-/** `placeHolder` is the whole (localised) prompt, e.g. "Pick the event to replay". */
+/**
+ * The event a command acts on: the node's, or one the user picks from the newest.
+ * `placeHolder` is the whole (localised) prompt, e.g. "Pick the event to replay".
+ */
 export async function resolveEvent(deps: EventCommandDeps, arg: EventArg, placeHolder: string): Promise<number> {
   if (arg && typeof arg.seq === 'number') return arg.seq;
   const records = deps.feed.newest(200);

@@ -5,7 +5,7 @@
  * started first when it is off.
  */
 import * as vscode from 'vscode';
-import { EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
+import { ApiError, EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
 import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
 import { EVENT_CATALOG } from '../../../core/events/catalog';
 import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
@@ -59,7 +59,14 @@ export function triggerTestEvent(deps: EventCommandDeps) {
       const emulatorUrl = deps.backend?.emulatorUrl();
       if (!emulatorUrl) throw new Error(vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".'));
       const jobs = new JobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: 10_000 });
-      const job = await startEmulatorJob(jobs, type, url).finally(() => jobs.close());
+      const job = await startEmulatorJob(jobs, type, url)
+        .catch((error: unknown) => {
+          // The emulator's own refusal, not the Webhooks API's: keep the webhook describers (API key, 404 → refresh) out of it.
+          if (error instanceof ApiError)
+            throw new Error(vscode.l10n.t('The emulator refused the test job ({0} {1}): {2}', error.httpStatus, error.status, error.message));
+          throw error;
+        })
+        .finally(() => jobs.close());
       deps.log.info(`Test event ${type}: started emulator job ${job.name}; its JWT-signed delivery goes to ${url}.`);
       void ui.info(vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type));
       return { type, via: route.id, job: job.name };

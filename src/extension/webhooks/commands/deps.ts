@@ -26,8 +26,10 @@ export type WebhookArg = Pick<WebhookNode, 'webhook'> | undefined;
 /** How many webhooks the picker lists at most (the picker says so when there are more). */
 export const PICKER_LIMIT = 1000;
 
-/** The webhook a command acts on: the node's, or one the user picks from the live list. */
-/** `placeHolder` is the whole (localised) prompt, e.g. "Pick the webhook to ping". */
+/**
+ * The webhook a command acts on: the node's, or one the user picks from the live list.
+ * `placeHolder` is the whole (localised) prompt, e.g. "Pick the webhook to ping".
+ */
 export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg, placeHolder: string): Promise<Webhook> {
   if (node?.webhook) return node.webhook;
   const client = await deps.backend.client();
