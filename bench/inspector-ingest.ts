@@ -16,7 +16,7 @@ import type { Frame } from 'playwright-core';
 import { signStatic } from '../src/core/verify/staticVerifier';
 import { makeEnvelope } from '../src/core/events/envelope';
 import { freePort } from '../test/harness/codeServer';
-import { openWorkbench, type Workbench } from '../test/harness/workbench';
+import { frameWith, openWorkbench, type Workbench } from '../test/harness/workbench';
 
 const N = Math.max(100, Math.min(Number(process.argv[2] ?? 10_000) || 10_000, 50_000));
 const RATE = Math.max(10, Math.min(Number(process.argv[3] ?? 1_000) || 1_000, 5_000));
@@ -42,21 +42,7 @@ function extensionHostRss(runDir: string): number | undefined {
   return undefined;
 }
 
-async function inspectorFrame(wb: Workbench): Promise<Frame> {
-  const end = Date.now() + 30_000;
-  while (Date.now() < end) {
-    for (const frame of wb.page.frames())
-      if (
-        await frame
-          .locator('#list')
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    await wb.page.waitForTimeout(200);
-  }
-  throw new Error('the inspector frame did not appear');
-}
+const inspectorFrame = (wb: Workbench): Promise<Frame> => frameWith(wb.page, '#list');
 
 async function main(): Promise<void> {
   const port = await freePort();

@@ -16,7 +16,7 @@ import type { Frame, FrameLocator } from 'playwright-core';
 import { EVENT_CATALOG } from '../../src/core/events/catalog';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import { freePort } from '../harness/codeServer';
-import { REPO_ROOT, openWorkbench, type Workbench } from '../harness/workbench';
+import { REPO_ROOT, frameWith, openWorkbench, type Workbench } from '../harness/workbench';
 
 const LABEL = 'e2e-secret';
 const XSS_TYPE = '<script>window.__pwned=1</script>';
@@ -56,18 +56,7 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await quickRow(title).waitFor({ state: 'detached', timeout: 15_000 });
   };
   const inspector = (): FrameLocator => wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
-  const inspectorFrame = async (): Promise<Frame> => {
-    for (const frame of wb.page.frames()) {
-      if (
-        await frame
-          .locator('#list')
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
-    }
-    throw new Error('the inspector frame was not found');
-  };
+  const inspectorFrame = (): Promise<Frame> => frameWith(wb.page, '#list', 0);
   const listCount = async () => Number(await inspector().locator('#list').getAttribute('data-count'));
   const waitForCount = async (n: number) => {
     const end = Date.now() + 60_000;

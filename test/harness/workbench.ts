@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from './browser';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
 import { prepare } from './prepare';
@@ -55,6 +55,24 @@ export interface Workbench {
   /** Waits until the Output panel shows text matching the pattern; returns the panel's text. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
+}
+
+/** The first frame of the page (webviews are nested frames) that holds `selector`, waiting up to `timeoutMs`. */
+export async function frameWith(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    }
+    if (Date.now() >= end) throw new Error(`no frame shows ${selector}`);
+    await page.waitForTimeout(200);
+  }
 }
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
