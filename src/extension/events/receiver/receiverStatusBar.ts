@@ -27,21 +27,22 @@ export class ReceiverStatusBar extends Disposable {
     const firstAccepted = newest.findIndex((r) => r.verdict !== 'rejected');
     this.rejectedStreak = firstAccepted < 0 ? newest.length : firstAccepted;
     this.register(toDisposable(() => this.pending && clearTimeout(this.pending)));
-    for (const subscription of [
+    this.register(
       feed.onDidAppend((r) => {
         if (!this.inspectorVisible()) this.unseen++;
         this.rejectedStreak = r.verdict === 'rejected' ? this.rejectedStreak + 1 : 0;
         this.pending ??= setTimeout(() => this.update(), 250);
       }),
+    );
+    this.register(
       feed.onDidClear(() => {
         this.unseen = 0;
         this.rejectedStreak = 0;
         this.update();
       }),
-      feed.onDidChangeState(() => this.update()),
-      onInspectorViewed(() => this.markSeen()),
-    ])
-      this.register(subscription);
+    );
+    this.register(feed.onDidChangeState(() => this.update()));
+    this.register(onInspectorViewed(() => this.markSeen()));
     this.update();
     this.item.show();
   }
