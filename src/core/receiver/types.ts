@@ -2,9 +2,9 @@
  * What the receiver keeps about every request, accepted or not: the event inspector renders these,
  * the history persists them (one JSON object per line), the CLI and output channel print them.
  */
-import { MatchedSecret, RejectionCode, Scheme, TokenSummary } from '../verify/verdict';
+import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
 
-export type { MatchedSecret, RejectionCode, Scheme, TokenSummary } from '../verify/verdict';
+export type { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
 
 export type DeliveryVerdict = 'verified' | 'duplicate' | 'rejected';
 
@@ -47,8 +47,16 @@ export interface ReceivedDelivery {
   readonly reason?: string;
   readonly code?: RejectionCode;
   readonly scheme: Scheme;
+  /** `v1 HMAC`, `v1a Ed25519`, `JWT RS256`…: how it was signed, when the header's form was recognised. */
+  readonly signatureMethod?: SignatureMethod;
   /** Static deliveries: the secret (label, webhook) that verified it. */
   readonly matchedSecret?: MatchedSecret;
+  /** Dynamic deliveries: the JWKS key (kid or thumbprint) that verified it. */
+  readonly matchedKey?: MatchedKey;
+  /** A JWT without a body digest was accepted: the body is not bound by the token (see BODY_UNBOUND_NOTE). */
+  readonly bodyUnbound?: true;
+  /** Not received by this receiver: read from a captured request by Verify Captured Delivery. */
+  readonly imported?: { readonly from: string };
   /** Dynamic deliveries: the token's kid and claims. */
   readonly token?: TokenSummary;
   readonly eventType?: string;

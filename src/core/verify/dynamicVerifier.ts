@@ -83,7 +83,7 @@ export class DynamicVerifier {
       if (actual.length !== claimed.length || !timingSafeEqual(actual, claimed))
         return reject('dynamic', 'body_mismatch', 'body does not match token (body_sha256 differs)', token);
     }
-    return { ok: true, scheme: 'dynamic', token };
+    return { ok: true, scheme: 'dynamic', signatureMethod: `JWT ${header.alg ?? 'RS256'}`, token };
   }
 
   private expectedAudience(): Audience | undefined {

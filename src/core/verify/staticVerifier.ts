@@ -87,6 +87,7 @@ export function verifyStatic(input: StaticInput): Verdict {
       return {
         ok: true,
         scheme: 'static',
+        signatureMethod: 'v1 HMAC',
         matched: candidate.webhookId !== undefined ? { label: candidate.label, webhookId: candidate.webhookId } : { label: candidate.label },
       };
     }

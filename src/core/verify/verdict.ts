@@ -49,11 +49,36 @@ export interface TokenSummary {
   readonly bodyBound: boolean;
 }
 
+/**
+ * How a delivery was signed, as a person names it: `v1 HMAC` (static, Standard Webhooks symmetric),
+ * `v1a Ed25519` (dynamic, Standard Webhooks asymmetric: what live deliveries carry) or `JWT RS256`
+ * (dynamic, as Google's guide documents it; the algorithm follows the token).
+ */
+export type SignatureMethod = 'v1 HMAC' | 'v1a Ed25519' | `JWT ${string}`;
+
+/** The public key (from the JWKS) that verified a dynamic delivery. */
+export interface MatchedKey {
+  /** The JWK's `kid`, when the key set gives one. */
+  readonly kid?: string;
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url): names the key when it has no kid. */
+  readonly thumbprint: string;
+}
+
+/** Why an accepted token that carries no body digest deserves a second look. */
+export const BODY_UNBOUND_NOTE =
+  'body not bound by the token: the token carries no digest of the body, so anyone holding it could pair it with another body until it expires';
+
 export interface VerifiedVerdict {
   readonly ok: true;
   readonly scheme: 'static' | 'dynamic';
+  readonly signatureMethod: SignatureMethod;
+  /** Static: the secret that matched. */
   readonly matched?: MatchedSecret;
+  /** Dynamic: the key that matched. */
+  readonly matchedKey?: MatchedKey;
   readonly token?: TokenSummary;
+  /** JWT deliveries whose token has no body digest: accepted, with BODY_UNBOUND_NOTE shown beside them. */
+  readonly bodyUnbound?: true;
 }
 
 export interface RejectedVerdict {
@@ -64,6 +89,8 @@ export interface RejectedVerdict {
   readonly reason: string;
   /** The HTTP status a receiver answers with. */
   readonly httpStatus: number;
+  /** When the header's form was recognised. */
+  readonly signatureMethod?: SignatureMethod;
   readonly token?: TokenSummary;
 }
 
@@ -96,6 +123,19 @@ const STATUS: Record<RejectionCode, number> = {
   incomplete_request: 408,
 };
 
-export function reject(scheme: Scheme, code: RejectionCode, reason: string, token?: TokenSummary): RejectedVerdict {
-  return token ? { ok: false, scheme, code, reason, httpStatus: STATUS[code], token } : { ok: false, scheme, code, reason, httpStatus: STATUS[code] };
+export function reject(scheme: Scheme, code: RejectionCode, reason: string, token?: TokenSummary, signatureMethod?: SignatureMethod): RejectedVerdict {
+  return {
+    ok: false,
+    scheme,
+    code,
+    reason,
+    httpStatus: STATUS[code],
+    ...(signatureMethod ? { signatureMethod } : {}),
+    ...(token ? { token } : {}),
+  };
+}
+
+/** How a person reads a matched key: its kid, or its thumbprint when the key set names none. */
+export function describeKey(key: MatchedKey): string {
+  return key.kid !== undefined ? `kid ${key.kid}` : `key ${key.thumbprint}`;
 }
