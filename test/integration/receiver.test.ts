@@ -90,7 +90,7 @@ describe('the in-editor receiver', function () {
         .map((f) => fs.readFileSync(f, 'utf8'))
         .join('\n');
     }
-    assert.ok(text.includes(`batch.succeeded ${msgId} VERIFIED static (${webhookId} (current))`), 'a delivery line in the log');
+    assert.ok(text.includes(`batch.succeeded ${msgId} VERIFIED v1 HMAC (${webhookId} (current))`), 'a delivery line in the log');
     assert.ok(!text.includes(secret), 'the secret is not in the log');
 
     await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');

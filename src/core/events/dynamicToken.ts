@@ -13,7 +13,6 @@
  */
 import { createHash } from 'node:crypto';
 
-export const DYNAMIC_TOKEN_ALGORITHMS = ['RS256'] as const;
 export const BODY_DIGEST_CLAIM = 'body_sha256';
 export const DYNAMIC_TOKEN_LIFETIME_SECONDS = 300;
 export const GOOGLE_JWKS_URI = 'https://generativelanguage.googleapis.com/.well-known/jwks.json';

@@ -1,13 +1,17 @@
 /** One human line per delivery (CLI stdout, VS Code output channel), and the CLI's JSON form. Untrusted text is stripped of control characters. */
 import { redact } from '../util/redact';
+import { BODY_UNBOUND_NOTE, describeKey } from '../verify/verdict';
 import { ReceivedDelivery } from './types';
 
 export function formatDeliveryLine(record: ReceivedDelivery): string {
   const time = record.receivedAt.slice(11, 23);
   const parts = [time, `#${record.seq}`, safe(record.eventType ?? '-'), safe(record.webhookId ?? '-'), record.verdict.toUpperCase()];
-  if (record.scheme !== 'none') parts.push(record.scheme);
+  if (record.signatureMethod) parts.push(record.signatureMethod);
+  else if (record.scheme !== 'none') parts.push(record.scheme);
   if (record.matchedSecret) parts.push(`(${safe(record.matchedSecret.label)})`);
-  if (record.token?.kid) parts.push(`(kid ${safe(record.token.kid)})`);
+  if (record.matchedKey) parts.push(`(${safe(describeKey(record.matchedKey))})`);
+  else if (record.token?.kid) parts.push(`(kid ${safe(record.token.kid)})`);
+  if (record.bodyUnbound) parts.push(`[${BODY_UNBOUND_NOTE}]`);
   if (record.duplicateOf !== undefined) parts.push(`of #${record.duplicateOf}`);
   if (record.reason) parts.push(`— ${safe(record.reason)}`);
   parts.push(`${record.httpStatus}`, `${record.latencyMs.toFixed(1)} ms`);
@@ -23,10 +27,13 @@ export function deliveryJson(record: ReceivedDelivery): Record<string, unknown> 
     verdict: record.verdict,
     reason: record.reason ?? null,
     scheme: record.scheme,
+    ...(record.signatureMethod ? { signature_method: record.signatureMethod } : {}),
     http_status: record.httpStatus,
     latency_ms: record.latencyMs,
     ...(record.matchedSecret ? { matched_secret: record.matchedSecret.label } : {}),
+    ...(record.matchedKey ? { key: record.matchedKey } : {}),
     ...(record.token?.kid ? { kid: record.token.kid } : {}),
+    ...(record.bodyUnbound ? { body_unbound: true, note: BODY_UNBOUND_NOTE } : {}),
     ...(record.duplicateOf !== undefined ? { duplicate_of: record.duplicateOf } : {}),
     ...(record.userMetadata ? { user_metadata: record.userMetadata } : {}),
   };

@@ -1,11 +1,16 @@
 /**
- * Verifies one delivery by whichever scheme its signature header shows: a JWT (three base64url
- * segments) → dynamic; anything else → static Standard Webhooks HMAC. Headers and timestamp first.
- * Static verification is synchronous (the hot path); dynamic may await the key set.
+ * Verifies one delivery by whichever form its signature header shows:
+ *  - a JWT (three base64url segments) → dynamic, as Google's guide documents it;
+ *  - `v1,` entries → static Standard Webhooks HMAC against the signing secrets (synchronous: the hot
+ *    path never waits for a key set);
+ *  - `v1a,` entries → dynamic Ed25519 against the JWKS, as live deliveries carry them;
+ *  - both `v1` and `v1a` → the HMAC first, then the key set: whichever matches.
+ * Headers and timestamp (±tolerance) are checked first, for every form that signs the timestamp.
  */
 import { checkTimestamp, header, HeaderBag, looksLikeJwt } from './deliveryHeaders';
 import { DynamicVerifier, DynamicVerifierOptions } from './dynamicVerifier';
 import { SecretCandidate } from './secretCandidates';
+import { parseSignatureEntries } from './signatureEntries';
 import { verifyStatic } from './staticVerifier';
 import { reject, Verdict } from './verdict';
 
@@ -38,28 +43,40 @@ export class DeliveryVerifier {
 
   verify(input: DeliveryInput): Verdict | Promise<Verdict> {
     const signature = header(input.headers, 'webhook-signature');
-    const dynamic = signature !== undefined && looksLikeJwt(signature);
-    const scheme = signature === undefined ? 'none' : dynamic ? 'dynamic' : 'static';
+    const jwt = signature !== undefined && looksLikeJwt(signature);
+    const entries = signature !== undefined && !jwt ? parseSignatureEntries(signature) : undefined;
+    const scheme = signature === undefined ? 'none' : jwt || (entries && entries.v1.length === 0 && entries.v1a.length > 0) ? 'dynamic' : 'static';
     const webhookId = header(input.headers, 'webhook-id');
     if (webhookId === undefined || webhookId.trim() === '') return reject(scheme, 'missing_header', 'missing header: webhook-id');
     if (signature === undefined || signature.trim() === '') return reject(scheme, 'missing_header', 'missing header: webhook-signature');
     const timestamp = header(input.headers, 'webhook-timestamp');
     const nowMs = this.now();
     if (timestamp === undefined || timestamp.trim() === '') {
-      // Dynamic tokens carry their own iat/exp; static signatures need the timestamp they sign.
-      if (!dynamic) return reject(scheme, 'missing_header', 'missing header: webhook-timestamp');
+      // A JWT carries its own iat/exp; v1 and v1a signatures need the timestamp they sign.
+      if (!jwt) return reject(scheme, 'missing_header', 'missing header: webhook-timestamp');
     } else {
       const checked = checkTimestamp(scheme, timestamp, nowMs, this.toleranceSeconds);
       if (typeof checked !== 'number') return checked;
     }
-    if (dynamic) return this.dynamic.verify({ webhookId, token: signature, rawBody: input.rawBody, nowMs });
-    return verifyStatic({
+    if (jwt) return this.dynamic.verifyJwt({ webhookId, token: signature, rawBody: input.rawBody, nowMs });
+    const { v1, v1a, problems } = entries!;
+    if (v1.length === 0 && v1a.length === 0) {
+      const why = problems.length > 0 ? `: ${problems.join(', ')}` : '';
+      return reject(scheme, 'malformed_signature', `malformed signature header (expected "v1,<base64>" or "v1a,<base64>" entries, or a JWT)${why}`);
+    }
+    const v1aDelivery = { webhookId, timestampHeader: timestamp as string, rawBody: input.rawBody, signatures: v1a, problems };
+    if (v1.length === 0) return this.dynamic.verifyV1a(v1aDelivery);
+    const staticVerdict = verifyStatic({
       webhookId,
       timestampHeader: timestamp as string,
-      signatureHeader: signature,
+      signatures: v1,
       rawBody: input.rawBody,
       candidates: this.options.secrets(),
       nowMs,
     });
+    if (staticVerdict.ok || v1a.length === 0) return staticVerdict;
+    return this.dynamic
+      .verifyV1a(v1aDelivery)
+      .then((dynamic) => (dynamic.ok ? dynamic : reject('static', staticVerdict.code, `${staticVerdict.reason}; and ${dynamic.reason}`, undefined, 'v1 HMAC')));
   }
 }

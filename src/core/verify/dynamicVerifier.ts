@@ -1,27 +1,28 @@
 /**
- * Dynamic deliveries: a JWT in `webhook-signature`, verified with jose against a remote JWKS
- * (cached; refetched on an unknown kid, at most once per cooldown), algorithms pinned, audience checked
- * when configured, exp/iat with clock tolerance, jti = webhook-id, and the body digest claim enforced
- * whenever the token carries it. Claims: src/core/events/dynamicToken.ts.
+ * Dynamic (per-request `webhook_config`) deliveries, in both forms on record, against one cached key set:
+ *  - `v1a,<base64>` entries — Standard Webhooks Ed25519, what live deliveries carry
+ *    (googleapis/python-genai issue 2927): each Ed25519 key of the set is tried (see ed25519Signature.ts);
+ *  - a JWT — what Google's guide documents: the signature by a key of the set, the algorithm pinned to
+ *    the key's type, `aud` against the configured audience, `exp` when present. `iat`, `nbf`,
+ *    `jti` = webhook-id and the body digest are checked only when the token carries them — the guide
+ *    names none of them, so demanding one would call a genuine delivery forged (jwtClaims.ts).
+ * On a miss the set is refetched, at most once per cooldown, and the check is tried once more.
  */
-import { timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, JWTPayload, jwtVerify } from 'jose';
-import { BODY_DIGEST_CLAIM, bodyDigest, DYNAMIC_TOKEN_LIFETIME_SECONDS } from '../events/dynamicToken';
-import { reject, TokenSummary, Verdict } from './verdict';
-import { clip } from '../util/text';
-
-export const DYNAMIC_ALGORITHMS = ['RS256', 'ES256'] as const;
+import { JwtInput, verifyJwt } from './jwtVerifier';
+import { KeySet, KeySetError, KeySetSnapshot, PublicKey } from './keySet';
+import { matchV1a } from './ed25519Signature';
+import { reject, Verdict } from './verdict';
 
 export interface DynamicVerifierOptions {
   readonly jwksUri?: string;
   /**
-   * Expected `aud`: one value or several (any may match), or a function read per token (a receiver on
-   * port 0 learns its own URL only once it listens). Undefined = not checked — receivers always pass one.
+   * Expected `aud` of JWTs: one value or several (any may match), or a function read per token (a receiver
+   * on port 0 learns its own URL only once it listens). Undefined = not checked — receivers always pass one.
    */
   readonly audience?: Audience | (() => Audience | undefined);
-  /** Leeway for exp/iat, seconds (default 60). */
+  /** Leeway for exp/iat/nbf, seconds (default 60). */
   readonly clockToleranceSeconds?: number;
-  /** Minimum time between two JWKS fetches caused by unknown kids (default 30 s). */
+  /** Minimum time between two key-set fetches caused by a miss (default 30 s). */
   readonly cooldownMs?: number;
   /** How long a fetched key set is used before it is refetched (default 10 min). */
   readonly cacheMaxAgeMs?: number;
@@ -30,60 +31,85 @@ export interface DynamicVerifierOptions {
 
 export type Audience = string | readonly string[];
 
-export interface DynamicInput {
+export interface V1aDelivery {
   readonly webhookId: string;
-  readonly token: string;
+  readonly timestampHeader: string;
   readonly rawBody: Uint8Array;
-  readonly nowMs: number;
+  readonly signatures: readonly Buffer[];
+  /** Why other entries of the header were unusable, for the rejection's reason. */
+  readonly problems: readonly string[];
 }
 
 export class DynamicVerifier {
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  private readonly keySet: KeySet | undefined;
 
   constructor(private readonly options: DynamicVerifierOptions) {
-    this.jwks = options.jwksUri
-      ? createRemoteJWKSet(new URL(options.jwksUri), {
-          cooldownDuration: options.cooldownMs ?? 30_000,
-          cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
-          timeoutDuration: options.timeoutMs ?? 5_000,
+    this.keySet = options.jwksUri
+      ? new KeySet({
+          uri: options.jwksUri,
+          ...(options.cooldownMs !== undefined ? { cooldownMs: options.cooldownMs } : {}),
+          ...(options.cacheMaxAgeMs !== undefined ? { cacheMaxAgeMs: options.cacheMaxAgeMs } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         })
       : undefined;
   }
 
-  async verify(input: DynamicInput): Promise<Verdict> {
-    let header: ReturnType<typeof decodeProtectedHeader>;
+  async verifyV1a(input: V1aDelivery): Promise<Verdict> {
+    const method = 'v1a Ed25519' as const;
+    if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (v1a Ed25519) delivery but no JWKS URI is configured', undefined, method);
+    const found = await this.withKeys((keys) => matchV1a(input, keys));
+    if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message, undefined, method);
+    if (found.match) return { ok: true, scheme: 'dynamic', signatureMethod: method, matchedKey: keyName(found.match) };
+    const ed25519 = found.snapshot.keys.filter((k) => k.algorithm === 'EdDSA').length;
+    if (ed25519 === 0)
+      return reject('dynamic', 'unknown_kid', `the key set at ${this.keySet.source} has no Ed25519 key${skippedNote(found.snapshot)}`, undefined, method);
+    const tried = `${input.signatures.length === 1 ? 'the v1a signature' : `none of the ${input.signatures.length} v1a signatures`}`;
+    const extra = input.problems.length > 0 ? `; skipped ${input.problems.join(', ')}` : '';
+    return reject(
+      'dynamic',
+      'bad_token_signature',
+      `${tried} does not verify with any of the ${ed25519} Ed25519 key${ed25519 === 1 ? '' : 's'} at ${this.keySet.source} (tampered id, timestamp or body, or a key not in the set)${extra}`,
+      undefined,
+      method,
+    );
+  }
+
+  async verifyJwt(input: Omit<JwtInput, 'audience' | 'toleranceSeconds'>): Promise<Verdict> {
+    if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (JWT) delivery but no JWKS URI is configured');
+    const jwt: JwtInput = { ...input, audience: this.expectedAudience(), toleranceSeconds: this.options.clockToleranceSeconds ?? 60 };
+    let last: Verdict | undefined;
+    const found = await this.withKeys(async (keys) => {
+      last = await verifyJwt(jwt, keys, this.keySet!.source);
+      // A verdict about the key (none matched the kid, none verified) may change with a fresh set.
+      return last.ok || !isKeyMiss(last) ? last : undefined;
+    });
+    if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message);
+    if (found.match) return found.match;
+    if (last && !last.ok && found.refetched) return { ...last, reason: `${last.reason} (even after refetching it)` };
+    return last ?? reject('dynamic', 'bad_token_signature', 'token signature does not verify');
+  }
+
+  /** Runs `attempt` on the cached keys, and once more on a refetched set after a miss (cooldown permitting). */
+  private async withKeys<T>(
+    attempt: (keys: readonly PublicKey[]) => T | undefined | Promise<T | undefined>,
+  ): Promise<{ match: T | undefined; snapshot: KeySetSnapshot; refetched: boolean } | KeySetError> {
+    const keySet = this.keySet!;
     try {
-      header = decodeProtectedHeader(input.token.trim());
-    } catch {
-      return reject('dynamic', 'malformed_signature', 'malformed signature header (a JWT whose header does not decode)');
-    }
-    const base = { kid: header.kid, alg: header.alg, bodyBound: false };
-    if (!this.jwks) return reject('dynamic', 'no_jwks_configured', 'dynamic (JWT) delivery but no JWKS URI is configured', base);
-    const tolerance = this.options.clockToleranceSeconds ?? 60;
-    const audience = this.expectedAudience();
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(input.token.trim(), this.jwks, {
-        algorithms: [...DYNAMIC_ALGORITHMS],
-        ...(audience ? { audience: typeof audience === 'string' ? audience : [...audience] } : {}),
-        clockTolerance: tolerance,
-        currentDate: new Date(input.nowMs),
-        requiredClaims: ['exp', 'iat', 'jti'],
-        maxTokenAge: DYNAMIC_TOKEN_LIFETIME_SECONDS + tolerance,
-      }));
+      let snapshot = await keySet.current();
+      let match = await attempt(snapshot.keys);
+      let refetched = false;
+      if (match === undefined) {
+        const fresh = await keySet.refreshAfterMiss();
+        if (fresh) {
+          snapshot = fresh;
+          refetched = true;
+          match = await attempt(fresh.keys);
+        }
+      }
+      return { match, snapshot, refetched };
     } catch (error) {
-      return this.explain(error, base, audience);
+      return error instanceof KeySetError ? error : new KeySetError(`could not read the key set at ${keySet.source}: ${String(error)}`);
     }
-    const token = summarize(header.kid, header.alg, payload);
-    if (payload.jti !== input.webhookId) return reject('dynamic', 'id_mismatch', 'token jti does not match the webhook-id header', token);
-    const digest = payload[BODY_DIGEST_CLAIM];
-    if (digest !== undefined) {
-      const actual = Buffer.from(bodyDigest(input.rawBody));
-      const claimed = Buffer.from(typeof digest === 'string' ? digest : '');
-      if (actual.length !== claimed.length || !timingSafeEqual(actual, claimed))
-        return reject('dynamic', 'body_mismatch', 'body does not match token (body_sha256 differs)', token);
-    }
-    return { ok: true, scheme: 'dynamic', signatureMethod: `JWT ${header.alg ?? 'RS256'}`, token };
   }
 
   private expectedAudience(): Audience | undefined {
@@ -91,60 +117,16 @@ export class DynamicVerifier {
     const audience = typeof option === 'function' ? option() : option;
     return audience === undefined || audience.length === 0 ? undefined : audience;
   }
-
-  private explain(error: unknown, token: TokenSummary, audience: Audience | undefined): Verdict {
-    if (error instanceof errors.JWKSNoMatchingKey) {
-      return reject(
-        'dynamic',
-        'unknown_kid',
-        `unknown kid ${token.kid ? `"${clip(token.kid, 64)}"` : '(none in token)'}: not in the key set at ${this.options.jwksUri} even after refetching`,
-        token,
-      );
-    }
-    if (error instanceof errors.JOSEAlgNotAllowed)
-      return reject('dynamic', 'algorithm_not_allowed', `token algorithm ${clip(String(token.alg), 64)} not allowed (${DYNAMIC_ALGORITHMS.join(', ')})`, token);
-    if (error instanceof errors.JWSSignatureVerificationFailed) return reject('dynamic', 'bad_token_signature', 'token signature does not verify', token);
-    if (error instanceof errors.JWTExpired) {
-      return error.claim === 'iat'
-        ? reject('dynamic', 'token_expired', 'token expired (issued too long ago)', token)
-        : reject('dynamic', 'token_expired', 'token expired', token);
-    }
-    if (error instanceof errors.JWTClaimValidationFailed) {
-      const claims = error.payload;
-      if (error.claim === 'aud') {
-        const expected = typeof audience === 'string' ? `"${audience}"` : `one of ${(audience ?? []).map((a) => `"${a}"`).join(', ')}`;
-        return reject(
-          'dynamic',
-          'wrong_audience',
-          `wrong audience: expected ${expected}, token has ${JSON.stringify(claims.aud ?? null).slice(0, 200)} (set the receiver's audience to the URL your webhook config delivers to)`,
-          token,
-        );
-      }
-      if (error.claim === 'iat' || error.claim === 'nbf')
-        return reject('dynamic', 'token_not_yet_valid', `token not yet valid (${error.claim} is in the future)`, token);
-      return reject('dynamic', 'token_claims_invalid', `token claims invalid: ${error.message}`, token);
-    }
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error instanceof TypeError || isFetchFailure(error)) {
-      return reject('dynamic', 'jwks_unavailable', `could not read the key set at ${this.options.jwksUri}`, token);
-    }
-    if (error instanceof errors.JOSEError) return reject('dynamic', 'malformed_signature', `malformed signature header (invalid JWT: ${error.message})`, token);
-    return reject('dynamic', 'jwks_unavailable', `could not verify the token: ${error instanceof Error ? error.message : String(error)}`, token);
-  }
 }
 
-function isFetchFailure(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError' || /fetch|network|ECONN/i.test(error.message));
+function isKeyMiss(verdict: Verdict): boolean {
+  return !verdict.ok && (verdict.code === 'unknown_kid' || verdict.code === 'bad_token_signature');
 }
 
-function summarize(kid: string | undefined, alg: string | undefined, payload: JWTPayload): TokenSummary {
-  return {
-    ...(kid !== undefined ? { kid } : {}),
-    ...(alg !== undefined ? { alg } : {}),
-    ...(typeof payload.iss === 'string' ? { iss: payload.iss } : {}),
-    ...(payload.aud !== undefined ? { aud: payload.aud } : {}),
-    ...(typeof payload.iat === 'number' ? { iat: payload.iat } : {}),
-    ...(typeof payload.exp === 'number' ? { exp: payload.exp } : {}),
-    ...(typeof payload.jti === 'string' ? { jti: payload.jti } : {}),
-    bodyBound: payload[BODY_DIGEST_CLAIM] !== undefined,
-  };
+export function keyName(key: PublicKey): { kid?: string; thumbprint: string } {
+  return key.kid !== undefined ? { kid: key.kid, thumbprint: key.thumbprint } : { thumbprint: key.thumbprint };
+}
+
+function skippedNote(snapshot: KeySetSnapshot): string {
+  return snapshot.skipped.length > 0 ? ` (skipped ${snapshot.skipped.join(', ')})` : '';
 }

@@ -14,7 +14,6 @@ import { Webhook } from 'standardwebhooks';
 import { liveCandidates, SecretCandidate } from './secretCandidates';
 import { reject, Verdict } from './verdict';
 
-const SIGNATURE_BYTES = 32;
 /** Signers by secret (the package decodes the key in its constructor); null for an unusable secret. */
 const signers = new Map<string, Webhook | null>();
 
@@ -43,25 +42,12 @@ export function signStatic(secret: string, webhookId: string, timestamp: number,
   );
 }
 
-/** The `v1` signatures of a header, decoded; undefined when it holds none that are well formed. */
-export function parseSignatureHeader(value: string): Buffer[] | undefined {
-  const out: Buffer[] = [];
-  for (const entry of value.trim().split(/\s+/)) {
-    const comma = entry.indexOf(',');
-    if (comma === -1 || entry.slice(0, comma) !== 'v1') continue;
-    const b64 = entry.slice(comma + 1);
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) continue;
-    const bytes = Buffer.from(b64, 'base64');
-    if (bytes.length === SIGNATURE_BYTES) out.push(bytes);
-  }
-  return out.length > 0 ? out : undefined;
-}
-
 export interface StaticInput {
   readonly webhookId: string;
   /** The header as sent, already checked to be canonical integer Unix seconds. */
   readonly timestampHeader: string;
-  readonly signatureHeader: string;
+  /** The header's well-formed `v1` entries, decoded (see signatureEntries.ts). */
+  readonly signatures: readonly Buffer[];
   readonly rawBody: Uint8Array;
   readonly candidates: readonly SecretCandidate[];
   readonly nowMs: number;
@@ -69,11 +55,18 @@ export interface StaticInput {
 
 /** Checks the HMAC only (headers and timestamp are checked by the caller). */
 export function verifyStatic(input: StaticInput): Verdict {
-  const signatures = parseSignatureHeader(input.signatureHeader);
-  if (!signatures) return reject('static', 'malformed_signature', 'malformed signature header (expected space-separated "v1,<base64 HMAC-SHA256>" entries)');
-  if (!isUtf8(input.rawBody)) return reject('static', 'not_json', 'not JSON: the body is not valid UTF-8');
+  const signatures = input.signatures;
+  if (signatures.length === 0)
+    return reject(
+      'static',
+      'malformed_signature',
+      'malformed signature header (expected space-separated "v1,<base64 HMAC-SHA256>" entries)',
+      undefined,
+      'v1 HMAC',
+    );
+  if (!isUtf8(input.rawBody)) return reject('static', 'not_json', 'not JSON: the body is not valid UTF-8', undefined, 'v1 HMAC');
   const live = liveCandidates(input.candidates, input.nowMs);
-  if (live.length === 0) return reject('static', 'no_secrets_configured', 'no signing secrets configured');
+  if (live.length === 0) return reject('static', 'no_secrets_configured', 'no signing secrets configured', undefined, 'v1 HMAC');
   const timestamp = Number(input.timestampHeader.trim());
   const body = Buffer.from(input.rawBody.buffer, input.rawBody.byteOffset, input.rawBody.byteLength);
   for (const candidate of live) {
@@ -92,5 +85,5 @@ export function verifyStatic(input: StaticInput): Verdict {
       };
     }
   }
-  return reject('static', 'no_secret_matched', `no secret matched (tried ${live.length} signing secret${live.length === 1 ? '' : 's'})`);
+  return reject('static', 'no_secret_matched', `no secret matched (tried ${live.length} signing secret${live.length === 1 ? '' : 's'})`, undefined, 'v1 HMAC');
 }

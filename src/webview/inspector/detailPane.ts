@@ -44,6 +44,7 @@ export class DetailPane {
     this.root.appendChild(title);
     this.root.appendChild(this.actions(record));
     this.root.appendChild(this.status);
+    for (const note of record.notes ?? []) this.root.appendChild(el('p', 'note warning', `⚠ ${note}`));
 
     this.section(
       'Verdict',
@@ -51,7 +52,7 @@ export class DetailPane {
         ['Verdict', record.verdict],
         ['Reason', record.reason],
         ['Code', record.code],
-        ['Scheme', record.scheme],
+        ['Signature', record.signatureMethod ?? record.scheme],
         ['HTTP status', String(record.httpStatus)],
         ['Received', record.receivedAt],
         ['Latency', `${record.latencyMs} ms`],
@@ -65,6 +66,14 @@ export class DetailPane {
         this.table([
           ['Label', record.matchedSecret.label],
           ['Webhook', record.matchedSecret.webhookId],
+        ]),
+      );
+    if (record.matchedKey)
+      this.section(
+        'Matched key',
+        this.table([
+          ['kid', record.matchedKey.kid],
+          ['Thumbprint', record.matchedKey.thumbprint],
         ]),
       );
     if (record.token) {

@@ -25,8 +25,11 @@ export interface RowSummary {
   readonly haystack: string;
 }
 
-/** A delivery as shown in the detail pane: the receiver's record itself (JSON data; type-only import, no code). */
-export type DetailRecord = ReceivedDelivery;
+/**
+ * A delivery as shown in the detail pane: the receiver's record itself (JSON data; type-only import, no
+ * code), with the host's notes on it (e.g. the body-unbound warning), since the page holds no core text.
+ */
+export type DetailRecord = ReceivedDelivery & { readonly notes?: readonly string[] };
 
 /** A forward or replay result, as the receiver records it. */
 export type ForwardSummary = ForwardResult;

@@ -122,7 +122,7 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
       const d = signedStatic([secret]);
       await post(url, d.headers, d.body);
       const line = await run.next();
-      assert.match(line, new RegExp(`#1 batch\\.succeeded ${d.headers['webhook-id']} VERIFIED static \\(--secret #1\\) 200 [\\d.]+ ms$`));
+      assert.match(line, new RegExp(`#1 batch\\.succeeded ${d.headers['webhook-id']} VERIFIED v1 HMAC \\(--secret #1\\) 200 [\\d.]+ ms$`));
       run.child.kill('SIGINT');
       assert.equal(await run.exit, 0);
     } finally {

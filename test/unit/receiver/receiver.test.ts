@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startReceiver, Receiver, PortInUseError } from '../../../src/core/receiver';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
-import { envelopeBody, JwksServer, newKey, newSecret, signedDynamic, signedStatic } from '../verify/fixtures';
+import { deliveryJson, formatDeliveryLine } from '../../../src/core/receiver/deliveryLine';
+import { envelopeBody, JwksServer, newEd25519Key, newKey, newSecret, signedDynamic, signedStatic, signedV1a } from '../verify/fixtures';
 import { post, recordOf } from './helpers';
 
 describe('receiver server', function () {
@@ -49,6 +50,50 @@ describe('receiver server', function () {
       assert.equal(record.scheme, 'dynamic');
       assert.equal(record.token?.kid, key.kid);
       assert.equal(record.token?.bodyBound, true);
+    } finally {
+      await r.close();
+      await jwks.close();
+    }
+  });
+
+  it('verifies a v1a (Ed25519) delivery, as live dynamic deliveries arrive, and names the method and key in the record and the log line', async () => {
+    const jwks = await new JwksServer().start();
+    const keys = [newEd25519Key(), newEd25519Key('ed-live-2'), newEd25519Key()];
+    jwks.keys = keys.map((k) => k.publicJwk);
+    const r = await startReceiver({ port: 0, jwksUri: jwks.uri });
+    try {
+      const d = signedV1a([keys[1]]);
+      const answer = await post(r.url, d.headers, d.body);
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      const record = await recordOf(r, 1);
+      assert.equal(record.verdict, 'verified');
+      assert.equal(record.scheme, 'dynamic');
+      assert.equal(record.signatureMethod, 'v1a Ed25519');
+      assert.equal(record.matchedKey?.kid, 'ed-live-2');
+      assert.match(formatDeliveryLine(record), /VERIFIED v1a Ed25519 \(kid ed-live-2\)/);
+      const forged = signedV1a([newEd25519Key()]);
+      const refused = await post(r.url, forged.headers, forged.body);
+      assert.equal(refused.status, 401);
+      assert.match(String((refused.json as { reason?: string }).reason), /does not verify with any of the 3 Ed25519 keys/);
+    } finally {
+      await r.close();
+      await jwks.close();
+    }
+  });
+
+  it('accepts a JWT without a body digest and marks it body-unbound in the record, the log line and the JSON line', async () => {
+    const jwks = await new JwksServer().start();
+    const key = await newKey('rsa-doc');
+    jwks.keys = [key.publicJwk];
+    const r = await startReceiver({ port: 0, jwksUri: jwks.uri, audience: 'my-client-id' });
+    try {
+      const d = await signedDynamic(key, undefined, Date.now(), undefined, { digest: null, audience: 'my-client-id' });
+      assert.equal((await post(r.url, d.headers, d.body)).status, 200);
+      const record = await recordOf(r, 1);
+      assert.equal(record.bodyUnbound, true);
+      assert.equal(record.signatureMethod, 'JWT RS256');
+      assert.match(formatDeliveryLine(record), /JWT RS256 \(kid rsa-doc\) \[body not bound by the token: .*until it expires\]/);
+      assert.equal(deliveryJson(record).body_unbound, true);
     } finally {
       await r.close();
       await jwks.close();

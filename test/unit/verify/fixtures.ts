@@ -1,5 +1,5 @@
 /** Test builders: signed static deliveries (standardwebhooks), JWT deliveries (jose) and a local JWKS server. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
@@ -81,14 +81,17 @@ export async function signedDynamic(
 export class JwksServer {
   keys: JWK[] = [];
   fetches = 0;
+  /** Answer with this text instead of the keys (e.g. not JSON); `'hang'` never answers. */
+  raw: string | undefined;
   private server: Server | undefined;
   uri = '';
 
   async start(): Promise<this> {
     this.server = createServer((_req, res) => {
       this.fetches++;
+      if (this.raw === 'hang') return;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: this.keys }));
+      res.end(this.raw ?? JSON.stringify({ keys: this.keys }));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.uri = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
@@ -99,4 +102,24 @@ export class JwksServer {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+export interface Ed25519TestKey {
+  privateKey: KeyObject;
+  publicJwk: JWK;
+}
+
+/** An Ed25519 key pair (node:crypto), its public half as the OKP JWK a key set publishes (kid optional). */
+export function newEd25519Key(kid?: string): Ed25519TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const publicJwk: JWK = { ...(publicKey.export({ format: 'jwk' }) as JWK), use: 'sig', alg: 'EdDSA', ...(kid ? { kid } : {}) };
+  return { privateKey, publicJwk };
+}
+
+/** A dynamic delivery as live ones arrive: `webhook-signature: v1a,<base64 Ed25519>` over id.timestamp.body. */
+export function signedV1a(keys: readonly Ed25519TestKey[], body = envelopeBody(), nowMs = Date.now(), id = `msg_${randomUUID()}`): SignedDelivery {
+  const ts = String(Math.floor(nowMs / 1000));
+  const content = Buffer.from(`${id}.${ts}.${body}`);
+  const signature = keys.map((k) => `v1a,${cryptoSign(null, content, k.privateKey).toString('base64')}`).join(' ');
+  return { headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature }, body };
 }

@@ -1,5 +1,6 @@
 /** Maps the receiver's records to what the inspector page shows (pure; no vscode). */
 import type { ReceivedDelivery } from '../../../core/receiver/types';
+import { BODY_UNBOUND_NOTE } from '../../../core/verify/verdict';
 import type { DetailRecord, RowSummary } from '../../../webview/inspector/protocol';
 
 /** How much of the body the page keeps for its text search. */
@@ -7,7 +8,7 @@ export const HAYSTACK_BODY_CHARS = 4_096;
 
 /** Where a delivery came from: the webhook whose secret matched, the token's issuer, or a secret's label. */
 export function sourceOf(record: ReceivedDelivery): string | undefined {
-  return record.matchedSecret?.webhookId ?? record.matchedSecret?.label ?? record.token?.iss ?? undefined;
+  return record.matchedSecret?.webhookId ?? record.matchedSecret?.label ?? record.token?.iss ?? (record.matchedKey ? 'dynamic webhook' : undefined);
 }
 
 export function toRowSummary(record: ReceivedDelivery): RowSummary {
@@ -29,7 +30,8 @@ export function toRowSummary(record: ReceivedDelivery): RowSummary {
 
 /** A structured copy of the record (the page must not share objects with the history). */
 export function toDetail(record: ReceivedDelivery): DetailRecord {
-  return JSON.parse(JSON.stringify(record)) as DetailRecord;
+  const copy = JSON.parse(JSON.stringify(record)) as ReceivedDelivery;
+  return record.bodyUnbound ? { ...copy, notes: [BODY_UNBOUND_NOTE] } : copy;
 }
 
 /** The body as text: pretty JSON when it parses, otherwise as received. */
