@@ -42,6 +42,8 @@ export interface V1aDelivery {
 
 export class DynamicVerifier {
   private readonly keySet: KeySet | undefined;
+  /** The key that verified the last v1a delivery: tried first (a sender signs with one current key). */
+  private lastV1aKey: string | undefined;
 
   constructor(private readonly options: DynamicVerifierOptions) {
     this.keySet = options.jwksUri
@@ -57,9 +59,12 @@ export class DynamicVerifier {
   async verifyV1a(input: V1aDelivery): Promise<Verdict> {
     const method = 'v1a Ed25519' as const;
     if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (v1a Ed25519) delivery but no JWKS URI is configured', undefined, method);
-    const found = await this.withKeys((keys) => matchV1a(input, keys));
+    const found = await this.withKeys((keys) => matchV1a(input, this.lastFirst(keys)));
     if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message, undefined, method);
-    if (found.match) return { ok: true, scheme: 'dynamic', signatureMethod: method, matchedKey: keyName(found.match) };
+    if (found.match) {
+      this.lastV1aKey = found.match.thumbprint;
+      return { ok: true, scheme: 'dynamic', signatureMethod: method, matchedKey: keyName(found.match) };
+    }
     const ed25519 = found.snapshot.keys.filter((k) => k.algorithm === 'EdDSA').length;
     if (ed25519 === 0)
       return reject('dynamic', 'unknown_kid', `the key set at ${this.keySet.source} has no Ed25519 key${skippedNote(found.snapshot)}`, undefined, method);
@@ -110,6 +115,11 @@ export class DynamicVerifier {
     } catch (error) {
       return error instanceof KeySetError ? error : new KeySetError(`could not read the key set at ${keySet.source}: ${String(error)}`);
     }
+  }
+
+  private lastFirst(keys: readonly PublicKey[]): readonly PublicKey[] {
+    const i = this.lastV1aKey === undefined ? -1 : keys.findIndex((k) => k.thumbprint === this.lastV1aKey);
+    return i <= 0 ? keys : [keys[i], ...keys.slice(0, i), ...keys.slice(i + 1)];
   }
 
   private expectedAudience(): Audience | undefined {
