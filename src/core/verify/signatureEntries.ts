@@ -20,7 +20,9 @@ export function parseSignatureEntries(value: string): SignatureEntries {
   const v1: Buffer[] = [];
   const v1a: Buffer[] = [];
   const problems: string[] = [];
-  for (const entry of value.trim().split(/\s+/).slice(0, MAX_ENTRIES)) {
+  // Entries are separated by spaces; a signature sent as two header lines arrives joined by ", " (RFC 9110 §5.3).
+  for (const raw of value.trim().split(/\s+/).slice(0, MAX_ENTRIES)) {
+    const entry = raw.endsWith(',') ? raw.slice(0, -1) : raw;
     const comma = entry.indexOf(',');
     if (comma === -1) continue;
     const version = entry.slice(0, comma);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { request } from 'undici';
 import { startReceiver, Receiver, PortInUseError } from '../../../src/core/receiver';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { deliveryJson, formatDeliveryLine } from '../../../src/core/receiver/deliveryLine';
@@ -98,6 +99,19 @@ describe('receiver server', function () {
       await r.close();
       await jwks.close();
     }
+  });
+
+  it('verifies a signature sent as two webhook-signature header lines (joined by ", " on arrival)', async () => {
+    const other = newSecret();
+    const d = signedStatic([secret, other]); // the matching entry first: it is the one that arrives with a trailing comma
+    const [first, second] = d.headers['webhook-signature'].split(' ');
+    const headers: string[] = ['content-type', 'application/json', 'webhook-id', d.headers['webhook-id'], 'webhook-timestamp', d.headers['webhook-timestamp']];
+    headers.push('webhook-signature', first, 'webhook-signature', second);
+    const res = await request(receiver.url, { method: 'POST', headers, body: d.body });
+    assert.equal(res.statusCode, 200, await res.body.text());
+    const record = await recordOf(receiver, 1);
+    assert.equal(record.headers['webhook-signature'], `${first}, ${second}`);
+    assert.equal(record.verdict, 'verified');
   });
 
   it('expects its own URL as the audience by default: a token for another endpoint is refused', async () => {
