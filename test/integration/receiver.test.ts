@@ -119,7 +119,7 @@ describe('the in-editor receiver', function () {
     }
   });
 
-  it('follows the emulator when it moves: restarts on its new JWKS and verifies its JWT deliveries', async () => {
+  it('follows the emulator when it moves: restarts on its new JWKS and verifies its dynamic deliveries', async () => {
     script(api);
     await api.backend.ready();
     const before = api.backend.emulatorUrl();
@@ -157,10 +157,40 @@ describe('the in-editor receiver', function () {
       await startEmulatorJob(jobs, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' }).finally(() => jobs.close());
       const record = await received;
       assert.equal(record.verdict, 'verified', record.reason);
-      assert.equal(record.token?.iss, moved);
+      assert.equal(record.signatureMethod, 'v1a Ed25519', "verified against the moved emulator's key set");
       assert.deepEqual(record.userMetadata, { case: 'moved-jwks' });
     } finally {
       await emulatorConfig.update('port', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    }
+  });
+  it('shows a background interaction delivered as v1a (the live form) as verified, naming the method and the key', async () => {
+    script(api);
+    await api.backend.ready();
+    const emulator = api.backend.emulatorUrl() as string;
+    await vscode.commands.executeCommand('geminiWebhooks.startReceiver');
+    const received = new Promise<ReceivedDelivery>((resolve) => {
+      const sub = api.receiver.onDidReceive((r) => {
+        if (r.scheme === 'dynamic') {
+          sub.dispose();
+          resolve(r);
+        }
+      });
+    });
+    const jobs = new JobsClient({ baseUrl: emulator, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
+    try {
+      await startEmulatorJob(jobs, 'interaction.completed', api.receiver.url as string, { case: 'v1a-interaction' });
+      const record = await received;
+      assert.equal(record.verdict, 'verified', record.reason);
+      assert.equal(record.eventType, 'interaction.completed');
+      assert.match(record.headers['webhook-signature'], /^v1a,[A-Za-z0-9+/]+={0,2}$/, 'signed as live deliveries are');
+      assert.equal(record.signatureMethod, 'v1a Ed25519');
+      assert.match(record.matchedKey?.thumbprint ?? '', /^[A-Za-z0-9_-]{43}$/);
+      assert.deepEqual(record.userMetadata, { case: 'v1a-interaction' });
+      const shown = api.receiver.history?.get(record.seq);
+      assert.equal(shown?.signatureMethod, 'v1a Ed25519', 'the history the inspector reads holds the same verdict');
+    } finally {
+      jobs.close();
       await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
     }
   });
