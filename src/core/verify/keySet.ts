@@ -54,21 +54,32 @@ export class KeySet {
     return safeUrl(this.options.uri);
   }
 
-  /** The cached set, fetched when missing or older than the cache age. */
+  /**
+   * The cached set, fetched when missing or older than the cache age. When a refetch fails, the old set
+   * is kept (stale beats nothing) and not refetched again within the cooldown.
+   */
   async current(): Promise<KeySetSnapshot> {
     const cached = this.snapshot;
-    if (cached && Date.now() - cached.fetchedAt < (this.options.cacheMaxAgeMs ?? 600_000)) return cached;
-    return this.fetch();
+    if (cached && (Date.now() - cached.fetchedAt < (this.options.cacheMaxAgeMs ?? 600_000) || this.inCooldown())) return cached;
+    try {
+      return await this.fetch();
+    } catch (error) {
+      if (cached) return cached;
+      throw error;
+    }
   }
 
   /**
-   * After a miss: a fresh set when the cooldown allows one, otherwise undefined (the caller keeps its
-   * verdict). Concurrent misses share one fetch.
+   * After a miss: a fresh set when the cooldown allows one and the fetch works, otherwise undefined (the
+   * caller keeps its verdict on the keys it had). Concurrent misses share one fetch.
    */
   async refreshAfterMiss(): Promise<KeySetSnapshot | undefined> {
-    if (this.inFlight) return this.inFlight;
-    if (Date.now() - this.lastFetchAt < (this.options.cooldownMs ?? 30_000)) return undefined;
-    return this.fetch();
+    if (!this.inFlight && this.inCooldown()) return undefined;
+    return this.fetch().catch(() => undefined);
+  }
+
+  private inCooldown(): boolean {
+    return Date.now() - this.lastFetchAt < (this.options.cooldownMs ?? 30_000);
   }
 
   private fetch(): Promise<KeySetSnapshot> {

@@ -197,6 +197,15 @@ describe('v1a Ed25519 deliveries (the live form)', function () {
       rejected(await pending, 'jwks_unavailable', /no answer within 300 ms/);
     });
 
+    it('a refetch that fails keeps the keys it had (stale beats nothing) and a forgery stays a 401', async () => {
+      const v = verifier({ cacheMaxAgeMs: 0, cooldownMs: 0 });
+      assert.ok((await check(v, signedV1a([keys[0]], undefined, NOW))).ok);
+      jwks.raw = 'not json';
+      const again = await check(v, signedV1a([keys[1]], undefined, NOW));
+      assert.ok(again.ok, JSON.stringify(again));
+      rejected(await check(v, signedV1a([newEd25519Key()], undefined, NOW)), 'bad_token_signature', /does not verify/);
+    });
+
     it('no JWKS configured', async () => {
       rejected(
         await new DeliveryVerifier({ secrets: () => [], now: () => NOW }).verify({ ...toInput(signedV1a([keys[0]], undefined, NOW)) }),
