@@ -307,6 +307,28 @@ describe('JWTs as the guide documents them (claims checked only when present)', 
     }
   });
 
+  it('tells the truth about refetching: within the cooldown an unknown kid does not claim a refetch', async () => {
+    const v = new DeliveryVerifier({ secrets: () => [], now: () => NOW, jwksUri: jwks.uri, audience: AUD, cooldownMs: 60_000 });
+    const stranger = await newKey('kid-stranger');
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'kid-stranger' }).setAudience(AUD).sign(stranger.privateKey);
+    const verdict = await check(v, delivery(token));
+    rejected(verdict, 'unknown_kid', /unknown kid "kid-stranger"/);
+    assert.doesNotMatch(verdict.ok ? '' : verdict.reason, /refetch/);
+  });
+
+  it('applies the clock leeway once: exp 50 s ago passes, 70 s ago does not (leeway 60 s)', async () => {
+    const now = Math.floor(NOW / 1000);
+    const sign = (exp: number) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'RS256', kid: 'google-rsa-1' })
+        .setAudience(AUD)
+        .setIssuedAt(exp - 300)
+        .setExpirationTime(exp)
+        .sign(rsa.privateKey);
+    assert.ok((await check(verifier(), delivery(await sign(now - 50)))).ok);
+    rejected(await check(verifier(), delivery(await sign(now - 70))), 'token_expired', /exp is in the past/);
+  });
+
   it('refuses alg "none"', async () => {
     const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const token = `${encode({ alg: 'none' })}.${encode({ aud: AUD })}.`;
