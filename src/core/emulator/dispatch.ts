@@ -20,8 +20,9 @@ export class Dispatcher {
   ) {}
 
   /**
-   * To every enabled webhook subscribed to `type`. A type no webhook can subscribe to (not in the
-   * catalog, e.g. `batch.completed`) goes to every enabled webhook, so receivers can be tested with it.
+   * To every enabled webhook subscribed to `type`. A type no webhook can subscribe to — not in the
+   * catalog (e.g. `batch.completed`), or known but outside the API enum (`batch.cancelled`,
+   * `interaction.cancelled`) — goes to every enabled webhook, so receivers can be tested with it.
    */
   emit(type: string, data?: Record<string, unknown>, userMetadata?: Record<string, unknown>): string[] {
     let body: Buffer | undefined;

@@ -67,6 +67,17 @@ for (const version of ['v1beta', 'v1']) {
         'INVALID_ARGUMENT',
         'batch.completed',
       );
+      // the guide names the cancelled events, the API enum does not: refused, naming the valid values
+      for (const type of ['batch.cancelled', 'interaction.cancelled']) {
+        const refused = await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: ['batch.succeeded', type] } });
+        assertEnvelope(refused, 400, 'INVALID_ARGUMENT', `'${type}' cannot be subscribed to`);
+        assert.ok(
+          refused.json.error.message.includes(
+            'batch.succeeded, batch.expired, batch.failed, interaction.requires_action, interaction.completed, interaction.failed, video.generated',
+          ),
+          refused.json.error.message,
+        );
+      }
       assertEnvelope(
         await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: 'batch.succeeded' } }),
         400,
@@ -168,6 +179,13 @@ for (const version of ['v1beta', 'v1']) {
         'INVALID_ARGUMENT',
         'subscribed_events',
       );
+      assertEnvelope(
+        await call(base, 'PATCH', `/webhooks/${id}?update_mask=subscribed_events`, { body: { subscribed_events: ['interaction.cancelled'] } }),
+        400,
+        'INVALID_ARGUMENT',
+        'expected one of batch.succeeded',
+      );
+      assert.deepEqual((await call(base, 'GET', `/webhooks/${id}`)).json.subscribed_events, ['batch.expired'], 'a refused update changes nothing');
       assertEnvelope(await call(base, 'PATCH', `/webhooks/wh_missing?update_mask=name`, { body: { name: 'x' } }), 404, 'NOT_FOUND', 'wh_missing');
     });
 
