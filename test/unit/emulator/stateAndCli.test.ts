@@ -48,6 +48,35 @@ describe('emulator --state persistence', () => {
     await third.close();
   });
 
+  it('loads a state file written by an earlier version (`wh_` ids, a cancelled-event subscription) as it is', async () => {
+    const file = path.join(dir, 'state.json');
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const now = Date.now();
+    const old = { id: 'wh_0123456789abcdefghij', uri: 'http://127.0.0.1:9/old', state: 'enabled', create_time: now, update_time: now };
+    const webhooks = [
+      { ...old, name: 'old', subscribed_events: ['batch.succeeded', 'batch.cancelled'], secrets: [{ secret, create_time: now }] },
+      { ...old, id: 'k0h9q38f6ejj1g9j7cgcdsauadmbewegl79f', subscribed_events: ['video.generated'], secrets: [{ secret, create_time: now }] },
+    ];
+    fs.writeFileSync(file, JSON.stringify({ format: 'gemini-webhooks-emulator-state', version: 1, webhooks }));
+    const warnings: string[] = [];
+    const emu = await startEmulator({ statePath: file, warn: (l) => warnings.push(l) });
+    try {
+      assert.deepEqual(warnings, []);
+      const list = (await call(emu.url, 'GET', '/v1beta/webhooks')).json.webhooks;
+      assert.deepEqual(
+        list.map((w: { id: string }) => w.id),
+        ['wh_0123456789abcdefghij', 'k0h9q38f6ejj1g9j7cgcdsauadmbewegl79f'],
+      );
+      assert.deepEqual(list[0].subscribed_events, ['batch.succeeded', 'batch.cancelled'], 'kept as saved');
+      assert.equal(list[0].signing_secrets[0].truncated_secret, `whsec_...${secret.slice(-4)}`);
+      const renamed = await call(emu.url, 'PATCH', '/v1beta/webhooks/wh_0123456789abcdefghij?update_mask=name', { body: { name: 'renamed' } });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.json.name, 'renamed');
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('moves a corrupted state file aside with a clear warning and starts empty', async () => {
     const file = path.join(dir, 'state.json');
     fs.writeFileSync(file, '{"format": "gemini-webhooks-emulator-state", "version": 1, "webhooks": [ {"id": 3} ]}');

@@ -25,7 +25,7 @@ for (const version of ['v1beta', 'v1']) {
     it('creates a webhook, showing the secret once and only truncated afterwards', async () => {
       const r = await call(base, 'POST', '/webhooks', { body: input });
       assert.equal(r.status, 200, r.text);
-      assert.match(r.json.id, /^wh_[a-z0-9]{20}$/);
+      assert.match(r.json.id, /^[a-z0-9]{36}$/, "36 lower-case letters and digits, like the service's");
       assert.equal(r.json.name, 'first');
       assert.equal(r.json.uri, input.uri);
       assert.deepEqual(r.json.subscribed_events, ['batch.succeeded']);
@@ -39,7 +39,8 @@ for (const version of ['v1beta', 'v1']) {
       assert.equal(got.status, 200);
       assert.equal(got.json.new_signing_secret, undefined);
       assert.ok(!got.text.includes(r.json.new_signing_secret.slice(12)), 'full secret never shown again');
-      assert.ok(r.json.new_signing_secret.startsWith(got.json.signing_secrets[0].truncated_secret.replace('…', '')));
+      assert.equal(got.json.signing_secrets[0].truncated_secret, `whsec_...${r.json.new_signing_secret.slice(-4)}`, "the service's form");
+      assert.deepEqual(r.json.signing_secrets, got.json.signing_secrets);
     });
 
     it('honours ?webhook_id= and rejects a duplicate or malformed one', async () => {
@@ -47,6 +48,12 @@ for (const version of ['v1beta', 'v1']) {
       assert.equal(r.json.id, 'my-hook');
       assertEnvelope(await call(base, 'POST', '/webhooks?webhook_id=my-hook', { body: input }), 409, 'ALREADY_EXISTS', 'my-hook');
       assertEnvelope(await call(base, 'POST', '/webhooks?webhook_id=bad%20id', { body: input }), 400, 'INVALID_ARGUMENT', 'webhook_id');
+      // both id forms: the service's (36 lower-case alphanumerics) and the emulator's earlier `wh_…`
+      for (const id of ['k0h9q38f6ejj1g9j7cgcdsauadmbewegl79f', 'wh_abcdefghij0123456789']) {
+        assert.equal((await call(base, 'POST', `/webhooks?webhook_id=${id}`, { body: input })).json.id, id);
+        assert.equal((await call(base, 'GET', `/webhooks/${id}`)).json.id, id);
+        assert.equal((await call(base, 'POST', `/webhooks/${id}:ping`)).status, 200);
+      }
     });
 
     it('accepts camelCase subscribedEvents', async () => {
