@@ -2,7 +2,8 @@
  * Signed, retried deliveries. Static ones (Standard Webhooks HMAC) go to registered webhooks;
  * dynamic ones (RS256 JWT) go to a job's webhook_config uris. At least once: the same webhook-id on
  * every retry, a fresh webhook-timestamp per attempt. 2xx = delivered; 3xx and everything else =
- * failure (redirects are never followed); 410 stops and disables; an exhausted schedule disables.
+ * failure (redirects are never followed); 410 stops and disables; an exhausted schedule (retrySchedule.ts:
+ * at most 8 attempts, all within 24 h of the first) disables.
  * A bounded number of attempts run at once; the rest wait in a FIFO queue (no per-delivery timers
  * except for scheduled retries).
  */
@@ -30,6 +31,8 @@ export interface Delivery {
   attempt: number;
   /** The URL of the latest attempt. */
   url?: string;
+  /** Epoch ms of the first attempt: retries end within the retry window after it. */
+  firstAttemptAt?: number;
 }
 
 export interface DeliveryEngineOptions {
@@ -119,6 +122,7 @@ export class DeliveryEngine {
   private async attempt(d: Delivery): Promise<void> {
     const started = Date.now();
     d.attempt++;
+    d.firstAttemptAt ??= started;
     let url: string;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -161,9 +165,10 @@ export class DeliveryEngine {
     if (this.closed) return;
     if (status !== undefined && status >= 200 && status < 300 && error === undefined) return this.finish(d, started, 'delivered', { status });
     if (status === 410) return this.giveUp(d, started, { status, error: 'receiver answered 410 Gone' });
-    const delay = nextRetryDelay(d.attempt, this.o.clock.scale, retryAfter);
+    const now = Date.now();
+    const delay = nextRetryDelay(d.attempt, { scale: this.o.clock.scale, elapsedMs: now - (d.firstAttemptAt ?? started), retryAfterMs: retryAfter });
     if (delay === undefined) return this.giveUp(d, started, { status, error: error ?? 'retry schedule exhausted' });
-    const due = Date.now() + delay;
+    const due = now + delay;
     this.finish(d, started, 'retry_scheduled', { status, error, next_retry_time: rfc3339(due) });
     const timer = setTimeout(() => {
       this.timers.delete(timer);

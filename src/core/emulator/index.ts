@@ -21,7 +21,7 @@ import { WebhookStore } from './webhookStore';
 export type { DeliveryAttempt, DeliveryOutcome } from './deliveryLog';
 export { PING_EVENT_TYPE } from './dispatch';
 export { EMULATOR_LOCAL_KEY } from './localKey';
-export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS } from './retrySchedule';
+export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS, RETRY_WINDOW_MS } from './retrySchedule';
 
 export interface EmulatorOptions {
   host?: string;
