@@ -7,7 +7,7 @@ import { WebhookRecord, WebhookStore } from './webhookStore';
 
 export const PING_EVENT_TYPE = 'webhook.ping';
 
-/** A job's `webhook_config`: its events go to these uris (JWT-signed) instead of the registered webhooks. */
+/** A job's `webhook_config`: its events go to these uris (signed in the dynamic signing mode) instead of the registered webhooks. */
 export interface WebhookConfig {
   readonly uris: readonly string[];
   readonly userMetadata?: Record<string, unknown>;

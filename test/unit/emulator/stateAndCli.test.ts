@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { startEmulator } from '../../../src/core/emulator';
 import { call, Receiver } from './helpers';
@@ -143,8 +144,49 @@ describe('gemini-webhooks emulator (CLI)', function () {
     const helpRun = spawnSync(process.execPath, ['dist/cli.js', 'emulator', '--help'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(helpRun.status, 0);
     assert.match(helpRun.stdout, /--time-scale X/);
+    assert.match(helpRun.stdout, /--dynamic-signing v1a\|jwt .*default v1a/);
     const bad = spawnSync(process.execPath, ['dist/cli.js', 'emulator', '--time-scale', '0'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--time-scale/);
+    for (const args of [['--dynamic-signing', 'hmac'], ['--dynamic-signing=JWT'], ['--dynamic-signing']]) {
+      const refused = spawnSync(process.execPath, ['dist/cli.js', 'emulator', ...args], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(refused.status, 2, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, /--dynamic-signing/);
+      assert.equal(refused.stdout, '', 'nothing listened');
+    }
+  });
+
+  it('--dynamic-signing jwt: webhook_config deliveries carry an RS256 JWT that jose verifies against the JWKS', async () => {
+    const receiver = await new Receiver().start();
+    const child = spawn(process.execPath, ['dist/cli.js', 'emulator', '--port', '0', '--time-scale', '30', '--dynamic-signing', 'jwt'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const url = firstLine.slice('emulator listening on '.length);
+      const created = await call(url, 'POST', '/v1beta/interactions', {
+        body: { model: 'm', input: 'x', background: true, webhook_config: { uris: [receiver.url] } },
+      });
+      assert.equal(created.status, 200, created.text);
+      await receiver.waitFor(1);
+      const got = receiver.received[0];
+      const token = String(got.headers['webhook-signature']);
+      assert.equal(decodeProtectedHeader(token).alg, 'RS256');
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`)), { issuer: url, audience: receiver.url });
+      assert.equal(payload.jti, got.headers['webhook-id']);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      await receiver.close();
+    }
   });
 });

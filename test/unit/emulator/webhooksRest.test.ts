@@ -277,7 +277,10 @@ describe('emulator webhooks REST: a configured API key', () => {
   it('serves the JWKS without a key, and /emulator routes only with that key', async () => {
     const jwks = await call(emu.url, 'GET', '/.well-known/jwks.json', { key: null });
     assert.equal(jwks.status, 200);
-    assert.equal(jwks.json.keys[0].kty, 'RSA');
+    assert.deepEqual(
+      jwks.json.keys.map((k: { kty: string; crv: string }) => `${k.kty}/${k.crv}`),
+      ['OKP/Ed25519', 'OKP/Ed25519', 'OKP/Ed25519'],
+    );
     assertEnvelope(await call(emu.url, 'GET', '/emulator/deliveries', { key: null }), 401, 'UNAUTHENTICATED');
     assertEnvelope(await call(emu.url, 'POST', '/emulator/events', { key: null, body: { type: 'batch.succeeded' } }), 401, 'UNAUTHENTICATED');
     assertEnvelope(await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: 'wrong-key' }), 403, 'PERMISSION_DENIED', 'API key not valid');
