@@ -1,5 +1,5 @@
 /** `gemini-webhooks emulator`: runs the local Gemini API emulator until SIGINT/SIGTERM. */
-import { startEmulator } from '../core/emulator';
+import { DEFAULT_DYNAMIC_SIGNING, DYNAMIC_SIGNING_MODES, isDynamicSigningMode, startEmulator } from '../core/emulator';
 import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
 import { CliCommand } from './command';
 
@@ -15,7 +15,12 @@ const FLAGS: Record<string, FlagSpec> = {
     placeholder: 'KEY',
   },
   'time-scale': { type: 'number', description: 'divide every duration (retries, grace periods, jobs) by X (default 1)', placeholder: 'X' },
-  'jwt-audience': { type: 'string', description: 'aud claim of dynamic delivery tokens (default: the target URI)', placeholder: 'AUD' },
+  'dynamic-signing': {
+    type: 'string',
+    description: `how webhook_config deliveries are signed: v1a (Ed25519, as live deliveries are) or jwt (RS256, as the guide documents) (default ${DEFAULT_DYNAMIC_SIGNING})`,
+    placeholder: DYNAMIC_SIGNING_MODES.join('|'),
+  },
+  'jwt-audience': { type: 'string', description: 'aud claim of dynamic delivery tokens in jwt mode (default: the target URI)', placeholder: 'AUD' },
   state: { type: 'string', description: 'persist webhooks and signing secrets in FILE (default: memory only)', placeholder: 'FILE' },
   help: { type: 'boolean', description: 'show this help' },
 };
@@ -62,12 +67,18 @@ export const emulatorCommand: CliCommand = {
       ctx.stderr('gemini-webhooks emulator: --api-key must not be empty');
       return 2;
     }
+    const dynamicSigning = (flags['dynamic-signing'] as string | undefined) ?? DEFAULT_DYNAMIC_SIGNING;
+    if (!isDynamicSigningMode(dynamicSigning)) {
+      ctx.stderr(`gemini-webhooks emulator: --dynamic-signing must be ${DYNAMIC_SIGNING_MODES.join(' or ')}, got '${dynamicSigning}'`);
+      return 2;
+    }
     const stopped = untilSignal();
     const emulator = await startEmulator({
       host: (flags.host as string | undefined) ?? '127.0.0.1',
       port,
       apiKey,
       timeScale,
+      dynamicSigning,
       jwtAudience: flags['jwt-audience'] as string | undefined,
       statePath: flags.state as string | undefined,
       log: (line) => ctx.stdout(line),

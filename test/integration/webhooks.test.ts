@@ -59,7 +59,7 @@ describe('webhooks: commands against the embedded emulator', () => {
     assert.deepEqual([...webhook.subscribed_events].sort(), ['batch.succeeded', 'video.generated']);
     const stored = await api.secrets.getSigningSecrets(webhook.id);
     assert.equal(stored.length, 1);
-    assert.equal(`${stored[0].secret.slice(0, 10)}…`, webhook.signing_secrets?.[0].truncated_secret);
+    assert.equal(`whsec_...${stored[0].secret.slice(-4)}`, webhook.signing_secrets?.[0].truncated_secret);
     const shownWithSecret = ui.shown.filter((s) => `${s.message}\n${s.detail ?? ''}`.includes(stored[0].secret));
     assert.equal(shownWithSecret.length, 1, 'the secret is shown exactly once');
     assert.equal(shownWithSecret[0].kind, 'modal');
@@ -195,7 +195,7 @@ describe('webhooks: commands against the embedded emulator', () => {
       assert.ok(shown, 'the secret modal was shown');
       const secret = /whsec_[A-Za-z0-9+/=]+/.exec(shown.detail ?? '')?.[0];
       assert.ok(secret, 'the modal holds the secret');
-      assert.equal(`${secret.slice(0, 10)}…`, webhook.signing_secrets?.[0].truncated_secret);
+      assert.equal(`whsec_...${secret.slice(-4)}`, webhook.signing_secrets?.[0].truncated_secret);
       assert.match(shown.detail ?? '', /could NOT be stored/);
       assert.ok(
         ui.shown.some((s) => s.kind === 'info' && /copied/i.test(s.message)),

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { EVENT_CATALOG, SUBSCRIBABLE_EVENT_TYPES, describeEventType, isSubscribableEventType } from '../../src/core/events/catalog';
+import {
+  EVENT_CATALOG,
+  EventTypeInfo,
+  SUBSCRIBABLE_EVENT_TYPES,
+  describeEventType,
+  isKnownEventType,
+  isSubscribableEventType,
+} from '../../src/core/events/catalog';
 import { makeEnvelope, parseEnvelope } from '../../src/core/events/envelope';
 import { redact, safeUrl } from '../../src/core/util/redact';
 
@@ -19,7 +26,27 @@ describe('event catalog', () => {
     ]) {
       assert.ok(types.includes(t), t);
     }
-    assert.ok(SUBSCRIBABLE_EVENT_TYPES.includes('video.generated'));
+  });
+
+  it("subscribable = the API enum's seven types; the guide-only cancelled types are known, not subscribable, with a note", () => {
+    assert.deepEqual(SUBSCRIBABLE_EVENT_TYPES, [
+      'batch.succeeded',
+      'batch.expired',
+      'batch.failed',
+      'interaction.requires_action',
+      'interaction.completed',
+      'interaction.failed',
+      'video.generated',
+    ]);
+    for (const type of ['batch.cancelled', 'interaction.cancelled']) {
+      const info = describeEventType(type);
+      assert.equal(isKnownEventType(type), true, type);
+      assert.equal(isSubscribableEventType(type), false, type);
+      assert.notEqual(info.family, 'unknown');
+      assert.ok(info.description.length > 0);
+      assert.match((info as EventTypeInfo).note ?? '', /guide.*enum.*5dbdef6f7/);
+    }
+    assert.ok(EVENT_CATALOG.filter((e) => e.subscribable).every((e) => e.note === undefined));
   });
 
   it('describes unknown types instead of dropping them', () => {

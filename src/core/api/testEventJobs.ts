@@ -1,6 +1,7 @@
 /**
  * Test events through jobs: starts a job whose webhook_config points at a receiver, so the emulator
- * delivers its event JWT-signed (dynamic) when the job ends; the cancelled types cancel it at once.
+ * delivers its event dynamically (signed `v1a` Ed25519 or as a JWT, the emulator's dynamic signing
+ * mode) when the job ends; the cancelled types cancel it at once.
  */
 import { JobsClient } from './jobsClient';
 import { JobWebhookConfig } from './jobTypes';

@@ -2,17 +2,17 @@
 import { invalidArgument } from './errors';
 import { DeliveryLog } from './deliveryLog';
 import { Dispatcher } from './dispatch';
-import { JwtSigner } from './jwtSigner';
 import { Router } from './router';
+import { SigningKeys } from './signingKeys';
 
 export interface ControlDeps {
   readonly dispatcher: Dispatcher;
-  readonly signer: JwtSigner;
+  readonly keys: SigningKeys;
   readonly log: DeliveryLog;
 }
 
 export function addControlRoutes(router: Router, deps: ControlDeps): void {
-  router.add('GET', /^\/\.well-known\/jwks\.json$/, async () => ({ body: await deps.signer.jwks() }));
+  router.add('GET', /^\/\.well-known\/jwks\.json$/, async () => ({ body: await deps.keys.jwks() }));
 
   router.add('POST', /^\/emulator\/events$/, async (ctx) => {
     const body = await ctx.body();
@@ -32,7 +32,7 @@ export function addControlRoutes(router: Router, deps: ControlDeps): void {
 
   router.add('POST', /^\/emulator\/jwks:rotate$/, async (ctx) => {
     await ctx.body();
-    return { body: { kid: await deps.signer.rotate() } };
+    return { body: { kid: await deps.keys.rotate(), mode: deps.keys.mode } };
   });
 }
 

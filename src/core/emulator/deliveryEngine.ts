@@ -1,8 +1,10 @@
 /**
- * Signed, retried deliveries. Static ones (Standard Webhooks HMAC) go to registered webhooks;
- * dynamic ones (RS256 JWT) go to a job's webhook_config uris. At least once: the same webhook-id on
+ * Signed, retried deliveries. Static ones (Standard Webhooks `v1` HMAC) go to registered webhooks;
+ * dynamic ones go to a job's webhook_config uris, signed by the DynamicSigner of the mode in use
+ * (`v1a` Ed25519 by default, or an RS256 JWT: dynamicSigner.ts). At least once: the same webhook-id on
  * every retry, a fresh webhook-timestamp per attempt. 2xx = delivered; 3xx and everything else =
- * failure (redirects are never followed); 410 stops and disables; an exhausted schedule disables.
+ * failure (redirects are never followed); 410 stops and disables; an exhausted schedule (retrySchedule.ts:
+ * at most 8 attempts, all within 24 h of the first) disables.
  * A bounded number of attempts run at once; the rest wait in a FIFO queue (no per-delivery timers
  * except for scheduled retries).
  */
@@ -12,7 +14,7 @@ import { parseRetryAfterMs } from '../util/retryAfter';
 import { Clock } from './clock';
 import { DeliveryLog, DeliveryOutcome, DeliveryAttempt } from './deliveryLog';
 import { rfc3339 } from './ids';
-import { JwtSigner } from './jwtSigner';
+import { DynamicSigner } from './dynamicSigner';
 import { nextRetryDelay } from './retrySchedule';
 import { activeSecrets } from './secrets';
 import { signatureHeader } from './staticSignature';
@@ -30,15 +32,17 @@ export interface Delivery {
   attempt: number;
   /** The URL of the latest attempt. */
   url?: string;
+  /** Epoch ms of the first attempt: retries end within the retry window after it. */
+  firstAttemptAt?: number;
 }
 
 export interface DeliveryEngineOptions {
   readonly store: WebhookStore;
   readonly clock: Clock;
-  readonly signer: JwtSigner;
+  /** Signs dynamic deliveries. */
+  readonly signer: DynamicSigner;
   readonly log: DeliveryLog;
   readonly timeoutMs: number;
-  readonly jwtAudience?: string;
   readonly maxInFlight?: number;
   readonly logLine?: (line: string) => void;
 }
@@ -119,12 +123,14 @@ export class DeliveryEngine {
   private async attempt(d: Delivery): Promise<void> {
     const started = Date.now();
     d.attempt++;
+    d.firstAttemptAt ??= started;
     let url: string;
+    const timestamp = Math.floor(started / 1000);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
       'webhook-id': d.msgId,
-      'webhook-timestamp': String(Math.floor(started / 1000)),
+      'webhook-timestamp': String(timestamp),
     };
     if (d.kind === 'static') {
       const record = this.o.store.find(d.target);
@@ -133,12 +139,12 @@ export class DeliveryEngine {
       url = record.uri;
       d.url = url;
       const keys = activeSecrets(record.secrets, this.o.clock.now()).map((s) => s.key);
-      headers['webhook-signature'] = signatureHeader(keys, d.msgId, Number(headers['webhook-timestamp']), d.body);
+      headers['webhook-signature'] = signatureHeader(keys, d.msgId, timestamp, d.body);
     } else {
       url = d.target;
       d.url = url;
       try {
-        headers['webhook-signature'] = await this.o.signer.sign(this.o.jwtAudience ?? url, d.msgId, d.body);
+        headers['webhook-signature'] = await this.o.signer.signatureHeader({ url, msgId: d.msgId, timestamp, body: d.body });
       } catch (err) {
         return this.finish(d, started, 'failed', { error: `signing failed: ${err instanceof Error ? err.message : String(err)}` });
       }
@@ -161,9 +167,10 @@ export class DeliveryEngine {
     if (this.closed) return;
     if (status !== undefined && status >= 200 && status < 300 && error === undefined) return this.finish(d, started, 'delivered', { status });
     if (status === 410) return this.giveUp(d, started, { status, error: 'receiver answered 410 Gone' });
-    const delay = nextRetryDelay(d.attempt, this.o.clock.scale, retryAfter);
+    const now = Date.now();
+    const delay = nextRetryDelay(d.attempt, { scale: this.o.clock.scale, elapsedMs: now - (d.firstAttemptAt ?? started), retryAfterMs: retryAfter });
     if (delay === undefined) return this.giveUp(d, started, { status, error: error ?? 'retry schedule exhausted' });
-    const due = Date.now() + delay;
+    const due = now + delay;
     this.finish(d, started, 'retry_scheduled', { status, error, next_retry_time: rfc3339(due) });
     const timer = setTimeout(() => {
       this.timers.delete(timer);

@@ -7,7 +7,7 @@ import { WebhookRecord, WebhookStore } from './webhookStore';
 
 export const PING_EVENT_TYPE = 'webhook.ping';
 
-/** A job's `webhook_config`: its events go to these uris (JWT-signed) instead of the registered webhooks. */
+/** A job's `webhook_config`: its events go to these uris (signed in the dynamic signing mode) instead of the registered webhooks. */
 export interface WebhookConfig {
   readonly uris: readonly string[];
   readonly userMetadata?: Record<string, unknown>;
@@ -20,8 +20,9 @@ export class Dispatcher {
   ) {}
 
   /**
-   * To every enabled webhook subscribed to `type`. A type no webhook can subscribe to (not in the
-   * catalog, e.g. `batch.completed`) goes to every enabled webhook, so receivers can be tested with it.
+   * To every enabled webhook subscribed to `type`. A type no webhook can subscribe to — not in the
+   * catalog (e.g. `batch.completed`), or known but outside the API enum (`batch.cancelled`,
+   * `interaction.cancelled`) — goes to every enabled webhook, so receivers can be tested with it.
    */
   emit(type: string, data?: Record<string, unknown>, userMetadata?: Record<string, unknown>): string[] {
     let body: Buffer | undefined;

@@ -1,6 +1,7 @@
 /**
  * The local Gemini API emulator: the webhooks REST API, signed and retried deliveries (static
- * Standard Webhooks and dynamic JWT), jobs that emit events, a JWKS, and a control surface.
+ * Standard Webhooks `v1` HMAC; dynamic `v1a` Ed25519 or an RS256 JWT), jobs that emit events, a
+ * JWKS, and a control surface.
  * vscode-free: used by the CLI (`gemini-webhooks emulator`), the extension and the tests.
  */
 import { AddressInfo } from 'node:net';
@@ -11,9 +12,10 @@ import { DeliveryLog, DeliveryAttempt } from './deliveryLog';
 import { Dispatcher } from './dispatch';
 import { JobRegistry, addJobRoutes } from './jobs/jobRoutes';
 import { DEFAULT_MAX_JOBS } from './jobs/jobTable';
-import { JwtSigner } from './jwtSigner';
+import { DEFAULT_DYNAMIC_SIGNING, DynamicSigningMode, isDynamicSigningMode } from './dynamicSigner';
 import { Router } from './router';
 import { createHttpFront } from './server';
+import { SigningKeys } from './signingKeys';
 import { StateFile } from './state';
 import { addWebhookRoutes } from './webhookRoutes';
 import { WebhookStore } from './webhookStore';
@@ -21,7 +23,9 @@ import { WebhookStore } from './webhookStore';
 export type { DeliveryAttempt, DeliveryOutcome } from './deliveryLog';
 export { PING_EVENT_TYPE } from './dispatch';
 export { EMULATOR_LOCAL_KEY } from './localKey';
-export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS } from './retrySchedule';
+export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS, RETRY_WINDOW_MS } from './retrySchedule';
+export { DEFAULT_DYNAMIC_SIGNING, DYNAMIC_SIGNING_LABELS, DYNAMIC_SIGNING_MODES, isDynamicSigningMode } from './dynamicSigner';
+export type { DynamicSigningMode } from './dynamicSigner';
 
 export interface EmulatorOptions {
   host?: string;
@@ -30,7 +34,12 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** Every duration (retry delays, grace periods, expiries, job delays) is divided by it. Default 1. */
   timeScale?: number;
-  /** `aud` of dynamic tokens; default: the delivery's target URI. */
+  /**
+   * How dynamic (webhook_config) deliveries are signed: `v1a` (default; Standard Webhooks Ed25519,
+   * as live deliveries are) or `jwt` (an RS256 JWT, as Google's guide documents).
+   */
+  dynamicSigning?: DynamicSigningMode;
+  /** `aud` of dynamic tokens (`jwt` mode); default: the delivery's target URI. */
   jwtAudience?: string;
   /** Persist webhooks + secrets here (atomic write); absent = memory only. */
   statePath?: string;
@@ -54,7 +63,15 @@ export interface Emulator {
   emit(type: string, data?: Record<string, unknown>, userMetadata?: Record<string, unknown>): string[];
   /** Every attempt (the last 10k), oldest first. */
   deliveries(): readonly DeliveryAttempt[];
-  /** New signing key; the old one stays in the JWKS for a (scaled) 24 h grace period. */
+  /** How dynamic deliveries are signed. */
+  readonly dynamicSigning: DynamicSigningMode;
+  /**
+   * A fresh key signs dynamic deliveries from now on (the mode in use: a new Ed25519 key, the oldest
+   * retiring; or a new RSA key); a rotated-out key stays in the JWKS for a (scaled) 24 h grace period.
+   * Answers the new key's kid.
+   */
+  rotateSigningKey(): Promise<string>;
+  /** @deprecated the name of the JWT-only days: rotateSigningKey(). */
   rotateJwtKey(): Promise<void>;
   /** Resolves when no delivery is pending or in flight. */
   idle(): Promise<void>;
@@ -76,9 +93,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   stateFile?.load(store);
   if (stateFile) persist = () => stateFile.save(store);
 
-  const signer = new JwtSigner(clock);
+  const dynamicSigning = options.dynamicSigning ?? DEFAULT_DYNAMIC_SIGNING;
+  if (!isDynamicSigningMode(dynamicSigning)) throw new RangeError(`dynamicSigning must be 'v1a' or 'jwt', got ${String(dynamicSigning)}`);
+  const keys = new SigningKeys(dynamicSigning, clock, options.jwtAudience);
   const deliveryLog = new DeliveryLog();
-  const engine = new DeliveryEngine({ store, clock, signer, log: deliveryLog, timeoutMs, jwtAudience: options.jwtAudience, logLine: options.log });
+  const engine = new DeliveryEngine({ store, clock, signer: keys.signer, log: deliveryLog, timeoutMs, logLine: options.log });
   const dispatcher = new Dispatcher(store, engine);
   const maxJobs = options.maxJobs ?? DEFAULT_MAX_JOBS;
   if (!Number.isInteger(maxJobs) || maxJobs < 1) throw new RangeError(`maxJobs must be a positive integer, got ${maxJobs}`);
@@ -88,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   addWebhookRoutes(api, { store, clock, ping: (record) => dispatcher.ping(record) });
   addJobRoutes(api, jobs);
   const root = new Router();
-  addControlRoutes(root, { dispatcher, signer, log: deliveryLog });
+  addControlRoutes(root, { dispatcher, keys, log: deliveryLog });
 
   const server = createHttpFront({ api, root, apiKey: options.apiKey, host, log });
   await new Promise<void>((resolve, reject) => {
@@ -101,7 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.on('error', (err) => log(`emulator: server error: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  signer.issuer = url;
+  keys.issuer = url;
   jobs.baseUrl = url;
 
   let closing: Promise<void> | undefined;
@@ -110,8 +129,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     emit: (type, data, userMetadata) => dispatcher.emit(type, data, userMetadata),
     deliveries: () => deliveryLog.list(),
+    dynamicSigning,
+    rotateSigningKey: () => keys.rotate(),
     rotateJwtKey: async () => {
-      await signer.rotate();
+      await keys.rotate();
     },
     idle: () => engine.idle(),
     close: () =>

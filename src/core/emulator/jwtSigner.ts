@@ -1,14 +1,16 @@
 /**
- * RS256 signing keys for dynamic deliveries, published as a JWKS. Rotation keeps the previous key
- * in the JWKS for a (scaled) grace period so in-flight tokens still verify.
- * Claims: see src/core/events/dynamicToken.ts (iss, aud, iat, exp, jti = webhook-id, body_sha256).
+ * `jwt` signing of dynamic deliveries, the form Google's webhook guide documents: an RS256 JWT in
+ * `webhook-signature` with `kid` in its header, verified against the JWKS. The guide names no claim
+ * but `aud`; the claims here (iss, aud, iat, exp, jti = webhook-id, body_sha256) are this project's
+ * documented choice: see src/core/events/dynamicToken.ts.
+ * One current RSA key (generated on first use); rotation adds a fresh current key and keeps the
+ * previous one in the JWKS for a (scaled) grace period so in-flight tokens still verify.
  */
 import { exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { BODY_DIGEST_CLAIM, DYNAMIC_TOKEN_LIFETIME_SECONDS, bodyDigest } from '../events/dynamicToken';
 import { Clock } from './clock';
+import { DynamicDelivery, DynamicSigner, SIGNING_KEY_GRACE_MS } from './dynamicSigner';
 import { randomToken } from './ids';
-
-export const JWT_KEY_GRACE_MS = 24 * 60 * 60 * 1000;
 
 interface SigningKey {
   readonly kid: string;
@@ -18,13 +20,23 @@ interface SigningKey {
   retireAt?: number;
 }
 
-export class JwtSigner {
+export interface JwtSignerOptions {
+  /** `aud` of every token; default: the delivery's target URI. */
+  readonly audience?: string;
+}
+
+export class JwtSigner implements DynamicSigner {
+  readonly mode = 'jwt' as const;
   private keys: SigningKey[] = [];
   /** The first key is generated on first use (JWKS, a token, a rotation): starting stays instant. */
   private firstKey: Promise<void> | undefined;
+  /** `iss` of every token: the emulator's base URL, set once it listens. */
   issuer = '';
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: JwtSignerOptions = {},
+  ) {}
 
   private ready(): Promise<void> {
     this.firstKey ??= newKey().then((key) => {
@@ -37,17 +49,21 @@ export class JwtSigner {
   async rotate(): Promise<string> {
     await this.ready();
     const fresh = await newKey();
-    const until = this.clock.now() + this.clock.scaled(JWT_KEY_GRACE_MS);
+    const until = this.clock.now() + this.clock.scaled(SIGNING_KEY_GRACE_MS);
     for (const key of this.keys) key.retireAt = key.retireAt === undefined ? until : Math.min(key.retireAt, until);
     this.keys.push(fresh);
     return fresh.kid;
   }
 
-  async jwks(): Promise<{ keys: JWK[] }> {
+  async publicKeys(): Promise<JWK[]> {
     await this.ready();
     const now = this.clock.now();
     this.keys = this.keys.filter((k) => k.retireAt === undefined || k.retireAt > now);
-    return { keys: this.keys.map((k) => k.publicJwk) };
+    return this.keys.map((k) => k.publicJwk);
+  }
+
+  async signatureHeader(d: DynamicDelivery): Promise<string> {
+    return this.sign(this.options.audience ?? d.url, d.msgId, d.body);
   }
 
   async sign(audience: string, webhookId: string, body: Uint8Array): Promise<string> {

@@ -49,9 +49,16 @@ export function rotate(list: SigningSecretRecord[], behavior: RevocationBehavior
 /** The API's SigningSecret as the emulator answers it: always with its truncated form. */
 export type PublicSigningSecret = SigningSecret & Required<Pick<SigningSecret, 'truncated_secret'>>;
 
-/** The safe view the API answers: first characters only, and when it stops signing. */
+/**
+ * The safe view the API answers, in the service's form: `whsec_...` and the secret's last four
+ * characters (e.g. `whsec_...3frh`, google-gemini/cookbook quickstarts/Webhooks.ipynb), and when it stops signing.
+ */
 export function publicSecret(s: SigningSecretRecord): PublicSigningSecret {
-  return { truncated_secret: `${s.secret.slice(0, 10)}…`, ...(s.expireTime !== undefined ? { expire_time: rfc3339(s.expireTime) } : {}) };
+  return { truncated_secret: truncatedSecret(s.secret), ...(s.expireTime !== undefined ? { expire_time: rfc3339(s.expireTime) } : {}) };
+}
+
+export function truncatedSecret(secret: string): string {
+  return `whsec_...${secret.slice(-4)}`;
 }
 
 /** Both spellings of the enum (the guide writes it upper-case). */

@@ -1,5 +1,5 @@
 /** Validation of webhook request bodies: each message names the offending field. */
-import { isSubscribableEventType, SUBSCRIBABLE_EVENT_TYPES } from '../events/catalog';
+import { isKnownEventType, isSubscribableEventType, SUBSCRIBABLE_EVENT_TYPES } from '../events/catalog';
 import { invalidArgument } from './errors';
 import { JsonObject } from './http';
 import type { SettableWebhookState, WebhookUpdate } from '../api/types';
@@ -80,7 +80,9 @@ export function validateEvents(value: unknown, field: string): string[] {
   for (const item of value) {
     if (typeof item !== 'string') throw invalidArgument(`Invalid value at '${field}': every entry must be a string.`);
     if (!isSubscribableEventType(item)) {
-      throw invalidArgument(`Invalid value at '${field}': unknown event type '${item.slice(0, 80)}'; expected one of ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}.`);
+      // batch.cancelled and interaction.cancelled are known events but not in the API's enum (catalog.ts)
+      const what = isKnownEventType(item) ? `event type '${item}' cannot be subscribed to` : `unknown event type '${item.slice(0, 80)}'`;
+      throw invalidArgument(`Invalid value at '${field}': ${what}; expected one of ${SUBSCRIBABLE_EVENT_TYPES.join(', ')}.`);
     }
     if (!out.includes(item)) out.push(item);
   }

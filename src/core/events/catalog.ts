@@ -1,6 +1,13 @@
 /**
  * The Gemini webhook event catalog: every type the API enum lists, plus the ones the guide names.
  * Unknown types are never dropped — `describeEventType` answers for them too.
+ *
+ * Subscribable (`subscribed_events` of a webhook) are exactly the API enum's seven types. The guide's
+ * event table also names `batch.cancelled` and `interaction.cancelled`, but the API reference's enum
+ * does not, and the @google/genai SDK types dropped them in 3.1.0 (googleapis/js-genai commit
+ * 5dbdef6f7, 2026-04-28): they stay here — labelled, described, offered by Trigger Test Event and
+ * shown when they arrive — with `subscribable: false`, so no picker offers them and the emulator
+ * refuses them in `subscribed_events`.
  */
 
 export type EventFamily = 'batch' | 'interaction' | 'video';
@@ -12,9 +19,14 @@ export interface EventTypeInfo {
   readonly description: string;
   /** The `data` fields the thin envelope carries. */
   readonly dataFields: readonly string[];
-  /** True for the types the API accepts in `subscribed_events`. */
+  /** True for the types the API accepts in `subscribed_events` (the API enum). */
   readonly subscribable: boolean;
+  /** Why a known type is not subscribable. */
+  readonly note?: string;
 }
+
+const NOT_IN_ENUM =
+  "named in the guide's event table, but not in the API's subscribable enum (the SDK types dropped it in 3.1.0, googleapis/js-genai commit 5dbdef6f7)";
 
 export const EVENT_CATALOG: readonly EventTypeInfo[] = [
   { type: 'batch.succeeded', family: 'batch', description: 'A batch job finished', dataFields: ['id', 'output_file_uri'], subscribable: true },
@@ -26,7 +38,14 @@ export const EVENT_CATALOG: readonly EventTypeInfo[] = [
     dataFields: ['id', 'error_code', 'error_message'],
     subscribable: true,
   },
-  { type: 'batch.cancelled', family: 'batch', description: 'A batch job was cancelled by the user', dataFields: ['id'], subscribable: true },
+  {
+    type: 'batch.cancelled',
+    family: 'batch',
+    description: 'A batch job was cancelled by the user',
+    dataFields: ['id'],
+    subscribable: false,
+    note: NOT_IN_ENUM,
+  },
   {
     type: 'interaction.requires_action',
     family: 'interaction',
@@ -42,7 +61,14 @@ export const EVENT_CATALOG: readonly EventTypeInfo[] = [
     dataFields: ['id', 'error_code', 'error_message'],
     subscribable: true,
   },
-  { type: 'interaction.cancelled', family: 'interaction', description: 'A background interaction was cancelled', dataFields: ['id'], subscribable: true },
+  {
+    type: 'interaction.cancelled',
+    family: 'interaction',
+    description: 'A background interaction was cancelled',
+    dataFields: ['id'],
+    subscribable: false,
+    note: NOT_IN_ENUM,
+  },
   { type: 'video.generated', family: 'video', description: 'A video generation operation finished', dataFields: ['file_id', 'video_uri'], subscribable: true },
 ];
 

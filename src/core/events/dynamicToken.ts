@@ -1,6 +1,8 @@
 /**
- * The JWT that signs a dynamic (per-request) delivery, as this project's emulator issues it and the
- * receiver checks it. Google's guide does not spell out the claims; this is our documented choice.
+ * The JWT that signs a dynamic (per-request) delivery in the emulator's `jwt` mode (the form Google's
+ * guide documents; by default the emulator signs `v1a` Ed25519, as live deliveries are: see
+ * src/core/emulator/dynamicSigner.ts), and that the receiver checks. Google's guide does not spell
+ * out the claims; this is our documented choice.
  *
  * Header: `Webhook-Signature: <compact JWS>` with protected header { alg: "RS256", kid, typ: "JWT" }.
  * Claims:

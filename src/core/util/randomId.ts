@@ -1,5 +1,5 @@
 /** Random identifiers shaped like the real service's (the emulator's resources, every delivery's webhook-id). */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -18,5 +18,8 @@ export function randomToken(length: number): string {
   return out;
 }
 
-/** A delivery's `webhook-id` header (the emulator's deliveries and the receiver's test events alike). */
-export const newMessageId = (): string => `msg_${randomToken(24)}`;
+/**
+ * A delivery's `webhook-id` header (the emulator's deliveries and the receiver's test events alike):
+ * `msg_<uuid>`, as live deliveries carry it (googleapis/python-genai issue 2927).
+ */
+export const newMessageId = (): string => `msg_${randomUUID()}`;

@@ -72,6 +72,8 @@ export const SETTINGS = {
   apiBaseUrl: 'geminiWebhooks.api.baseUrl',
   receiverPort: 'geminiWebhooks.receiver.port',
   receiverForwardTo: 'geminiWebhooks.receiver.forwardTo',
+  /** How the embedded emulator signs dynamic deliveries: `v1a` (default) or `jwt`. */
+  emulatorDynamicSigning: 'geminiWebhooks.emulator.dynamicSigning',
 } as const;
 
 export const STATUS_BAR_ITEMS = {

@@ -32,7 +32,7 @@ describe('api client against the emulator', () => {
     const again = await client.get(created.webhook.id);
     assert.equal(again.signing_secrets?.length, 1);
     assert.ok(!JSON.stringify(again).includes(created.newSigningSecret!), 'get never shows the full secret');
-    assert.equal(again.signing_secrets?.[0].truncated_secret, `${created.newSigningSecret!.slice(0, 10)}…`);
+    assert.equal(again.signing_secrets?.[0].truncated_secret, `whsec_...${created.newSigningSecret!.slice(-4)}`);
   });
 
   it('creates with a caller-chosen webhook_id, and a second create with it is ALREADY_EXISTS', async () => {
@@ -76,7 +76,7 @@ describe('api client against the emulator', () => {
     assert.notEqual(second, newSigningSecret);
     const graceful = await client.get(webhook.id);
     assert.equal(graceful.signing_secrets?.length, 2);
-    const previous = graceful.signing_secrets!.find((s) => s.truncated_secret === `${newSigningSecret!.slice(0, 10)}…`);
+    const previous = graceful.signing_secrets!.find((s) => s.truncated_secret === `whsec_...${newSigningSecret!.slice(-4)}`);
     assert.ok(previous?.expire_time, 'previous secret has an expiry');
     const hours = (Date.parse(previous.expire_time) - Date.now()) / 3_600_000;
     assert.ok(hours > 23 && hours <= 24, `expires in ~24 h, got ${hours}`);
@@ -84,7 +84,7 @@ describe('api client against the emulator', () => {
     const now = await client.get(webhook.id);
     assert.deepEqual(
       now.signing_secrets?.map((s) => s.truncated_secret),
-      [`${third.slice(0, 10)}…`],
+      [`whsec_...${third.slice(-4)}`],
     );
   });
 

@@ -1,4 +1,4 @@
-/** The jobs client against the real emulator (jobs that deliver JWT-signed events) and a scripted server (wire shapes, errors, no retries, cancellation). */
+/** The jobs client against the real emulator (jobs that deliver dynamically signed events) and a scripted server (wire shapes, errors, no retries, cancellation). */
 import * as assert from 'node:assert/strict';
 import { ApiError, EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../src/core/api';
 import { startEmulator } from '../../../src/core/emulator';
@@ -22,8 +22,9 @@ const jobsAt = (baseUrl: string, key = 'any-key') =>
 describe('jobs client: test events through emulator jobs', function () {
   this.timeout(20_000);
 
-  it('emulator jobs deliver JWT-signed events of the picked type to the receiver', async () => {
-    const emulator = await startEmulator({ timeScale: 10, jobDurationMs: 2_000 });
+  it('emulator jobs deliver dynamically signed events of the picked type to the receiver', async () => {
+    // TODO(v1a receiver): the receiver verifies only JWT dynamic deliveries until the v1a verifier lands; then drop dynamicSigning here (the default is v1a).
+    const emulator = await startEmulator({ timeScale: 10, jobDurationMs: 2_000, dynamicSigning: 'jwt' });
     const dynamicReceiver = await startReceiver({ jwksUri: `${emulator.url}/.well-known/jwks.json` });
     const jobs = jobsAt(emulator.url);
     try {

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { startEmulator } from '../../../src/core/emulator';
 import { call, Receiver } from './helpers';
@@ -46,6 +47,35 @@ describe('emulator --state persistence', () => {
     const third = await startEmulator({ statePath: file });
     assert.deepEqual((await call(third.url, 'GET', '/v1beta/webhooks')).json, {});
     await third.close();
+  });
+
+  it('loads a state file written by an earlier version (`wh_` ids, a cancelled-event subscription) as it is', async () => {
+    const file = path.join(dir, 'state.json');
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const now = Date.now();
+    const old = { id: 'wh_0123456789abcdefghij', uri: 'http://127.0.0.1:9/old', state: 'enabled', create_time: now, update_time: now };
+    const webhooks = [
+      { ...old, name: 'old', subscribed_events: ['batch.succeeded', 'batch.cancelled'], secrets: [{ secret, create_time: now }] },
+      { ...old, id: 'k0h9q38f6ejj1g9j7cgcdsauadmbewegl79f', subscribed_events: ['video.generated'], secrets: [{ secret, create_time: now }] },
+    ];
+    fs.writeFileSync(file, JSON.stringify({ format: 'gemini-webhooks-emulator-state', version: 1, webhooks }));
+    const warnings: string[] = [];
+    const emu = await startEmulator({ statePath: file, warn: (l) => warnings.push(l) });
+    try {
+      assert.deepEqual(warnings, []);
+      const list = (await call(emu.url, 'GET', '/v1beta/webhooks')).json.webhooks;
+      assert.deepEqual(
+        list.map((w: { id: string }) => w.id),
+        ['wh_0123456789abcdefghij', 'k0h9q38f6ejj1g9j7cgcdsauadmbewegl79f'],
+      );
+      assert.deepEqual(list[0].subscribed_events, ['batch.succeeded', 'batch.cancelled'], 'kept as saved');
+      assert.equal(list[0].signing_secrets[0].truncated_secret, `whsec_...${secret.slice(-4)}`);
+      const renamed = await call(emu.url, 'PATCH', '/v1beta/webhooks/wh_0123456789abcdefghij?update_mask=name', { body: { name: 'renamed' } });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.json.name, 'renamed');
+    } finally {
+      await emu.close();
+    }
   });
 
   it('moves a corrupted state file aside with a clear warning and starts empty', async () => {
@@ -114,8 +144,49 @@ describe('gemini-webhooks emulator (CLI)', function () {
     const helpRun = spawnSync(process.execPath, ['dist/cli.js', 'emulator', '--help'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(helpRun.status, 0);
     assert.match(helpRun.stdout, /--time-scale X/);
+    assert.match(helpRun.stdout, /--dynamic-signing v1a\|jwt .*default v1a/);
     const bad = spawnSync(process.execPath, ['dist/cli.js', 'emulator', '--time-scale', '0'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--time-scale/);
+    for (const args of [['--dynamic-signing', 'hmac'], ['--dynamic-signing=JWT'], ['--dynamic-signing']]) {
+      const refused = spawnSync(process.execPath, ['dist/cli.js', 'emulator', ...args], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(refused.status, 2, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, /--dynamic-signing/);
+      assert.equal(refused.stdout, '', 'nothing listened');
+    }
+  });
+
+  it('--dynamic-signing jwt: webhook_config deliveries carry an RS256 JWT that jose verifies against the JWKS', async () => {
+    const receiver = await new Receiver().start();
+    const child = spawn(process.execPath, ['dist/cli.js', 'emulator', '--port', '0', '--time-scale', '30', '--dynamic-signing', 'jwt'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const url = firstLine.slice('emulator listening on '.length);
+      const created = await call(url, 'POST', '/v1beta/interactions', {
+        body: { model: 'm', input: 'x', background: true, webhook_config: { uris: [receiver.url] } },
+      });
+      assert.equal(created.status, 200, created.text);
+      await receiver.waitFor(1);
+      const got = receiver.received[0];
+      const token = String(got.headers['webhook-signature']);
+      assert.equal(decodeProtectedHeader(token).alg, 'RS256');
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`)), { issuer: url, audience: receiver.url });
+      assert.equal(payload.jti, got.headers['webhook-id']);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      await receiver.close();
+    }
   });
 });

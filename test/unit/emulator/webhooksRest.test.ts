@@ -25,7 +25,7 @@ for (const version of ['v1beta', 'v1']) {
     it('creates a webhook, showing the secret once and only truncated afterwards', async () => {
       const r = await call(base, 'POST', '/webhooks', { body: input });
       assert.equal(r.status, 200, r.text);
-      assert.match(r.json.id, /^wh_[a-z0-9]{20}$/);
+      assert.match(r.json.id, /^[a-z0-9]{36}$/, "36 lower-case letters and digits, like the service's");
       assert.equal(r.json.name, 'first');
       assert.equal(r.json.uri, input.uri);
       assert.deepEqual(r.json.subscribed_events, ['batch.succeeded']);
@@ -39,7 +39,8 @@ for (const version of ['v1beta', 'v1']) {
       assert.equal(got.status, 200);
       assert.equal(got.json.new_signing_secret, undefined);
       assert.ok(!got.text.includes(r.json.new_signing_secret.slice(12)), 'full secret never shown again');
-      assert.ok(r.json.new_signing_secret.startsWith(got.json.signing_secrets[0].truncated_secret.replace('…', '')));
+      assert.equal(got.json.signing_secrets[0].truncated_secret, `whsec_...${r.json.new_signing_secret.slice(-4)}`, "the service's form");
+      assert.deepEqual(r.json.signing_secrets, got.json.signing_secrets);
     });
 
     it('honours ?webhook_id= and rejects a duplicate or malformed one', async () => {
@@ -47,6 +48,12 @@ for (const version of ['v1beta', 'v1']) {
       assert.equal(r.json.id, 'my-hook');
       assertEnvelope(await call(base, 'POST', '/webhooks?webhook_id=my-hook', { body: input }), 409, 'ALREADY_EXISTS', 'my-hook');
       assertEnvelope(await call(base, 'POST', '/webhooks?webhook_id=bad%20id', { body: input }), 400, 'INVALID_ARGUMENT', 'webhook_id');
+      // both id forms: the service's (36 lower-case alphanumerics) and the emulator's earlier `wh_…`
+      for (const id of ['k0h9q38f6ejj1g9j7cgcdsauadmbewegl79f', 'wh_abcdefghij0123456789']) {
+        assert.equal((await call(base, 'POST', `/webhooks?webhook_id=${id}`, { body: input })).json.id, id);
+        assert.equal((await call(base, 'GET', `/webhooks/${id}`)).json.id, id);
+        assert.equal((await call(base, 'POST', `/webhooks/${id}:ping`)).status, 200);
+      }
     });
 
     it('accepts camelCase subscribedEvents', async () => {
@@ -67,6 +74,17 @@ for (const version of ['v1beta', 'v1']) {
         'INVALID_ARGUMENT',
         'batch.completed',
       );
+      // the guide names the cancelled events, the API enum does not: refused, naming the valid values
+      for (const type of ['batch.cancelled', 'interaction.cancelled']) {
+        const refused = await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: ['batch.succeeded', type] } });
+        assertEnvelope(refused, 400, 'INVALID_ARGUMENT', `'${type}' cannot be subscribed to`);
+        assert.ok(
+          refused.json.error.message.includes(
+            'batch.succeeded, batch.expired, batch.failed, interaction.requires_action, interaction.completed, interaction.failed, video.generated',
+          ),
+          refused.json.error.message,
+        );
+      }
       assertEnvelope(
         await call(base, 'POST', '/webhooks', { body: { ...input, subscribed_events: 'batch.succeeded' } }),
         400,
@@ -168,6 +186,13 @@ for (const version of ['v1beta', 'v1']) {
         'INVALID_ARGUMENT',
         'subscribed_events',
       );
+      assertEnvelope(
+        await call(base, 'PATCH', `/webhooks/${id}?update_mask=subscribed_events`, { body: { subscribed_events: ['interaction.cancelled'] } }),
+        400,
+        'INVALID_ARGUMENT',
+        'expected one of batch.succeeded',
+      );
+      assert.deepEqual((await call(base, 'GET', `/webhooks/${id}`)).json.subscribed_events, ['batch.expired'], 'a refused update changes nothing');
       assertEnvelope(await call(base, 'PATCH', `/webhooks/wh_missing?update_mask=name`, { body: { name: 'x' } }), 404, 'NOT_FOUND', 'wh_missing');
     });
 
@@ -252,7 +277,10 @@ describe('emulator webhooks REST: a configured API key', () => {
   it('serves the JWKS without a key, and /emulator routes only with that key', async () => {
     const jwks = await call(emu.url, 'GET', '/.well-known/jwks.json', { key: null });
     assert.equal(jwks.status, 200);
-    assert.equal(jwks.json.keys[0].kty, 'RSA');
+    assert.deepEqual(
+      jwks.json.keys.map((k: { kty: string; crv: string }) => `${k.kty}/${k.crv}`),
+      ['OKP/Ed25519', 'OKP/Ed25519', 'OKP/Ed25519'],
+    );
     assertEnvelope(await call(emu.url, 'GET', '/emulator/deliveries', { key: null }), 401, 'UNAUTHENTICATED');
     assertEnvelope(await call(emu.url, 'POST', '/emulator/events', { key: null, body: { type: 'batch.succeeded' } }), 401, 'UNAUTHENTICATED');
     assertEnvelope(await call(emu.url, 'POST', '/emulator/jwks:rotate', { key: 'wrong-key' }), 403, 'PERMISSION_DENIED', 'API key not valid');

@@ -36,7 +36,8 @@ describe('receiver ← emulator over HTTP', function () {
   let secrets: SecretCandidate[];
 
   beforeEach(async () => {
-    emu = await startEmulator({ timeScale: 1000, jobDurationMs: 50, deliveryTimeoutMs: 2_000 });
+    // TODO(v1a receiver): the receiver verifies only JWT dynamic deliveries until the v1a verifier lands; then drop dynamicSigning here (the default is v1a).
+    emu = await startEmulator({ timeScale: 1000, jobDurationMs: 50, deliveryTimeoutMs: 2_000, dynamicSigning: 'jwt' });
     secrets = [];
     receiver = await startReceiver({ port: 0, secrets: () => secrets, jwksUri: `${emu.url}/.well-known/jwks.json` });
   });

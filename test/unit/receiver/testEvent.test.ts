@@ -43,10 +43,10 @@ describe('test events sent to the real receiver', function () {
     assert.equal(again.answer.status, 'duplicate');
   });
 
-  it("gives each event a fresh webhook-id shaped like the emulator's (msg_ + 24 alphanumerics)", async () => {
+  it("gives each event a fresh webhook-id shaped like the emulator's and the service's (msg_<uuid>)", async () => {
     const a = await sendStaticTestEvent(receiver.url, 'batch.succeeded', secret);
     const b = await sendStaticTestEvent(receiver.url, 'batch.succeeded', secret);
-    assert.match(a.webhookId, /^msg_[a-z0-9]{24}$/);
+    assert.match(a.webhookId, /^msg_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.notEqual(a.webhookId, b.webhookId);
     assert.equal(a.answer.webhook_id, a.webhookId);
   });

@@ -1,5 +1,6 @@
 /** What the event commands share: the delivery feed, the inspector, secrets, the backend and the UI. */
 import * as vscode from 'vscode';
+import type { DynamicSigningMode } from '../../../core/emulator/dynamicSigner';
 import { SecretStore } from '../../platform/secretStore';
 import { EventFeed } from '../eventFeed';
 import { InspectorController } from '../inspector/inspectorPanel';
@@ -7,10 +8,11 @@ import { UiHolder } from '../../platform/commandRunner';
 import type { Clipboard } from '../../platform/userInterface';
 import { ReceiverService } from '../receiver/receiverService';
 
-/** What the trigger needs of the backend: which one is live, and the emulator's URL when it is the emulator. */
+/** What the trigger needs of the backend: which one is live, and the emulator's URL and dynamic signing form when it is the emulator. */
 export interface BackendInfo {
   readonly kind: string;
   emulatorUrl(): string | undefined;
+  emulatorDynamicSigning?(): DynamicSigningMode | undefined;
 }
 
 export interface EventCommandDeps {

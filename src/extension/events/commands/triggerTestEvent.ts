@@ -1,11 +1,12 @@
 /**
  * Trigger Test Event: pick a catalog type, then how to send it — signed with a stored secret
  * (a webhook's, or one added by hand), through the emulator (a job whose webhook_config points at
- * the receiver: JWT-signed dynamic delivery), or unsigned (to see a rejection). The receiver is
- * started first when it is off.
+ * the receiver: a dynamic delivery, signed `v1a` Ed25519 or as a JWT per the emulator's
+ * dynamicSigning setting), or unsigned (to see a rejection). The receiver is started first when it is off.
  */
 import * as vscode from 'vscode';
 import { ApiError, EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
+import { DYNAMIC_SIGNING_LABELS } from '../../../core/emulator/dynamicSigner';
 import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
 import { EVENT_CATALOG } from '../../../core/events/catalog';
 import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
@@ -67,7 +68,7 @@ export function triggerTestEvent(deps: EventCommandDeps) {
           throw error;
         })
         .finally(() => jobs.close());
-      deps.log.info(`Test event ${type}: started emulator job ${job.name}; its JWT-signed delivery goes to ${url}.`);
+      deps.log.info(`Test event ${type}: started emulator job ${job.name}; its dynamic delivery (${signingLabel(deps)}) goes to ${url}.`);
       void ui.info(vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type));
       return { type, via: route.id, job: job.name };
     }
@@ -114,8 +115,18 @@ async function routesFor(deps: EventCommandDeps, type: string): Promise<Route[]>
     );
   }
   if (deps.backend?.kind === 'emulator' && deps.backend.emulatorUrl() && EMULATOR_JOB_TYPES[type]) {
-    routes.push({ id: 'emulator', label: vscode.l10n.t('Through the emulator (JWT, dynamic delivery)'), description: EMULATOR_JOB_TYPES[type] });
+    routes.push({
+      id: 'emulator',
+      label: vscode.l10n.t('Through the emulator (dynamic delivery, {0})', signingLabel(deps)),
+      description: EMULATOR_JOB_TYPES[type],
+    });
   }
   routes.push({ id: 'unsigned', label: vscode.l10n.t('Unsigned'), description: vscode.l10n.t('See how the receiver rejects an unsigned delivery') });
   return routes;
+}
+
+/** The form the embedded emulator signs dynamic deliveries in: "v1a Ed25519" or "JWT RS256". */
+function signingLabel(deps: EventCommandDeps): string {
+  const mode = deps.backend?.emulatorDynamicSigning?.();
+  return mode ? DYNAMIC_SIGNING_LABELS[mode] : DYNAMIC_SIGNING_LABELS.v1a;
 }

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WebhooksClient } from '../../../core/api';
-import { EMULATOR_LOCAL_KEY, Emulator, startEmulator } from '../../../core/emulator';
+import { DYNAMIC_SIGNING_LABELS, DynamicSigningMode, EMULATOR_LOCAL_KEY, Emulator, startEmulator } from '../../../core/emulator';
 import { GOOGLE_JWKS_URI } from '../../../core/events/dynamicToken';
 import { SecretStore } from '../../platform/secretStore';
 import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
@@ -73,6 +73,11 @@ export class BackendService extends Disposable {
     return this.snapshot?.emulatorUrl;
   }
 
+  /** How the embedded emulator signs dynamic deliveries, while it is the live backend. */
+  emulatorDynamicSigning(): DynamicSigningMode | undefined {
+    return this.embeddedEmulator()?.dynamicSigning;
+  }
+
   get hasApiKey(): boolean {
     return this.hasKey;
   }
@@ -115,7 +120,10 @@ export class BackendService extends Disposable {
     await previous?.client.close().catch(() => undefined);
     const wantsEmulator = settings.kind === 'emulator';
     const emulatorChanged =
-      this.applied && (this.applied.emulatorPort !== settings.emulatorPort || this.applied.emulatorTimeScale !== settings.emulatorTimeScale);
+      this.applied &&
+      (this.applied.emulatorPort !== settings.emulatorPort ||
+        this.applied.emulatorTimeScale !== settings.emulatorTimeScale ||
+        this.applied.emulatorDynamicSigning !== settings.emulatorDynamicSigning);
     if (this.emulator && (!wantsEmulator || emulatorChanged)) await this.stopEmulator();
     let snapshot: BackendSnapshot;
     if (wantsEmulator) {
@@ -151,6 +159,7 @@ export class BackendService extends Disposable {
       this.emulator = await startEmulator({
         port: settings.emulatorPort,
         timeScale: settings.emulatorTimeScale,
+        dynamicSigning: settings.emulatorDynamicSigning,
         statePath: path.join(dir, 'emulator-state.json'),
         log: (line) => this.log.debug(`emulator: ${line}`),
         warn: (line) => this.log.warn(`emulator: ${line}`),
@@ -174,7 +183,7 @@ export class BackendService extends Disposable {
           : undefined,
       );
     }
-    this.log.info(`Backend: local emulator at ${this.emulator.url}`);
+    this.log.info(`Backend: local emulator at ${this.emulator.url} (dynamic deliveries signed ${DYNAMIC_SIGNING_LABELS[this.emulator.dynamicSigning]})`);
     return this.emulator;
   }
 

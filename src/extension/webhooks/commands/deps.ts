@@ -1,7 +1,7 @@
 /** What the webhook commands share: the services they act through, and small prompts used by several. */
 import * as vscode from 'vscode';
 import { Webhook, WebhooksClient } from '../../../core/api';
-import { EVENT_CATALOG, describeEventType } from '../../../core/events/catalog';
+import { SUBSCRIBABLE_EVENT_TYPES, describeEventType, isKnownEventType } from '../../../core/events/catalog';
 import { BackendService } from '../backend/backendService';
 import { WebhookDetailsProvider } from '../webhookDetailsProvider';
 import { SecretStore } from '../../platform/secretStore';
@@ -92,10 +92,17 @@ export function validateWebhookUri(value: string): string | undefined {
   return undefined;
 }
 
-/** The multi-select of the event catalog, with descriptions; `current` prefilled. At least one. */
+/**
+ * The multi-select of the subscribable events (the API enum), with descriptions; `current` prefilled.
+ * At least one. A current type the catalog does not know is offered too (the API accepted it, so it
+ * may be newer than this catalog); a known type outside the enum (`batch.cancelled`,
+ * `interaction.cancelled`) is not — the API refuses it — so an edit drops it, and the log says so.
+ */
 export async function pickEvents(deps: WebhookCommandDeps, current: readonly string[], title: string): Promise<string[]> {
-  const known = EVENT_CATALOG.filter((e) => e.subscribable).map((e) => e.type);
-  const extra = current.filter((t) => !known.includes(t));
+  const known = SUBSCRIBABLE_EVENT_TYPES;
+  const extra = current.filter((t) => !known.includes(t) && !isKnownEventType(t));
+  const dropped = current.filter((t) => !known.includes(t) && isKnownEventType(t));
+  if (dropped.length > 0) deps.log.info(`Not offering ${dropped.join(', ')}: known events the API does not accept in subscribed_events.`);
   const items = [...known, ...extra].map((type) => ({ label: type, description: describeEventType(type).description, picked: current.includes(type) }));
   for (;;) {
     const picked = await deps.ui.current.pickMany(items, {

@@ -65,14 +65,19 @@ export function relative(iso: string, now = Date.now()): string {
 
 const SECRET_SCHEME = 'whsec_';
 
+/** Characters of the secret itself (beyond the `whsec_` scheme) a truncated form must show to tell secrets apart. */
+const MIN_SHOWN = 4;
+
 /**
- * Whether `secret` is the one the API shows as `truncated` (its first characters, then an ellipsis;
- * `…` or `...`, possibly followed by its last characters). The whole shown part must match, and it
- * must show more than the `whsec_` scheme, or nothing can be told.
+ * Whether `secret` is the one the API shows as `truncated`: its first characters, then an ellipsis
+ * (`…` or `...`), possibly followed by its last characters — the service shows `whsec_...` and the
+ * last four (`whsec_...3frh`). The whole shown part must match, and it must show at least four
+ * characters beyond the `whsec_` scheme, or nothing can be told.
  */
 export function matchesTruncated(truncated: string | undefined, secret: string): boolean {
   if (!truncated) return false;
   const [head = '', tail = ''] = truncated.trim().split(/…|\.\.\./);
-  if (head.length <= SECRET_SCHEME.length || head.length + tail.length >= secret.length) return false;
+  const shown = (head.startsWith(SECRET_SCHEME) ? head.length - SECRET_SCHEME.length : head.length) + tail.length;
+  if (shown < MIN_SHOWN || head.length + tail.length >= secret.length) return false;
   return secret.startsWith(head) && secret.endsWith(tail);
 }
