@@ -1,4 +1,4 @@
-/** Standard Webhooks signing secrets: `whsec_` + base64 of 32 random bytes, with rotation grace. */
+/** Standard Webhooks signing secrets: `whsec_` + base64 of 24 random bytes (32 characters, no padding), with rotation grace. */
 import { randomBytes } from 'node:crypto';
 import type { RevocationBehavior, SigningSecret } from '../api/types';
 import { rfc3339 } from './ids';
@@ -16,7 +16,7 @@ export interface SigningSecretRecord {
 }
 
 export function newSigningSecret(now: number): SigningSecretRecord {
-  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const secret = `whsec_${randomBytes(24).toString('base64')}`; // 24 bytes: 32 base64 characters, no padding (as Svix-style whsec_ secrets)
   return secretRecord(secret, now);
 }
 

@@ -23,8 +23,7 @@ describe('jobs client: test events through emulator jobs', function () {
   this.timeout(20_000);
 
   it('emulator jobs deliver dynamically signed events of the picked type to the receiver', async () => {
-    // TODO(v1a receiver): the receiver verifies only JWT dynamic deliveries until the v1a verifier lands; then drop dynamicSigning here (the default is v1a).
-    const emulator = await startEmulator({ timeScale: 10, jobDurationMs: 2_000, dynamicSigning: 'jwt' });
+    const emulator = await startEmulator({ timeScale: 10, jobDurationMs: 2_000 });
     const dynamicReceiver = await startReceiver({ jwksUri: `${emulator.url}/.well-known/jwks.json` });
     const jobs = jobsAt(emulator.url);
     try {

@@ -30,8 +30,8 @@ for (const version of ['v1beta', 'v1']) {
       assert.equal(r.json.uri, input.uri);
       assert.deepEqual(r.json.subscribed_events, ['batch.succeeded']);
       assert.equal(r.json.state, 'enabled');
-      assert.match(r.json.new_signing_secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
-      assert.equal(Buffer.from(r.json.new_signing_secret.slice(6), 'base64').length, 32);
+      assert.match(r.json.new_signing_secret, /^whsec_[A-Za-z0-9+/]{32}$/);
+      assert.equal(Buffer.from(r.json.new_signing_secret.slice(6), 'base64').length, 24);
       assert.ok(!Number.isNaN(Date.parse(r.json.create_time)));
       assert.equal(r.json.signing_secrets.length, 1);
       assert.equal(r.json.signing_secrets[0].expire_time, undefined);

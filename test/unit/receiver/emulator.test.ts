@@ -36,8 +36,7 @@ describe('receiver ← emulator over HTTP', function () {
   let secrets: SecretCandidate[];
 
   beforeEach(async () => {
-    // TODO(v1a receiver): the receiver verifies only JWT dynamic deliveries until the v1a verifier lands; then drop dynamicSigning here (the default is v1a).
-    emu = await startEmulator({ timeScale: 1000, jobDurationMs: 50, deliveryTimeoutMs: 2_000, dynamicSigning: 'jwt' });
+    emu = await startEmulator({ timeScale: 1000, jobDurationMs: 50, deliveryTimeoutMs: 2_000 });
     secrets = [];
     receiver = await startReceiver({ port: 0, secrets: () => secrets, jwksUri: `${emu.url}/.well-known/jwks.json` });
   });
@@ -79,40 +78,59 @@ describe('receiver ← emulator over HTTP', function () {
     assert.equal(after.matchedSecret?.label, `${id} (new)`);
   });
 
-  it('verifies a batch with a webhook config (JWT via the emulator JWKS) and keeps its user_metadata', async () => {
-    await api(emu, 'POST', '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
-      batch: {
-        inputConfig: { fileName: 'files/abc' },
-        displayName: 'nightly',
-        webhookConfig: { uris: [receiver.url], userMetadata: { job: 'nightly', run: 3 } },
-      },
-    });
-    const record = await until(receiver, (r) => r.eventType === 'batch.succeeded');
-    assert.equal(record.verdict, 'verified', record.reason);
-    assert.equal(record.scheme, 'dynamic');
-    assert.deepEqual(record.userMetadata, { job: 'nightly', run: 3 });
-    assert.equal(record.token?.jti, record.webhookId);
-    assert.equal(record.token?.bodyBound, true);
-    assert.ok(record.token?.kid);
-  });
+  for (const mode of ['v1a', 'jwt'] as const) {
+    const method = mode === 'v1a' ? 'v1a Ed25519' : 'JWT RS256';
+    describe(`dynamic deliveries signed ${method}`, () => {
+      let signer: Emulator;
+      let dynamic: Receiver;
+      beforeEach(async () => {
+        signer = await startEmulator({ timeScale: 1000, jobDurationMs: 50, deliveryTimeoutMs: 2_000, dynamicSigning: mode });
+        dynamic = await startReceiver({ port: 0, jwksUri: `${signer.url}/.well-known/jwks.json`, jwksCooldownMs: 0 });
+      });
+      afterEach(async () => {
+        await signer.close();
+        await dynamic.close();
+      });
+      const batch = (metadata?: Record<string, unknown>) =>
+        api(signer, 'POST', '/v1beta/models/gemini-2.5-flash:batchGenerateContent', {
+          batch: {
+            inputConfig: { fileName: 'files/abc' },
+            displayName: 'nightly',
+            webhookConfig: { uris: [dynamic.url], ...(metadata ? { userMetadata: metadata } : {}) },
+          },
+        });
 
-  it('follows a JWT key rotation (unknown kid → refetch)', async () => {
-    const fresh = await startReceiver({ port: 0, jwksUri: `${emu.url}/.well-known/jwks.json`, jwksCooldownMs: 0 });
-    try {
-      const batch = () =>
-        api(emu, 'POST', '/v1beta/models/m:batchGenerateContent', { batch: { inputConfig: { fileName: 'files/a' }, webhookConfig: { uris: [fresh.url] } } });
-      await batch();
-      const first = await until(fresh, (r) => r.seq === 1);
-      await emu.rotateJwtKey();
-      await batch();
-      const second = await until(fresh, (r) => r.seq === 2);
-      assert.equal(first.verdict, 'verified', first.reason);
-      assert.equal(second.verdict, 'verified', second.reason);
-      assert.notEqual(first.token?.kid, second.token?.kid);
-    } finally {
-      await fresh.close();
-    }
-  });
+      it('verifies a batch with a webhook config against the emulator JWKS and keeps its user_metadata', async () => {
+        await batch({ job: 'nightly', run: 3 });
+        const record = await until(dynamic, (r) => r.eventType === 'batch.succeeded');
+        assert.equal(record.verdict, 'verified', record.reason);
+        assert.equal(record.scheme, 'dynamic');
+        assert.equal(record.signatureMethod, method);
+        assert.deepEqual(record.userMetadata, { job: 'nightly', run: 3 });
+        assert.ok(record.matchedKey?.thumbprint);
+        if (mode === 'jwt') {
+          assert.equal(record.token?.jti, record.webhookId);
+          assert.equal(record.token?.bodyBound, true);
+          assert.equal(record.bodyUnbound, undefined, 'our emulator binds the body');
+          assert.ok(record.token?.kid);
+        } else {
+          assert.equal(record.token, undefined, 'v1a carries no token');
+          assert.match(record.webhookId ?? '', /^msg_[0-9a-f-]{36}$/);
+        }
+      });
+
+      it('follows a key rotation (a miss refetches the key set)', async () => {
+        await batch();
+        const first = await until(dynamic, (r) => r.seq === 1);
+        await signer.rotateSigningKey();
+        await batch();
+        const second = await until(dynamic, (r) => r.seq === 2);
+        assert.equal(first.verdict, 'verified', first.reason);
+        assert.equal(second.verdict, 'verified', second.reason);
+        assert.notEqual(first.matchedKey?.thumbprint, second.matchedKey?.thumbprint, 'the rotated-in key signed the second');
+      });
+    });
+  }
 
   it('an event answered 500 twice is retried by the emulator and processed exactly once', async () => {
     // Attempt 1 reaches the receiver but the sender sees 500; attempt 2 fails before the receiver; attempt 3 passes.
