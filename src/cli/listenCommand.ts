@@ -21,7 +21,7 @@ const FLAGS: Record<string, FlagSpec> = {
     description: `a whsec_ signing secret to verify static deliveries with (or, kept out of ps and shell history, ${SECRETS_ENV}: secrets separated by spaces or commas)`,
     placeholder: 'whsec_...',
   },
-  'jwks-uri': { type: 'string', description: `JWKS for dynamic (JWT) deliveries (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
+  'jwks-uri': { type: 'string', description: `key set for dynamic deliveries, v1a Ed25519 or JWT (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
   audience: { type: 'string', description: "expected aud claim of dynamic deliveries (default: this receiver's URL)", placeholder: 'AUD' },
   tolerance: { type: 'number', description: 'seconds a webhook-timestamp may differ from now (default 300)', placeholder: 'S' },
   'forward-to': { type: 'string', description: 'your app: verified deliveries are forwarded there byte for byte', placeholder: 'URL' },
@@ -33,7 +33,7 @@ function help(): string {
   return formatHelp(
     'listen',
     [
-      'Receives webhook deliveries, verifies them (Standard Webhooks HMAC or JWT), prints one line per request.',
+      'Receives webhook deliveries, verifies them (Standard Webhooks v1 HMAC, v1a Ed25519 or a JWT), prints one line per request.',
       'First line: "receiver listening on http://HOST:PORT/PATH". Stops on Ctrl+C.',
     ],
     FLAGS,

@@ -1,7 +1,7 @@
 /**
  * The inspector journey through the real UI (code-server in Chromium), as a user: start the receiver
  * from the status bar, add a signing secret by hand, trigger every catalog type (signed), one
- * unsigned and one through the emulator (JWT); see them in the inspector with the right verdicts,
+ * unsigned and one through the emulator (dynamic, v1a Ed25519 as live deliveries are); see them in the inspector with the right verdicts,
  * filter and search, open details by keyboard, replay to the app; and prove a hostile body stays
  * inert text in the real browser. Screenshots go to test-results/screenshots/inspector-*.png; the
  * best one is copied to media/screenshot-inspector.png for the README.
@@ -142,7 +142,7 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await waitForCount(total);
     const rows = inspector().locator('#list .row');
     const texts = await rows.allInnerTexts();
-    assert.match(texts[0], /verified/, 'the newest (the emulator JWT delivery) first');
+    assert.match(texts[0], /verified/, 'the newest (the emulator v1a delivery) first');
     assert.match(texts[0], /batch\.succeeded/);
     assert.equal(texts.filter((t) => /rejected/.test(t)).length, 1);
     assert.equal(texts.filter((t) => /verified/.test(t)).length, total - 1);
@@ -174,12 +174,12 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await waitForCount(EVENT_CATALOG.length + 2);
   });
 
-  it('opens details by keyboard (arrows, Enter): verdict, JWT claims, user_metadata, headers, body', async () => {
+  it('opens details by keyboard (arrows, Enter): verdict, signature method and key, user_metadata, headers, body', async () => {
     const frame = inspector();
     await frame.locator('#list .row').first().click();
     const detail = frame.locator('#detail');
     await detail.locator('h2', { hasText: 'batch.succeeded' }).waitFor({ timeout: 15_000 });
-    assert.match(await detail.innerText(), /JWT[\s\S]*kid[\s\S]*user_metadata[\s\S]*vscode-test-event/i);
+    assert.match(await detail.innerText(), /Signature\s+v1a Ed25519[\s\S]*Matched key[\s\S]*Thumbprint[\s\S]*user_metadata[\s\S]*vscode-test-event/i);
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
@@ -240,7 +240,7 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
   it('saves the inspector screenshot for the README', async () => {
     const frame = inspector();
     await wb.runCommand('Notifications: Clear All Notifications');
-    // The emulator's JWT delivery: verdict, claims, user_metadata and the forward result in one view.
+    // The emulator's v1a delivery: verdict, method and key, user_metadata and the forward result in one view.
     await frame.locator('#list .row', { hasText: 'batch.succeeded' }).first().click();
     await frame.locator('#detail h2', { hasText: 'batch.succeeded' }).waitFor();
     const file = await shot('readme');
