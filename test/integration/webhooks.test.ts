@@ -100,7 +100,7 @@ describe('webhooks: commands against the embedded emulator', () => {
     assert.deepEqual(events, ['batch.failed', 'interaction.completed']);
     const secrets = (await children[2].getChildren()).map((c) => c.toTreeItem());
     assert.equal(secrets.length, 1);
-    assert.equal(labelOf(secrets[0]), `${newSigningSecret!.slice(0, 10)}…`);
+    assert.equal(labelOf(secrets[0]), `whsec_...${newSigningSecret!.slice(-4)}`, "the service's truncated form: prefix, then the last four characters");
     assert.match(String(secrets[0].description), /current · full secret stored locally/);
     assert.equal(labelOf(items[3]), 'enabled');
   });
