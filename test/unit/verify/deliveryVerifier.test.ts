@@ -33,7 +33,7 @@ describe('static verification (Standard Webhooks)', () => {
 
   it('verifies a delivery signed by the standardwebhooks package and records the matching secret', async () => {
     const verdict = await check(verifier(candidates), signedStatic([secret], undefined, NOW));
-    assert.deepEqual(verdict, { ok: true, scheme: 'static', matched: { label: 'wh_1 (current)', webhookId: 'wh_1' } });
+    assert.deepEqual(verdict, { ok: true, scheme: 'static', signatureMethod: 'v1 HMAC', matched: { label: 'wh_1 (current)', webhookId: 'wh_1' } });
   });
 
   it('produces signatures the standardwebhooks package accepts', () => {
