@@ -4,7 +4,7 @@
  * (pretty-printed or not), or a JSON array of them. The body is the stored text, base64 when
  * `bodyEncoding` says so; a record whose body was truncated when stored cannot be verified.
  */
-import { frameBody } from './bodyLength';
+import { FramedBody, frameBody } from './bodyLength';
 import { addHeader, CapturedRequest } from './types';
 import { oneLine } from '../util/text';
 
@@ -71,8 +71,11 @@ function fromRecord(value: unknown, where: string): CapturedRequest | string {
   } else if (r.bodyEncoding === undefined) body = Buffer.from(r.body, 'utf8');
   else return `${where}: unknown bodyEncoding ${oneLine(JSON.stringify(r.bodyEncoding), 40)}`;
   const bytes = typeof r.bodyBytes === 'number' && Number.isSafeInteger(r.bodyBytes) ? r.bodyBytes : undefined;
-  const truncated = r.bodyTruncated === true || (bytes !== undefined && bytes > body.length);
-  const framed = truncated ? { body, notes: [] } : frameBody(headers, body);
+  // Only the record's own mark says the body was cut; a bodyBytes that disagrees (an edited record) is noted, and the body verified as it is.
+  const truncated = r.bodyTruncated === true;
+  const framed: FramedBody = truncated ? { body, notes: [] } : frameBody(headers, body);
+  if (!truncated && framed.notes.length === 0 && bytes !== undefined && bytes !== framed.body.length)
+    framed.notes.push(`the record says ${bytes} bytes were received but its body has ${framed.body.length}: verified the body as it is`);
   return {
     form: 'record',
     source,

@@ -171,6 +171,10 @@ describe('parseCapture', () => {
     it('marks a record whose stored body was truncated as unverifiable, saying why', () => {
       const c = one(JSON.stringify(record({ body: BODY.slice(0, 10), bodyBytes: BODY.length, bodyTruncated: true })));
       assert.match(c.unverifiable ?? '', new RegExp(`the stored body was truncated \\(10 of ${BODY.length} bytes kept\\), so its signature cannot be checked`));
+      // Without the mark, a body that disagrees with its bodyBytes (an edited record) is verified as it is, with a note.
+      const edited = one(JSON.stringify(record({ headers: HEADERS, body: BODY.slice(1), bodyBytes: BODY.length })));
+      assert.equal(edited.unverifiable, undefined);
+      assert.match(edited.notes[0], /the record says \d+ bytes were received but its body has \d+: verified the body as it is/);
     });
 
     it('refuses JSON that is not a record, naming the line', () => {
