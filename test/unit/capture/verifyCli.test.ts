@@ -89,7 +89,7 @@ describe('gemini-webhooks verify', function () {
       const run = await verify([exported, '--secret', secret, '--at', String(ts + 5)]);
       assert.equal(run.code, 0, run.stderr.join('\n'));
       assert.equal(run.stdout.length, 1);
-      assert.match(run.stdout[0], /^exported record #1: VALID static v1 HMAC, secret "--secret #1" — msg_\S+ batch\.succeeded — age (59|60) min/);
+      assert.match(run.stdout[0], /^exported record #1: VALID static v1 HMAC, secret "--secret #1" — msg_\S+ batch\.succeeded — age 6\d min/);
       assert.ok(run.stdout[0].includes(webhookId));
       assert.match(run.stdout[0], new RegExp(`checked as of given time \\(${ts + 5}\\)`));
       assert.ok(!run.stdout.join('').includes(secret) && !run.stderr.join('').includes(secret), 'the secret is never printed');
@@ -104,8 +104,8 @@ describe('gemini-webhooks verify', function () {
     it('--at omitted on the old capture: exit 1, "timestamp too old" and its age; --at webhook-timestamp verifies it', async () => {
       const run = await verify([exported, '--secret', secret]);
       assert.equal(run.code, 1);
-      assert.match(run.stdout[0], /INVALID static — timestamp too old \((3600|3601) s ago, tolerance 300 s\)/);
-      assert.match(run.stdout[0], /age (59|60) min \((3600|3601) s\), checked as of now/);
+      assert.match(run.stdout[0], /INVALID static — timestamp too old \(36\d\d s ago, tolerance 300 s\)/);
+      assert.match(run.stdout[0], /age 6\d min \(36\d\d s\), checked as of now/);
       assert.match(run.stderr.join('\n'), /hint: .*--at webhook-timestamp/);
       const own = await verify([exported, '--secret', secret, '--at', 'webhook-timestamp']);
       assert.equal(own.code, 0, own.stdout.join('\n'));
