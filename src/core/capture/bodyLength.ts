@@ -1,7 +1,7 @@
 /**
  * The body of a text capture against the request's own framing headers.
  *
- * The rule (written down in docs/cli.md): the body is verified exactly as captured. When the request
+ * The rule (written down in docs/verify.md): the body is verified exactly as captured. When the request
  * says `content-length: N` and the capture holds more than N bytes, but everything past N is line
  * ends or blanks (a log, a terminal or an editor adds a final newline), those trailing bytes are
  * dropped: the sender's own header proves they were not part of the body. Any other disagreement is
