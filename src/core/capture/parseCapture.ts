@@ -1,8 +1,8 @@
 /**
  * Reads a captured delivery in whichever form it comes, told apart by its text:
  * - starts with `{` or `[` → exported inspector record(s) (JSON, JSON Lines);
+ * - `> POST /path HTTP/1.1` lines → `curl -v` output (even after the command that printed it);
  * - a `curl` command (possibly after a prompt, or fed by `printf … |`) → the curl command line;
- * - `> POST /path HTTP/1.1` lines → `curl -v` output;
  * - anything else → a raw HTTP request.
  * Bad input gets a plain reason, never an exception: empty, binary, over MAX_CAPTURE_BYTES, or
  * whatever the form's reader found wrong.
@@ -29,10 +29,11 @@ export function parseCapture(input: string | Uint8Array): CaptureParseResult {
   let read: CapturedRequest | CapturedRequest[] | string;
   if (start.startsWith('{') || start.startsWith('[')) {
     read = isUtf8(bytes) ? parseExportedRecords(bytes.toString('utf8')) : 'the JSON is not valid UTF-8';
+  } else if (CURL_VERBOSE_REQUEST.test(head.toString('utf8'))) {
+    // Before the curl command: a transcript often starts with the command that produced it.
+    read = parseCurlVerbose(bytes);
   } else if (CURL_START.test(start) && /(^|[\s|/])curl(\.exe)?\s/.test(bytes.toString('utf8'))) {
     read = isUtf8(bytes) ? parseCurlCommand(bytes.toString('utf8')) : 'the curl command is not valid UTF-8 text';
-  } else if (CURL_VERBOSE_REQUEST.test(head.toString('utf8'))) {
-    read = parseCurlVerbose(bytes);
   } else {
     read = parseHttpRequest(bytes);
   }

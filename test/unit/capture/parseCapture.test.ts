@@ -134,6 +134,12 @@ describe('parseCapture', () => {
       assert.deepEqual(c.notes, []);
     });
 
+    it('reads a transcript that starts with the command that printed it', () => {
+      const c = one(`$ curl -v http://127.0.0.1:8788/webhooks -H 'webhook-id: msg_1' -d @body.json\n${verbose(BODY)}`);
+      assert.equal(c.form, 'curl-verbose');
+      assert.equal(c.rawBody.toString(), BODY);
+    });
+
     it('says that curl -v does not print the body when none was pasted', () => {
       const c = one(verbose(''));
       assert.equal(c.rawBody.length, 0);
