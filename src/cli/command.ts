@@ -4,6 +4,8 @@ export interface CliContext {
   stdout(line: string): void;
   stderr(line: string): void;
   env: NodeJS.ProcessEnv;
+  /** What the command may read as its input (`verify -`); absent = nothing to read. */
+  stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
 export interface CliCommand {

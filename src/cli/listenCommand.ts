@@ -3,13 +3,9 @@ import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
 import { startReceiver, PortInUseError } from '../core/receiver';
 import { deliveryJson, formatDeliveryLine } from '../core/receiver/deliveryLine';
 import { forwardResultLine } from '../core/receiver/forwardLine';
-import { SecretCandidate } from '../core/verify/secretCandidates';
-import { validateSigningSecret } from '../core/verify/secretFormat';
 import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
 import { CliCommand } from './command';
-
-/** Signing secrets from the environment: not visible in `ps` or the shell history, unlike --secret. */
-export const SECRETS_ENV = 'GEMINI_WEBHOOKS_SECRETS';
+import { SECRET_FLAG_DESCRIPTION, secretCandidates } from './secretFlags';
 
 const FLAGS: Record<string, FlagSpec> = {
   host: { type: 'string', description: 'interface to listen on (default 127.0.0.1)', placeholder: 'HOST' },
@@ -18,7 +14,7 @@ const FLAGS: Record<string, FlagSpec> = {
   secret: {
     type: 'string',
     repeat: true,
-    description: `a whsec_ signing secret to verify static deliveries with (or, kept out of ps and shell history, ${SECRETS_ENV}: secrets separated by spaces or commas)`,
+    description: SECRET_FLAG_DESCRIPTION,
     placeholder: 'whsec_...',
   },
   'jwks-uri': { type: 'string', description: `key set for dynamic deliveries, v1a Ed25519 or JWT (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
@@ -63,15 +59,9 @@ export const listenCommand: CliCommand = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be an integer from 0 to 65535, got ${port}`);
     const tolerance = (flags.tolerance as number | undefined) ?? 300;
     if (!(tolerance > 0)) return fail(`--tolerance must be a positive number of seconds, got ${tolerance}`);
-    const fromEnv = (ctx.env[SECRETS_ENV] ?? '').split(/[\s,]+/).filter((v) => v !== '');
-    const raw = [...((flags.secret as string[] | undefined) ?? []), ...fromEnv];
-    const flagCount = raw.length - fromEnv.length;
-    const label = (i: number) => (i < flagCount ? `--secret #${i + 1}` : `${SECRETS_ENV} #${i - flagCount + 1}`);
     // Never echo the secret itself: the reasons name the problem, not the value.
-    const problems = raw.map((secret) => validateSigningSecret(secret));
-    const bad = problems.findIndex((problem) => problem !== undefined);
-    if (bad !== -1) return fail(`${label(bad)} is not a signing secret: ${problems[bad]}`);
-    const candidates: SecretCandidate[] = raw.map((secret, i) => ({ secret, label: label(i) }));
+    const candidates = secretCandidates(flags.secret as string[] | undefined, ctx.env);
+    if (typeof candidates === 'string') return fail(candidates);
     for (const name of ['jwks-uri', 'forward-to'] as const) {
       const value = flags[name] as string | undefined;
       if (value !== undefined && !/^https?:\/\//.test(value)) return fail(`--${name} must be an http(s) URL, got '${value}'`);

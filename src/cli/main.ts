@@ -5,11 +5,13 @@
 import { CliCommand, CliContext } from './command';
 import { emulatorCommand } from './emulatorCommand';
 import { listenCommand } from './listenCommand';
+import { verifyCommand } from './verifyCommand';
 
 const COMMANDS: readonly CliCommand[] = [
   // Subcommands register here, one line each.
   emulatorCommand,
   listenCommand,
+  verifyCommand,
 ];
 
 function usage(): string {
@@ -54,6 +56,7 @@ if (require.main === module) {
     stdout: (line) => process.stdout.write(line + '\n'),
     stderr: (line) => process.stderr.write(line + '\n'),
     env: process.env,
+    stdin: process.stdin,
   };
   main(process.argv.slice(2), ctx).then(
     (code) => {

@@ -92,7 +92,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const secrets = options.secrets ?? (() => []);
   const history = options.history ?? (await History.open({ size: options.historySize, path: options.historyPath, log: options.log }));
   const dedupe = new DedupeSet(options.dedupeSize);
-  for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId) dedupe.firstOrRemember(dedupeKey(r, r.webhookId), r.seq);
+  // Imported captures were never received here: a later delivery with the same webhook-id is not a duplicate of one.
+  for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId && !r.imported) dedupe.firstOrRemember(dedupeKey(r, r.webhookId), r.seq);
 
   let url = ''; // known once listening; the audience below reads it per token
   const verifier = new DeliveryVerifier({

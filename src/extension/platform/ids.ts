@@ -38,6 +38,7 @@ export const COMMANDS = {
   removeSigningSecret: 'geminiWebhooks.removeSigningSecret',
   triggerTestEvent: 'geminiWebhooks.triggerTestEvent',
   replayEvent: 'geminiWebhooks.replayEvent',
+  verifyCapturedDelivery: 'geminiWebhooks.verifyCapturedDelivery',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

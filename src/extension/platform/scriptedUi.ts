@@ -12,6 +12,7 @@ export type ScriptedAnswer =
   | { kind: 'confirm'; accept: boolean }
   | { kind: 'modal'; button: string | undefined }
   | { kind: 'saveFile'; uri: vscode.Uri | undefined }
+  | { kind: 'openFile'; uri: vscode.Uri | undefined }
   | { kind: 'message'; action: string | undefined };
 
 export interface ShownPrompt {
@@ -81,6 +82,13 @@ export class ScriptedUi implements UserInterface {
   async saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri> {
     this.shown.push({ kind: 'saveFile', message: options.title ?? options.saveLabel ?? '' });
     const { uri } = this.next('saveFile', options.title ?? '');
+    if (!uri) throw new UserCancelledError();
+    return uri;
+  }
+
+  async openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri> {
+    this.shown.push({ kind: 'openFile', message: options.title ?? options.openLabel ?? '' });
+    const { uri } = this.next('openFile', options.title ?? '');
     if (!uri) throw new UserCancelledError();
     return uri;
   }

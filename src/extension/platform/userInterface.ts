@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 
 /** What commands need of the clipboard (tests pass their own). */
-export type Clipboard = Pick<vscode.Clipboard, 'writeText'>;
+export type Clipboard = Pick<vscode.Clipboard, 'writeText' | 'readText'>;
 
 export class UserCancelledError extends Error {
   constructor() {
@@ -26,6 +26,8 @@ export interface UserInterface {
   confirm(message: string, detail: string, verb: string): Promise<void>;
   /** A save dialog; resolves to the chosen file, throws UserCancelledError when dismissed. */
   saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
+  /** An open dialog for one file; resolves to it, throws UserCancelledError when dismissed. */
+  openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
   /** A modal with buttons; resolves to the chosen one, undefined when dismissed. */
   modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
@@ -61,6 +63,12 @@ export class VsCodeUi implements UserInterface {
     const uri = await vscode.window.showSaveDialog(options);
     if (!uri) throw new UserCancelledError();
     return uri;
+  }
+
+  async openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri> {
+    const uris = await vscode.window.showOpenDialog({ ...options, canSelectMany: false, canSelectFiles: true, canSelectFolders: false });
+    if (!uris || uris.length === 0) throw new UserCancelledError();
+    return uris[0];
   }
 
   async modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {

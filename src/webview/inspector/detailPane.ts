@@ -42,6 +42,8 @@ export class DetailPane {
     const title = el('h2', `title verdict-${record.verdict}`);
     title.append(el('span', 'mark', VERDICT_MARK[record.verdict] ?? ''), el('span', '', ` #${record.seq} ${record.eventType ?? '(no event type)'}`));
     this.root.appendChild(title);
+    // Not received by this receiver: verified from a capture (Verify Captured Delivery).
+    if (record.imported) this.root.appendChild(el('p', 'imported', `Imported from ${record.imported.from}`));
     this.root.appendChild(this.actions(record));
     this.root.appendChild(this.status);
     for (const note of record.notes ?? []) this.root.appendChild(el('p', 'note warning', `⚠ ${note}`));

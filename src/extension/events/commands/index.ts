@@ -13,6 +13,7 @@ import { replayEvent } from './replayEvent';
 import { startReceiver } from './startReceiver';
 import { stopReceiver } from './stopReceiver';
 import { triggerTestEvent } from './triggerTestEvent';
+import { verifyCapturedDelivery } from './verifyCapturedDelivery';
 
 export type { EventCommandDeps } from './deps';
 
@@ -28,5 +29,6 @@ export function registerEventCommands(runner: CommandRunner, deps: EventCommandD
     [COMMANDS.removeSigningSecret, removeSigningSecret],
     [COMMANDS.triggerTestEvent, triggerTestEvent],
     [COMMANDS.replayEvent, replayEvent],
+    [COMMANDS.verifyCapturedDelivery, verifyCapturedDelivery],
   ]);
 }

@@ -14,7 +14,10 @@ export function sourceOf(record: ReceivedDelivery): string | undefined {
 export function toRowSummary(record: ReceivedDelivery): RowSummary {
   const body = record.bodyEncoding === 'base64' ? '' : record.body.slice(0, HAYSTACK_BODY_CHARS);
   const source = sourceOf(record);
-  const haystack = [String(record.seq), record.eventType ?? '', record.webhookId ?? '', source ?? '', record.token?.jti ?? '', body].join('\n').toLowerCase();
+  const imported = record.imported ? `imported ${record.imported.from}` : '';
+  const haystack = [String(record.seq), record.eventType ?? '', record.webhookId ?? '', source ?? '', record.token?.jti ?? '', imported, body]
+    .join('\n')
+    .toLowerCase();
   return {
     seq: record.seq,
     receivedAt: record.receivedAt,

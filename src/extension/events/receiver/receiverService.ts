@@ -6,10 +6,11 @@
  * delivery and maintains the receiverRunning / hasEvents context keys.
  */
 import * as vscode from 'vscode';
-import { History, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
+import { History, ownAudiences, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
 import { formatDeliveryLine } from '../../../core/receiver/deliveryLine';
 import { forwardResultLine } from '../../../core/receiver/forwardLine';
 import type { ReceivedDelivery, ForwardResult } from '../../../core/receiver/types';
+import type { CaptureVerifyOptions } from '../../../core/capture';
 import { SecretCandidate } from '../../../core/verify/secretCandidates';
 import { safeUrl } from '../../../core/util/redact';
 import { SecretStore } from '../../platform/secretStore';
@@ -161,6 +162,31 @@ export class ReceiverService extends Disposable {
     const history = this.historyInstance ?? (await this.historyLoad);
     if (!history) throw new Error(vscode.l10n.t('The delivery history has not loaded yet.'));
     return replayDelivery(history, seq, { target: this.forwardTo, secrets: () => this.candidates });
+  }
+
+  /**
+   * What a captured delivery is verified with: the secrets, key set, audience and tolerance this receiver
+   * verifies deliveries with — the running receiver's, or, while stopped, what it would start with.
+   */
+  async verificationOptions(): Promise<Pick<CaptureVerifyOptions, 'secrets' | 'jwksUri' | 'audience' | 'toleranceSeconds'>> {
+    await this.refreshSecrets();
+    const running = this.receiver;
+    const settings = (running && this.settings) || readReceiverSettings();
+    const jwksUri = running && this.activeJwks ? this.activeJwks.uri : settings.jwksUri || this.defaultJwksUri();
+    // The receiver's own default: its URL (unknown while stopped on port 0, then not checked and said so).
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const path = settings.path.startsWith('/') ? settings.path : `/${settings.path}`;
+    const url = running?.url ?? (settings.port ? `http://${host}:${settings.port}${path}` : undefined);
+    const audience = settings.audience || (url ? ownAudiences(url) : undefined);
+    return { secrets: () => this.candidates, jwksUri, toleranceSeconds: settings.toleranceSeconds, ...(audience ? { audience } : {}) };
+  }
+
+  /** Appends a record made for the history's next seq (an imported capture) to the history the inspector shows; works while stopped. */
+  async importDelivery(make: (seq: number) => ReceivedDelivery): Promise<ReceivedDelivery> {
+    const history = this.historyInstance ?? (await (this.historyLoad ?? this.loadHistory(readReceiverSettings().historySize)));
+    const record = make(history.nextSeq());
+    history.append(record);
+    return record;
   }
 
   /** Re-reads the signing secrets now (they are also refreshed whenever the store changes). */

@@ -23,12 +23,14 @@ export class ReceiverStatusBar extends Disposable {
   ) {
     super();
     this.item.name = vscode.l10n.t('Gemini Webhooks receiver');
-    const newest = feed.newest(feed.capacity);
+    // Imported captures say nothing about what the receiver is getting now.
+    const newest = feed.newest(feed.capacity).filter((r) => !r.imported);
     const firstAccepted = newest.findIndex((r) => r.verdict !== 'rejected');
     this.rejectedStreak = firstAccepted < 0 ? newest.length : firstAccepted;
     this.register(toDisposable(() => this.pending && clearTimeout(this.pending)));
     this.register(
       feed.onDidAppend((r) => {
+        if (r.imported) return;
         if (!this.inspectorVisible()) this.unseen++;
         this.rejectedStreak = r.verdict === 'rejected' ? this.rejectedStreak + 1 : 0;
         this.pending ??= setTimeout(() => this.update(), 250);

@@ -28,13 +28,14 @@ export class EventNode implements EventNodeArg {
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = `event:${r.seq}`;
-    item.description = `${timeOf(r.receivedAt)} · ${r.verdict}`;
+    item.description = `${timeOf(r.receivedAt)} · ${r.verdict}${r.imported ? ` · ${vscode.l10n.t('imported')}` : ''}`;
     item.iconPath = ICONS[r.verdict];
     item.contextValue = `event:${r.verdict}`;
     const tooltip = [
       `#${r.seq} ${r.verdict}`,
       r.webhookId ? `webhook-id: ${r.webhookId}` : undefined,
       r.reason ? vscode.l10n.t('reason: {0}', r.reason) : undefined,
+      r.imported ? vscode.l10n.t('imported from {0}', r.imported.from) : undefined,
       r.receivedAt,
     ]
       .filter(Boolean)

@@ -1,0 +1,54 @@
+/** A verified capture as a history record, marked imported, so the inspector shows it beside received deliveries. */
+import { isUtf8 } from 'node:buffer';
+import { envelopeFromJson } from '../events/envelope';
+import type { ReceivedDelivery } from '../receiver/types';
+import { CaptureVerification } from './verifyCapture';
+
+export interface ImportOptions {
+  /** The history's next seq. */
+  readonly seq: number;
+  /** Where the capture came from, e.g. `events.jsonl (exported record #12)`, `the clipboard (raw HTTP request)`. */
+  readonly from: string;
+  /** Epoch ms of the import: the record's time when the capture names none. */
+  readonly nowMs?: number;
+}
+
+export function importedDelivery(result: CaptureVerification, options: ImportOptions): ReceivedDelivery {
+  const { capture, verdict } = result;
+  const raw = capture.rawBody;
+  const utf8 = isUtf8(raw);
+  const webhookId = capture.headers['webhook-id'];
+  const envelope = utf8 ? envelopeOf(raw.toString('utf8')) : undefined;
+  return {
+    seq: options.seq,
+    receivedAt: capture.receivedAt ?? new Date(options.nowMs ?? Date.now()).toISOString(),
+    method: capture.method ?? 'POST',
+    path: capture.path ?? '',
+    headers: { ...capture.headers },
+    body: raw.toString(utf8 ? 'utf8' : 'base64'),
+    ...(utf8 ? {} : { bodyEncoding: 'base64' as const }),
+    bodyBytes: raw.length,
+    ...(capture.unverifiable !== undefined ? { bodyTruncated: true } : {}),
+    verdict: verdict.ok ? 'verified' : 'rejected',
+    ...(verdict.ok ? {} : { reason: verdict.reason, code: verdict.code }),
+    scheme: verdict.scheme,
+    ...(verdict.signatureMethod ? { signatureMethod: verdict.signatureMethod } : {}),
+    ...(verdict.ok && verdict.matched ? { matchedSecret: verdict.matched } : {}),
+    ...(verdict.ok && verdict.matchedKey ? { matchedKey: verdict.matchedKey } : {}),
+    ...(verdict.ok && verdict.bodyUnbound ? { bodyUnbound: true as const } : {}),
+    imported: { from: options.from },
+    ...(verdict.token ? { token: verdict.token } : {}),
+    ...(envelope ? { eventType: envelope.type, ...(envelope.user_metadata ? { userMetadata: envelope.user_metadata } : {}) } : {}),
+    ...(webhookId !== undefined ? { webhookId } : {}),
+    latencyMs: 0,
+    httpStatus: verdict.ok ? 200 : verdict.httpStatus,
+  };
+}
+
+function envelopeOf(text: string): ReturnType<typeof envelopeFromJson> {
+  try {
+    return envelopeFromJson(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
