@@ -42,6 +42,14 @@ export class KeySetError extends Error {}
 
 const MAX_KEY_SET_BYTES = 1024 * 1024;
 
+const NETWORK_WORDS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'its host name does not resolve (offline, or a typo in the JWKS URI?)',
+  EAI_AGAIN: 'its host name could not be resolved just now (offline?)',
+  ECONNREFUSED: 'nothing listens there (is the emulator running?)',
+  ECONNRESET: 'the connection was reset',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+};
+
 export class KeySet {
   private snapshot: KeySetSnapshot | undefined;
   private inFlight: Promise<KeySetSnapshot> | undefined;
@@ -121,7 +129,9 @@ async function download(uri: string, timeoutMs: number, source: string): Promise
     if (error instanceof KeySetError) throw error;
     if (signal.aborted) throw new KeySetError(`could not read the key set at ${source}: no answer within ${timeoutMs} ms`);
     const e = error as { code?: string; message?: string };
-    throw new KeySetError(`could not read the key set at ${source}: ${e.code ?? e.message ?? String(error)}`);
+    const code = e.code ?? '';
+    const words = NETWORK_WORDS[code];
+    throw new KeySetError(`could not read the key set at ${source}: ${words ? `${words} (${code})` : (e.code ?? e.message ?? String(error))}`);
   }
 }
 
