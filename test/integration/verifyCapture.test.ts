@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toJsonLines } from '../../src/core/receiver/history';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { activateApi, pickLabel, script } from './webhooksHelpers';
@@ -45,7 +44,11 @@ describe('Verify Captured Delivery', function () {
     const record = api.receiver.history?.get(sent.answer.seq as number);
     assert.ok(record);
     exported = path.join(dir, 'events.jsonl');
-    fs.writeFileSync(exported, toJsonLines([record]));
+    // Exported by the Export Events command itself (the whole history; the verified record among them).
+    script(api, { kind: 'saveFile', uri: vscode.Uri.file(exported) });
+    await vscode.commands.executeCommand('geminiWebhooks.exportEvents');
+    const lines = fs.readFileSync(exported, 'utf8').trim().split('\n');
+    fs.writeFileSync(exported, lines.find((l) => (JSON.parse(l) as { seq: number }).seq === record.seq) + '\n');
     raw = `POST /webhooks HTTP/1.1\r\n${Object.entries(record.headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('')}\r\n${record.body.replace('batch.succeeded', 'batch.failed')}`;
