@@ -11,7 +11,7 @@ import { reject, Verdict } from '../verify/verdict';
 import { DedupeSet, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
-import { ReceivedDelivery, ReceiverAnswer } from './types';
+import { ReceivedDelivery, ReceiverAnswer, verdictFields } from './types';
 import { clip } from '../util/text';
 
 /** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
@@ -139,13 +139,7 @@ export class DeliveryHandler {
       bodyBytes: bytes,
       ...(bytes > stored.length ? { bodyTruncated: true } : {}),
       verdict: !verdict.ok ? 'rejected' : duplicateOf === undefined ? 'verified' : 'duplicate',
-      ...(verdict.ok ? {} : { reason: verdict.reason, code: verdict.code }),
-      scheme: verdict.scheme,
-      ...(verdict.signatureMethod ? { signatureMethod: verdict.signatureMethod } : {}),
-      ...(verdict.ok && verdict.matched ? { matchedSecret: verdict.matched } : {}),
-      ...(verdict.ok && verdict.matchedKey ? { matchedKey: verdict.matchedKey } : {}),
-      ...(verdict.ok && verdict.bodyUnbound ? { bodyUnbound: true as const } : {}),
-      ...(verdict.token ? { token: verdict.token } : {}),
+      ...verdictFields(verdict),
       ...extras,
       ...(webhookId !== undefined ? { webhookId } : {}),
       latencyMs,

@@ -2,7 +2,7 @@
  * What the receiver keeps about every request, accepted or not: the event inspector renders these,
  * the history persists them (one JSON object per line), the CLI and output channel print them.
  */
-import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
+import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary, Verdict } from '../verify/verdict';
 
 export type { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
 
@@ -85,3 +85,18 @@ export interface Disposable {
 
 export type Listener<T> = (value: T) => void;
 export type Event<T> = (listener: Listener<T>) => Disposable;
+
+/** What a record keeps of a verdict: the reason and code of a rejection; the method, secret or key, token and body-unbound mark. */
+export function verdictFields(
+  verdict: Verdict,
+): Pick<ReceivedDelivery, 'reason' | 'code' | 'scheme' | 'signatureMethod' | 'matchedSecret' | 'matchedKey' | 'bodyUnbound' | 'token'> {
+  return {
+    ...(verdict.ok ? {} : { reason: verdict.reason, code: verdict.code }),
+    scheme: verdict.scheme,
+    ...(verdict.signatureMethod ? { signatureMethod: verdict.signatureMethod } : {}),
+    ...(verdict.ok && verdict.matched ? { matchedSecret: verdict.matched } : {}),
+    ...(verdict.ok && verdict.matchedKey ? { matchedKey: verdict.matchedKey } : {}),
+    ...(verdict.ok && verdict.bodyUnbound ? { bodyUnbound: true as const } : {}),
+    ...(verdict.token ? { token: verdict.token } : {}),
+  };
+}

@@ -4,11 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { buildCliBundle } from '../cliBundle';
 import { newSecret, signedStatic } from '../verify/fixtures';
 import { post } from './helpers';
-
-const ROOT = path.resolve(__dirname, '../../../..');
 
 /** Reads stdout lines one at a time. */
 function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
@@ -28,18 +26,8 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
   let cli: string;
 
   before(async () => {
-    // The same bundle scripts/build.mjs makes as dist/cli.js, built fresh into a temp dir.
     dir = mkdtempSync(path.join(tmpdir(), 'gw-cli-'));
-    cli = path.join(dir, 'cli.js');
-    await build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-    });
+    cli = await buildCliBundle(dir);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
