@@ -88,10 +88,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`deliveryTimeoutMs must be a positive number, got ${timeoutMs}`);
 
   const stateFile = options.statePath ? new StateFile(options.statePath, warn) : undefined;
-  let persist = () => undefined as void;
-  const store = new WebhookStore(() => persist());
+  const store = new WebhookStore(stateFile);
   stateFile?.load(store);
-  if (stateFile) persist = () => stateFile.save(store);
 
   const dynamicSigning = options.dynamicSigning ?? DEFAULT_DYNAMIC_SIGNING;
   if (!isDynamicSigningMode(dynamicSigning)) throw new RangeError(`dynamicSigning must be 'v1a' or 'jwt', got ${String(dynamicSigning)}`);
