@@ -54,6 +54,10 @@ export function readRawBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', (err) => reject(invalidArgument(`Could not read the request body: ${err.message}`)));
+    // The connection went away first (e.g. closed by the request timeout): nothing will ever end it.
+    req.once('close', () => {
+      if (!req.complete) reject(invalidArgument('The request ended before its body was complete.'));
+    });
   });
 }
 

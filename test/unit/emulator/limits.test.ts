@@ -1,5 +1,6 @@
 /** The emulator's limits (issue 12 items 5 and 8): nesting depth, slow clients. */
 import * as assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { Emulator, startEmulator } from '../../../src/core/emulator';
 import { MAX_JSON_DEPTH } from '../../../src/core/util/jsonDepth';
 import { call, Receiver } from './helpers';
@@ -55,6 +56,71 @@ describe('emulator limits', function () {
       assert.equal(r.status, 200, r.text.slice(0, 200));
       await receiver.waitFor(before + 1);
       assert.ok((JSON.parse(receiver.received[before].body.toString()) as { user_metadata?: unknown }).user_metadata);
+    });
+  });
+
+  describe('slow clients (like the receiver: headers within 10 s, the whole request within 30 s by default)', () => {
+    /** Sends `head`, then `body` one byte every `everyMs`; resolves with everything the server wrote back before it closed. */
+    function trickle(port: number, head: string, body = '', everyMs = 100): Promise<string> {
+      return new Promise((resolve, reject) => {
+        let out = '';
+        let timer: NodeJS.Timeout | undefined;
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(head);
+          let i = 0;
+          timer = setInterval(() => {
+            if (i < body.length && !socket.destroyed) socket.write(body[i++]);
+          }, everyMs);
+        });
+        socket.on('data', (b) => (out += b.toString()));
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve(out);
+        });
+        socket.on('error', reject);
+      });
+    }
+
+    function envelopeOf(answer: string): { code: number; status: string; message: string } {
+      return (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: number; status: string; message: string } }).error;
+    }
+
+    it('answers 408 in the envelope to a 26-byte body trickled past the request timeout, and keeps serving', async () => {
+      const emu = await startEmulator({ requestTimeoutMs: 400, headersTimeoutMs: 400 });
+      try {
+        const body = '{"type":"batch.succeeded"}';
+        assert.equal(body.length, 26);
+        const started = Date.now();
+        const answer = await trickle(
+          emu.port,
+          `POST /emulator/events HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+          body,
+        );
+        assert.match(answer, /^HTTP\/1.1 408 /);
+        assert.match(answer, /connection: close/i);
+        const error = envelopeOf(answer);
+        assert.equal(error.code, 408);
+        assert.match(error.message, /not received in time/);
+        assert.ok(Date.now() - started < 2_000, 'cut off near the timeout, not after the whole trickle');
+        assert.equal((await call(emu.url, 'GET', '/v1beta/webhooks')).status, 200);
+      } finally {
+        await emu.close();
+      }
+    });
+
+    it('answers 408 in the envelope to headers that never end', async () => {
+      const emu = await startEmulator({ requestTimeoutMs: 400, headersTimeoutMs: 400 });
+      try {
+        const answer = await trickle(emu.port, 'GET /v1beta/webhooks HTTP/1.1\r\nhost: 127.0.0.1\r\n');
+        assert.match(answer, /^HTTP\/1.1 408 /);
+        assert.equal(envelopeOf(answer).code, 408);
+      } finally {
+        await emu.close();
+      }
+    });
+
+    it('refuses timeouts that are not positive', async () => {
+      await assert.rejects(startEmulator({ requestTimeoutMs: 0 }), /requestTimeoutMs/);
     });
   });
 });
