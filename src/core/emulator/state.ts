@@ -13,9 +13,10 @@
  *   apply the change → write → release.
  *
  * The merge rule, per webhook id, against the ids the file held when this emulator last read or
- * wrote it: an id only in the file is another emulator's new webhook (taken in); an id we knew that
- * the file no longer has was deleted there (dropped here; so was one we deleted, which stays deleted);
- * an id on both sides takes the side with the later update_time (ties keep ours). Changes never
+ * wrote it: an id only in the file that we never knew is another emulator's new webhook (taken in);
+ * one in the file that we knew but no longer have was deleted here (it stays deleted); one we have
+ * that the file no longer has was deleted there (dropped here); an id on both sides takes the side
+ * with the later update_time (ties keep ours). Changes never
  * interleave (the lock), so each one starts from everything saved before it. Between changes, API
  * calls take in the file when it has changed (one stat), so each emulator lists the other's webhooks.
  *
@@ -104,7 +105,10 @@ export class StateFile implements StorePersistence {
         }
         return () => fs.rmSync(lockFile, { force: true });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw saveFailed(this.file, err);
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          this.warn(`emulator: could not save state to ${this.file}: cannot create ${lockFile} (${describe(err)})`);
+          throw saveFailed(this.file, err);
+        }
       }
       if (isStale(lockFile)) {
         fs.rmSync(lockFile, { force: true });
