@@ -15,8 +15,10 @@
  * The merge rule, per webhook id, against the ids the file held when this emulator last read or
  * wrote it: an id only in the file that we never knew is another emulator's new webhook (taken in);
  * one in the file that we knew but no longer have was deleted here (it stays deleted); one we have
- * that the file no longer has was deleted there (dropped here); an id on both sides takes the side
- * with the later update_time (ties keep ours). Changes never
+ * that the file no longer has was deleted there (dropped here); an id on both sides takes the file's
+ * version — not the later update_time, which two changes within one millisecond share: the file holds
+ * every saved change in the order the lock admitted them, and this emulator keeps no unsaved one (a
+ * change that cannot be saved is undone). Changes never
  * interleave (the lock), so each one starts from everything saved before it. Between changes, API
  * calls take in the file when it has changed (one stat), so each emulator lists the other's webhooks.
  *
@@ -86,7 +88,7 @@ export class StateFile implements StorePersistence {
       const other = theirs.get(record.id);
       if (!other) {
         if (this.known.has(record.id)) store.drop(record.id); // deleted in another emulator
-      } else if (other.update_time > record.updateTime) store.assign(record, fromPersisted(other));
+      } else store.assign(record, fromPersisted(other)); // the file holds every saved change, in lock order
     }
     for (const w of webhooks) if (!store.find(w.id) && !this.known.has(w.id)) store.restore(fromPersisted(w)); // created in another one
     this.known = new Set(theirs.keys());

@@ -94,7 +94,7 @@ describe('emulator state file', function () {
       assert.deepEqual(await names(await start()), ['three', 'two']);
     });
 
-    it('an update in one is what the other answers (the later update wins)', async () => {
+    it('an update in one is what the other answers, even within the millisecond of the create', async () => {
       const a = await start();
       const b = await start();
       const one = await create(a, 'one');
