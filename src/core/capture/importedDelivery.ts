@@ -2,6 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { envelopeFromJson } from '../events/envelope';
 import { ReceivedDelivery, verdictFields } from '../receiver/types';
+import { nestsTooDeep } from '../util/jsonDepth';
 import { CaptureVerification } from './verifyCapture';
 
 export interface ImportOptions {
@@ -39,7 +40,9 @@ export function importedDelivery(result: CaptureVerification, options: ImportOpt
   };
 }
 
+/** Its type and user_metadata; none from a body nested beyond MAX_JSON_DEPTH, which the record could not be serialized with. */
 function envelopeOf(text: string): ReturnType<typeof envelopeFromJson> {
+  if (nestsTooDeep(text)) return undefined;
   try {
     return envelopeFromJson(JSON.parse(text));
   } catch {

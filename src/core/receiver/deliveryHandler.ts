@@ -12,6 +12,7 @@ import { DedupeSet, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
 import { ReceivedDelivery, ReceiverAnswer, verdictFields } from './types';
+import { nestsTooDeep, tooDeepReason } from '../util/jsonDepth';
 import { clip } from '../util/text';
 
 /** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
@@ -83,9 +84,13 @@ export class DeliveryHandler {
     }
     const raw = body.body;
     if (!isUtf8(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body is not valid UTF-8'));
+    const text = raw.toString('utf8');
+    // Measured before parsing: a value nested thousands deep parses, then overflows the stack of every
+    // JSON.stringify that records, prints or exports it. Refused (and recorded as text) beyond the limit.
+    if (nestsTooDeep(text)) return this.finish(res, base, raw, raw.length, reject('none', 'too_deeply_nested', tooDeepReason()));
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body does not parse as JSON'));
     }

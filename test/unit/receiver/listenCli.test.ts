@@ -101,6 +101,27 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
     }
   });
 
+  it('--json prints the line of a delivery nested 6,000 deep (rejected, with its reason) and goes on', async () => {
+    const secret = newSecret();
+    const run = start('--port', '0', '--json', '--secret', secret);
+    try {
+      const url = (await run.next()).replace('receiver listening on ', '');
+      const deep = `{"type":"batch.succeeded","version":"v1","timestamp":"${new Date().toISOString()}","data":{},"user_metadata":${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}}`;
+      const d = signedStatic([secret], deep);
+      assert.equal((await post(url, d.headers, d.body)).status, 400);
+      const line = JSON.parse(await run.next()) as Record<string, unknown>;
+      assert.equal(line.verdict, 'rejected');
+      assert.match(String(line.reason), /nested too deeply/);
+      const ok = signedStatic([secret]);
+      assert.equal((await post(url, ok.headers, ok.body)).status, 200);
+      assert.equal((JSON.parse(await run.next()) as Record<string, unknown>).verdict, 'verified');
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
   it('prints a text line per request and stops on SIGINT', async () => {
     const secret = newSecret();
     const run = start('--port', '0', '--path', '/in', '--secret', secret);
