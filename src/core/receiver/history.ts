@@ -272,9 +272,9 @@ export class History {
     await this.rewrite(scan.entries.map((e) => e.line ?? JSON.stringify(e.record)));
   }
 
+  /** Replaces the file's lines. Lines still pending are not in them: they were appended after, and are written next. */
   private async rewrite(lines: string[]): Promise<void> {
     const file = this.options.path as string;
-    this.pending = [];
     await fs.mkdir(path.dirname(file), { recursive: true });
     const written = await replaceLines(file, lines);
     this.linesInFile = written.lines;
@@ -286,8 +286,19 @@ export class History {
     // Under the lock when it can be had, so that no half-written line of another writer is read as corrupt.
     const locked = await (this.lock as FileLock).acquire(5_000);
     let scan: FileScan;
+    let compacted = false;
+    const needsCompaction = (s: FileScan) => s.corrupted > 0 || s.lines >= 2 * this.size || s.bytes >= 2 * this.maxBytes;
     try {
       scan = await this.scan(file, false);
+      if (locked && needsCompaction(scan)) {
+        // Still holding the lock: what was just read is the file's content, so write it back without reading it again.
+        try {
+          await this.rewrite(scan.entries.map((e) => JSON.stringify(e.record)));
+          compacted = true;
+        } catch (error) {
+          this.options.log?.error(`Could not compact the delivery history (${file}): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
     } finally {
       if (locked) this.lock?.release();
     }
@@ -296,12 +307,12 @@ export class History {
       this.setBytes(entry.record.seq, entry.bytes);
       this.seq.observe(entry.record.seq);
     }
-    this.linesInFile = scan.lines;
+    if (!compacted) this.linesInFile = scan.lines;
     this.corruptedLines = scan.corrupted;
     if (scan.corrupted > 0) {
       this.options.log?.warn(`Delivery history ${file}: skipped ${scan.corrupted} corrupted line${scan.corrupted === 1 ? '' : 's'}.`);
     }
-    if (scan.corrupted > 0 || scan.lines >= 2 * this.size || scan.bytes >= 2 * this.maxBytes) await this.enqueue(() => this.locked(() => this.compact()));
+    if (!compacted && needsCompaction(scan)) await this.enqueue(() => this.locked(() => this.compact()));
   }
 
   /**

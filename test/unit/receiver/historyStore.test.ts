@@ -209,6 +209,24 @@ describe('delivery history store (issue 12)', function () {
       assert.equal(reloaded.all().find((r) => r.webhookId === 'B_0')?.forward?.status, 224);
     });
 
+    it('lines appended while a compaction waits for the lock are written after it, not dropped', async () => {
+      const h = await History.open({ path: file, size: 5, log: quiet });
+      for (let i = 0; i < 10; i++) h.append(record(h.nextSeq()));
+      await h.flush();
+      const other = new FileLock(`${file}.lock`);
+      assert.equal(await other.acquire(1_000), true, 'another process writes');
+      for (let i = 0; i < 6; i++) h.append(record(h.nextSeq())); // their flush waits for the lock, then compacts
+      await new Promise((r) => setTimeout(r, 30));
+      for (let i = 0; i < 4; i++) h.append(record(h.nextSeq())); // pending while it waits
+      other.release();
+      await h.flush();
+      const reloaded = await History.open({ path: file, size: 5, log: quiet });
+      assert.deepEqual(
+        reloaded.all().map((r) => r.seq),
+        [16, 17, 18, 19, 20],
+      );
+    });
+
     it('real processes: this one and two others append concurrently; nothing is lost, no seq repeats', async () => {
       const here = await History.open({ path: file, log: quiet });
       const others = Promise.all([otherProcessAppends(file, 40, 'P1'), otherProcessAppends(file, 40, 'P2')]);
