@@ -1,6 +1,7 @@
 /**
- * The request pipeline: route → read (bounded) → JSON → verify → dedupe → answer at once →
- * then, after the answer is sent, record in the history, notify listeners and forward.
+ * The request pipeline: refuse browsers → route → read (bounded) → JSON → verify → dedupe → answer
+ * at once → then, after the answer is sent, record in the history (every field bounded), notify
+ * listeners and forward.
  */
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,31 +9,37 @@ import { envelopeFromJson } from '../events/envelope';
 import { header } from '../verify/deliveryHeaders';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import { reject, Verdict } from '../verify/verdict';
-import { DedupeSet, dedupeKey } from './dedupe';
+import { DedupeStore, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
+import { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
 import { ReceivedDelivery, ReceiverAnswer, verdictFields } from './types';
 import { nestsTooDeep, tooDeepReason } from '../util/jsonDepth';
 import { clip } from '../util/text';
 
-/** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
-export const REJECTED_BODY_STORE_LIMIT = 64 * 1024;
+export { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
+
+/** Browser requests refused: the first is logged, then every this many. */
+export const BROWSER_REFUSAL_LOG_EVERY = 100;
+export const BROWSER_REFUSAL_REASON = 'browser requests are refused: the request carries an Origin header, which Gemini never sends';
 
 export interface HandlerOptions {
   readonly path: string;
   readonly bodyLimit: number;
   readonly verifier: DeliveryVerifier;
-  readonly dedupe: DedupeSet;
+  readonly dedupe: DedupeStore;
   readonly history: History;
   readonly now: () => number;
   readonly log?: ReceiverLog;
-  /** Runs after the answer is sent, for every record (listeners, forwarding). */
-  readonly afterAnswer: (record: ReceivedDelivery, rawBody: Buffer) => void;
+  /** Runs after the answer is sent, for every record (listeners, forwarding): the raw body and headers as received. */
+  readonly afterAnswer: (record: ReceivedDelivery, rawBody: Buffer, headers: Readonly<Record<string, string>>) => void;
 }
 
 export class DeliveryHandler {
   /** Requests answered whose processing has not run yet. */
   private processing = 0;
+  /** Requests with an Origin header, refused before anything about them was stored. */
+  browserRequestsRefused = 0;
 
   constructor(private readonly options: HandlerOptions) {}
 
@@ -49,6 +56,9 @@ export class DeliveryHandler {
   };
 
   private async run(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A browser (a web page driving the receiver: DNS rebinding, cross-site POSTs) always sends Origin; Gemini
+    // never does. Refused before anything is read or stored — only counted, and logged now and then.
+    if (req.headers.origin !== undefined) return this.refuseBrowser(req, res);
     const started = performance.now();
     const receivedAt = new Date(this.options.now()).toISOString();
     const url = req.url ?? '/';
@@ -102,6 +112,20 @@ export class DeliveryHandler {
     return this.finish(res, base, raw, raw.length, verdict, extras);
   }
 
+  private refuseBrowser(req: IncomingMessage, res: ServerResponse): void {
+    const n = ++this.browserRequestsRefused;
+    if (n === 1 || n % BROWSER_REFUSAL_LOG_EVERY === 0) {
+      this.options.log?.warn(
+        n === 1
+          ? `Receiver: refused a browser request (it carried an Origin header; Gemini sends none). Such requests are not recorded; they are counted here every ${BROWSER_REFUSAL_LOG_EVERY}.`
+          : `Receiver: refused ${n} browser requests (Origin header) so far; none was recorded.`,
+      );
+    }
+    res.setHeader('connection', 'close');
+    res.once('finish', () => req.destroy());
+    answer(res, 403, { status: 'rejected', reason: BROWSER_REFUSAL_REASON });
+  }
+
   private finish(
     res: ServerResponse,
     base: { receivedAt: string; method: string; path: string; headers: Record<string, string>; started: number },
@@ -116,7 +140,7 @@ export class DeliveryHandler {
     let payload: ReceiverAnswer;
     let duplicateOf: number | undefined;
     if (verdict.ok) {
-      duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ matchedSecret: verdict.matched, token: verdict.token }, webhookId), seq);
+      duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ scheme: verdict.scheme, matchedSecret: verdict.matched }, webhookId), seq);
       status = 200;
       payload =
         duplicateOf === undefined
@@ -133,6 +157,7 @@ export class DeliveryHandler {
     const storeLimit = verdict.ok ? this.options.bodyLimit : Math.min(this.options.bodyLimit, REJECTED_BODY_STORE_LIMIT);
     const stored = raw.length > storeLimit ? raw.subarray(0, storeLimit) : raw;
     const utf8 = isUtf8(stored);
+    // Every other field is bounded as the history stores it (recordBounds.ts).
     const record: ReceivedDelivery = {
       seq,
       receivedAt: base.receivedAt,
@@ -155,8 +180,7 @@ export class DeliveryHandler {
     setImmediate(() => {
       this.processing--;
       try {
-        this.options.history.append(record);
-        this.options.afterAnswer(record, raw);
+        this.options.afterAnswer(this.options.history.append(record), raw, base.headers);
       } catch (error) {
         this.options.log?.error(`Receiver: processing delivery #${seq} failed: ${error instanceof Error ? error.message : String(error)}`);
       }

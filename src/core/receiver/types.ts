@@ -65,6 +65,8 @@ export interface ReceivedDelivery {
   /** ms from the request's arrival to the acknowledgement. */
   readonly latencyMs: number;
   readonly httpStatus: number;
+  /** Fields shortened (or, for user_metadata, left out) to keep the record bounded; see recordBounds.ts. */
+  readonly clipped?: readonly string[];
   /** For duplicates: the seq of the first delivery with this webhook-id. */
   readonly duplicateOf?: number;
   /** The automatic forward to the configured app, once it has finished. */

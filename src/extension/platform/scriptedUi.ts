@@ -98,18 +98,28 @@ export class ScriptedUi implements UserInterface {
     return this.next('modal', message).button;
   }
 
-  async info(message: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'info', message });
-    return undefined;
+  async info(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.notify('info', message, actions);
   }
 
-  async warn(message: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'warn', message });
-    return undefined;
+  async warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.notify('warn', message, actions);
   }
 
-  async error(message: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'error', message });
-    return undefined;
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.notify('error', message, actions);
+  }
+
+  /**
+   * A notification records its actions as items. It takes a queued `message` answer only when it offers
+   * actions and that answer is next (a notification nobody answers is dismissed, as in the editor).
+   */
+  private notify(kind: 'info' | 'warn' | 'error', message: string, actions: readonly string[]): string | undefined {
+    this.shown.push({ kind, message, ...(actions.length > 0 ? { items: [...actions] } : {}) });
+    if (actions.length === 0 || this.answers[0]?.kind !== 'message') return undefined;
+    const { action } = this.next('message', message);
+    if (action !== undefined && !actions.includes(action))
+      throw new Error(`ScriptedUi: "${action}" is not among the actions offered (${actions.join(', ')}) by "${message}"`);
+    return action;
   }
 }
