@@ -158,6 +158,20 @@ describe('the in-editor receiver', function () {
     }
   });
 
+  it('refuses to start on a forwardTo setting that is not a URL, naming the setting', async () => {
+    await config().update('forwardTo', 'localhost:3000/hook', vscode.ConfigurationTarget.Global);
+    try {
+      const ui = script(api);
+      const url = await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.startReceiver');
+      assert.equal(url, undefined);
+      assert.equal(api.receiver.running, false);
+      const error = ui.shown.find((s) => s.kind === 'error');
+      assert.match(error?.message ?? '', /geminiWebhooks\.receiver\.forwardTo is not an absolute http\(s\) URL/);
+    } finally {
+      await config().update('forwardTo', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('tries a failed history load again on the next start instead of keeping the failure', async () => {
     await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
     await api.receiver.history?.flush();

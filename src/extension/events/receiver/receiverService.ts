@@ -20,6 +20,7 @@ import type { CaptureVerifyOptions } from '../../../core/capture';
 import { SecretCandidate } from '../../../core/verify/secretCandidates';
 import { RetryingLoad } from '../../../core/util/retryingLoad';
 import { safeUrl } from '../../../core/util/redact';
+import { checkHttpUrl } from '../../../core/util/url';
 import { SecretStore } from '../../platform/secretStore';
 import { readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
 import { CONTEXT_KEYS, ContextKey, SETTINGS } from '../../platform/ids';
@@ -110,6 +111,7 @@ export class ReceiverService extends Disposable {
       const settings = readReceiverSettings();
       if (options.port !== undefined) this.portOverride = { port: options.port, insteadOf: settings.port };
       if (this.portOverride && this.portOverride.insteadOf !== settings.port) this.portOverride = undefined;
+      checkUrlSettings(settings);
       await this.refreshSecrets();
       const history = await this.loadHistory(settings);
       const jwksUri = settings.jwksUri || this.defaultJwksUri();
@@ -290,4 +292,21 @@ export class ReceiverService extends Disposable {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The URL settings, checked before anything starts: a typo says which setting, not "fetch failed" on every delivery later. */
+function checkUrlSettings(settings: ReceiverSettings): void {
+  for (const [name, value] of [
+    ['jwksUri', settings.jwksUri],
+    ['forwardTo', settings.forwardTo],
+  ] as const) {
+    if (value !== '' && !checkHttpUrl(value, { allowCredentials: true }).ok)
+      throw new Error(
+        vscode.l10n.t(
+          'The setting {0} is not an absolute http(s) URL ({1}). Correct it or clear it in Settings, then start the receiver again.',
+          `${SETTINGS.receiver}.${name}`,
+          safeUrl(value),
+        ),
+      );
+  }
 }
