@@ -5,6 +5,7 @@
 import { CliCommand, CliContext } from './command';
 import { emulatorCommand } from './emulatorCommand';
 import { listenCommand } from './listenCommand';
+import { probeCommand } from './probeCommand';
 import { verifyCommand } from './verifyCommand';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -12,16 +13,17 @@ const COMMANDS: readonly CliCommand[] = [
   emulatorCommand,
   listenCommand,
   verifyCommand,
+  probeCommand,
 ];
 
 function usage(): string {
   const lines = [
     'Usage: gemini-webhooks <command> [options]',
     '',
-    'Develop with Gemini API webhooks locally: emulate the API, receive and verify deliveries.',
+    'Develop with Gemini API webhooks locally: emulate the API, receive and verify deliveries, grade your handler.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
     '',
     'Options:',
     '  -h, --help     show help (also: gemini-webhooks <command> --help)',
