@@ -4,6 +4,7 @@
  */
 import { CliCommand, CliContext } from './command';
 import { emulatorCommand } from './emulatorCommand';
+import { initHandlerCommand } from './initHandlerCommand';
 import { listenCommand } from './listenCommand';
 import { probeCommand } from './probeCommand';
 import { verifyCommand } from './verifyCommand';
@@ -14,6 +15,7 @@ const COMMANDS: readonly CliCommand[] = [
   listenCommand,
   verifyCommand,
   probeCommand,
+  initHandlerCommand,
 ];
 
 function usage(): string {
@@ -23,7 +25,7 @@ function usage(): string {
     'Develop with Gemini API webhooks locally: emulate the API, receive and verify deliveries, grade your handler.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`),
     '',
     'Options:',
     '  -h, --help     show help (also: gemini-webhooks <command> --help)',

@@ -272,7 +272,7 @@ describe('gemini-webhooks probe', function () {
 
     it('the top-level help lists probe', () => {
       const run = spawnSync(process.execPath, [cli(), '--help'], { encoding: 'utf8' });
-      assert.match(run.stdout, /^ {2}probe {8}grade your own webhook handler/m);
+      assert.match(run.stdout, /^ {2}probe {9}grade your own webhook handler/m);
     });
   });
 });
