@@ -13,6 +13,7 @@ export type ScriptedAnswer =
   | { kind: 'modal'; button: string | undefined }
   | { kind: 'saveFile'; uri: vscode.Uri | undefined }
   | { kind: 'openFile'; uri: vscode.Uri | undefined }
+  /** Answers a notification that offers actions (info, warn, error) — only when it is the next answer queued. */
   | { kind: 'message'; action: string | undefined };
 
 export interface ShownPrompt {
@@ -98,18 +99,23 @@ export class ScriptedUi implements UserInterface {
     return this.next('modal', message).button;
   }
 
-  async info(message: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'info', message });
-    return undefined;
+  async info(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.notify('info', message, actions);
   }
 
-  async warn(message: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'warn', message });
-    return undefined;
+  async warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.notify('warn', message, actions);
   }
 
-  async error(message: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'error', message });
-    return undefined;
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.notify('error', message, actions);
+  }
+
+  /** A notification is dismissed unless a `message` answer is queued next for it (then its action is chosen). */
+  private notify(kind: 'info' | 'warn' | 'error', message: string, actions: readonly string[]): Promise<string | undefined> {
+    this.shown.push({ kind, message, ...(actions.length > 0 ? { items: [...actions] } : {}) });
+    if (actions.length === 0 || this.answers[0]?.kind !== 'message') return Promise.resolve(undefined);
+    const { action } = this.next('message', message);
+    return Promise.resolve(action);
   }
 }
