@@ -9,16 +9,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FRAMEWORKS, isFramework, missingNodeDependencies, missingRequirements, scaffold } from '../core/scaffold';
 import type { Dependency, Scaffold } from '../core/scaffold';
-import { FlagSpec, formatHelp, parseFlags, UsageError } from './args';
+import { FlagTable, formatHelp, parseCommandLine, usageLine, UsageError } from './args';
 import { CliCommand } from './command';
-import { splitPositionals } from './commandLine';
 
-export const INIT_HANDLER_FLAGS: Readonly<Record<string, FlagSpec>> = {
+export const INIT_HANDLER_FLAGS = {
   out: { type: 'string', description: 'the project folder to write into (default: the current folder)', placeholder: 'DIR' },
   lang: { type: 'string', description: 'express only: ts (default) or js', placeholder: 'ts|js' },
   force: { type: 'boolean', description: 'overwrite an existing file' },
-  help: { type: 'boolean', description: 'show this help' },
-};
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies FlagTable;
 
 function help(): string {
   return formatHelp(
@@ -64,29 +63,29 @@ export const initHandlerCommand: CliCommand = {
   summary: 'write a webhook handler (Express, Next.js, Flask, FastAPI) that passes the probe',
   async run(args, ctx) {
     const fail = (message: string) => {
-      ctx.stderr(`gemini-webhooks init-handler: ${message}`);
+      ctx.stderr(usageLine('init-handler', message));
       return 2;
     };
     let flags;
     let framework: string;
     try {
-      const split = splitPositionals(args, INIT_HANDLER_FLAGS);
-      flags = parseFlags(split.flags, INIT_HANDLER_FLAGS);
+      const parsed = parseCommandLine(args, INIT_HANDLER_FLAGS, Infinity);
+      flags = parsed.values;
       if (flags.help) {
         ctx.stdout(help());
         return 0;
       }
-      if (split.positionals.length !== 1) throw new UsageError(`name one framework: ${FRAMEWORKS.join(', ')}`);
-      framework = split.positionals[0];
+      if (parsed.positionals.length !== 1) throw new UsageError(`name one framework: ${FRAMEWORKS.join(', ')}`);
+      framework = parsed.positionals[0];
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       return fail(`${error.message}\n\n${help()}`);
     }
     if (!isFramework(framework)) return fail(`unknown framework '${framework}': one of ${FRAMEWORKS.join(', ')}`);
-    const lang = (flags.lang as string | undefined) ?? 'ts';
+    const lang = flags.lang ?? 'ts';
     if (lang !== 'ts' && lang !== 'js') return fail(`--lang must be ts or js, got '${lang}'`);
     if (flags.lang !== undefined && framework !== 'express') return fail('--lang is for express only (nextjs is TypeScript, flask and fastapi Python)');
-    const dir = path.resolve((flags.out as string | undefined) ?? '.');
+    const dir = path.resolve(flags.out ?? '.');
     const s = scaffold(framework, { language: lang, srcDir: framework === 'nextjs' && (await exists(path.join(dir, 'src', 'app'))) });
     const file = path.join(dir, ...s.path.split('/'));
     if ((await exists(file)) && flags.force !== true) return fail(`${file} exists: not overwritten (--force overwrites it)`);

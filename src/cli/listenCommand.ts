@@ -3,27 +3,28 @@ import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
 import { startReceiver, PortInUseError } from '../core/receiver';
 import { deliveryJson, formatDeliveryLine } from '../core/receiver/deliveryLine';
 import { forwardResultLine } from '../core/receiver/forwardLine';
-import { FlagSpec, formatHelp, parseFlags, untilSignal, UsageError } from './args';
+import { redact, safeUrl } from '../core/util/redact';
+import { flagValues, FlagTable, formatHelp, numberFlag, parseCommandLine, untilSignal, urlFlagProblem, usageLine, UsageError } from './args';
 import { CliCommand } from './command';
-import { SECRET_FLAG_DESCRIPTION, secretCandidates } from './secretFlags';
+import { SECRET_FLAG_DESCRIPTION, secretCandidates, secretsFromEnv } from './secretFlags';
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   host: { type: 'string', description: 'interface to listen on (default 127.0.0.1)', placeholder: 'HOST' },
-  port: { type: 'number', description: 'port, 0 = any free port (default 0)', placeholder: 'N' },
+  port: { type: 'string', description: 'port, 0 = any free port (default 0)', placeholder: 'N' },
   path: { type: 'string', description: 'path deliveries are accepted on (default /webhooks)', placeholder: 'P' },
   secret: {
     type: 'string',
-    repeat: true,
+    multiple: true,
     description: SECRET_FLAG_DESCRIPTION,
     placeholder: 'whsec_...',
   },
   'jwks-uri': { type: 'string', description: `key set for dynamic deliveries, v1a Ed25519 or JWT (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
   audience: { type: 'string', description: "expected aud claim of dynamic deliveries (default: this receiver's URL)", placeholder: 'AUD' },
-  tolerance: { type: 'number', description: 'seconds a webhook-timestamp may differ from now (default 300)', placeholder: 'S' },
+  tolerance: { type: 'string', description: 'seconds a webhook-timestamp may differ from now (default 300)', placeholder: 'S' },
   'forward-to': { type: 'string', description: 'your app: verified deliveries are forwarded there byte for byte', placeholder: 'URL' },
   json: { type: 'boolean', description: 'one JSON object per request instead of a text line' },
-  help: { type: 'boolean', description: 'show this help' },
-};
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies FlagTable;
 
 function help(): string {
   return formatHelp(
@@ -40,13 +41,19 @@ export const listenCommand: CliCommand = {
   name: 'listen',
   summary: 'receive and verify webhook deliveries locally',
   async run(args, ctx) {
+    // Whatever is printed is redacted: a usage error may quote an argument that is a secret.
+    const known = [...flagValues(args, ['secret']), ...secretsFromEnv(ctx.env)];
     const fail = (message: string) => {
-      ctx.stderr(`gemini-webhooks listen: ${message}`);
+      ctx.stderr(usageLine('listen', message, known));
       return 2;
     };
     let flags;
+    let port: number;
+    let tolerance: number;
     try {
-      flags = parseFlags(args, FLAGS);
+      flags = parseCommandLine(args, FLAGS).values;
+      port = numberFlag(flags.port, 'port') ?? 0;
+      tolerance = numberFlag(flags.tolerance, 'tolerance') ?? 300;
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       return fail(`${err.message}\n\n${help()}`);
@@ -55,38 +62,42 @@ export const listenCommand: CliCommand = {
       ctx.stdout(help());
       return 0;
     }
-    const port = (flags.port as number | undefined) ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be an integer from 0 to 65535, got ${port}`);
-    const tolerance = (flags.tolerance as number | undefined) ?? 300;
     if (!(tolerance > 0)) return fail(`--tolerance must be a positive number of seconds, got ${tolerance}`);
     // Never echo the secret itself: the reasons name the problem, not the value.
-    const candidates = secretCandidates(flags.secret as string[] | undefined, ctx.env);
+    const candidates = secretCandidates(flags.secret, ctx.env);
     if (typeof candidates === 'string') return fail(candidates);
     for (const name of ['jwks-uri', 'forward-to'] as const) {
-      const value = flags[name] as string | undefined;
-      if (value !== undefined && !/^https?:\/\//.test(value)) return fail(`--${name} must be an http(s) URL, got '${value}'`);
+      const problem = urlFlagProblem(name, flags[name]);
+      if (problem) return fail(problem);
     }
     const json = flags.json === true;
+    const jwksUri = flags['jwks-uri'] ?? GOOGLE_JWKS_URI;
     const stopped = untilSignal();
     let receiver;
     try {
       receiver = await startReceiver({
-        host: (flags.host as string | undefined) ?? '127.0.0.1',
+        host: flags.host ?? '127.0.0.1',
         port,
-        path: (flags.path as string | undefined) ?? '/webhooks',
+        path: flags.path ?? '/webhooks',
         secrets: () => candidates,
-        jwksUri: (flags['jwks-uri'] as string | undefined) ?? GOOGLE_JWKS_URI,
-        audience: flags.audience as string | undefined,
+        jwksUri,
+        audience: flags.audience,
         toleranceSeconds: tolerance,
-        forwardTo: flags['forward-to'] as string | undefined,
-        log: { info: (m) => ctx.stderr(m), warn: (m) => ctx.stderr(m), error: (m) => ctx.stderr(m) },
+        forwardTo: flags['forward-to'],
+        log: { info: (m) => ctx.stderr(redact(m, known)), warn: (m) => ctx.stderr(redact(m, known)), error: (m) => ctx.stderr(redact(m, known)) },
       });
     } catch (err) {
       if (err instanceof PortInUseError) return fail(`${err.message}: choose another with --port (0 picks a free one)`);
       throw err;
     }
     ctx.stdout(`receiver listening on ${receiver.url}`);
-    if (candidates.length === 0 && !json) ctx.stderr('note: no --secret given; static (HMAC) deliveries will be rejected');
+    if (!json) {
+      // URLs only as safeUrl shows them: user info and query values (tokens) masked.
+      ctx.stderr(`dynamic deliveries are verified against the key set at ${safeUrl(jwksUri)}`);
+      if (flags['forward-to']) ctx.stderr(`verified deliveries are forwarded to ${safeUrl(flags['forward-to'])}`);
+      if (candidates.length === 0) ctx.stderr('note: no --secret given; static (HMAC) deliveries will be rejected');
+    }
     receiver.onDelivery((record) => ctx.stdout(json ? JSON.stringify(deliveryJson(record)) : formatDeliveryLine(record)));
     receiver.history.onDidUpdate((record) => {
       if (record.forward && !json) ctx.stdout(forwardResultLine(record.seq, record.forward));

@@ -2,6 +2,8 @@
  * `gemini-webhooks` — the command-line front end of the core.
  * Each subcommand lives in its own file and is listed in COMMANDS; this file only dispatches.
  */
+import { redact } from '../core/util/redact';
+import { oneLine } from '../core/util/text';
 import { CliCommand, CliContext } from './command';
 import { emulatorCommand } from './emulatorCommand';
 import { initHandlerCommand } from './initHandlerCommand';
@@ -46,7 +48,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    ctx.stderr(`gemini-webhooks: unknown command '${name}'\n\n${usage()}`);
+    ctx.stderr(redact(`gemini-webhooks: unknown command '${oneLine(name, 60)}'\n\n${usage()}`));
     return 2;
   }
   return command.run(rest, ctx);
@@ -67,7 +69,7 @@ if (require.main === module) {
       if (code !== 0) process.exitCode = code;
     },
     (err: unknown) => {
-      ctx.stderr(`gemini-webhooks: ${err instanceof Error ? err.message : String(err)}`);
+      ctx.stderr(redact(`gemini-webhooks: ${err instanceof Error ? err.message : String(err)}`));
       process.exitCode = 1;
     },
   );

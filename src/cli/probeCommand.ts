@@ -19,25 +19,24 @@ import {
 } from '../core/probe';
 import type { ProbeKeyServer } from '../core/probe';
 import { redact } from '../core/util/redact';
-import { FlagSpec, formatHelp, parseFlags, UsageError } from './args';
+import { flagValues, FlagTable, formatHelp, numberFlag, parseCommandLine, usageLine, UsageError } from './args';
 import { CliCommand } from './command';
-import { secretArgValues, splitPositionals } from './commandLine';
-import { SECRET_FLAG_DESCRIPTION, SECRETS_ENV, secretCandidates } from './secretFlags';
+import { SECRET_FLAG_DESCRIPTION, SECRETS_ENV, secretCandidates, secretsFromEnv } from './secretFlags';
 
-export const PROBE_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  secret: { type: 'string', repeat: true, description: SECRET_FLAG_DESCRIPTION, placeholder: 'whsec_...' },
+export const PROBE_FLAGS = {
+  secret: { type: 'string', multiple: true, description: SECRET_FLAG_DESCRIPTION, placeholder: 'whsec_...' },
   dynamic: { type: 'boolean', description: "also send dynamic deliveries (v1a Ed25519 and JWT) signed by the probe's own key set, served on loopback" },
   'jwks-port': {
-    type: 'number',
+    type: 'string',
     description: `port of the probe's key set server (default ${DEFAULT_PROBE_JWKS_PORT}; 0 = any free port)`,
     placeholder: 'N',
   },
   keys: { type: 'string', description: "file the probe's key set is kept in (default: the user cache folder)", placeholder: 'FILE' },
   audience: { type: 'string', description: "the aud the probe's JWTs carry (default: the handler's URL)", placeholder: 'AUD' },
-  deadline: { type: 'number', description: `seconds each answer may take (default ${DEFAULT_DEADLINE_MS / 1000})`, placeholder: 'SECONDS' },
+  deadline: { type: 'string', description: `seconds each answer may take (default ${DEFAULT_DEADLINE_MS / 1000})`, placeholder: 'SECONDS' },
   json: { type: 'boolean', description: 'print one JSON object: { url, passed, failed, checks: [...] }' },
-  help: { type: 'boolean', description: 'show this help' },
-};
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies FlagTable;
 
 function help(): string {
   return formatHelp(
@@ -64,36 +63,38 @@ export const probeCommand: CliCommand = {
   name: 'probe',
   summary: 'grade your own webhook handler: signed, tampered, stale and forged deliveries',
   async run(args, ctx) {
-    const known = [...secretArgValues(args), ...(ctx.env[SECRETS_ENV] ?? '').split(/[\s,]+/).filter((v) => v !== '')];
+    const known = [...flagValues(args, ['secret']), ...secretsFromEnv(ctx.env)];
     const out = (line: string) => ctx.stdout(redact(line, known));
     const err = (line: string) => ctx.stderr(redact(line, known));
     const fail = (message: string) => {
-      err(`gemini-webhooks probe: ${message}`);
+      ctx.stderr(usageLine('probe', message, known));
       return 2;
     };
     let flags;
     let url: string | undefined;
+    let deadline: number;
+    let port: number;
     try {
-      const split = splitPositionals(args, PROBE_FLAGS);
-      flags = parseFlags(split.flags, PROBE_FLAGS);
+      const parsed = parseCommandLine(args, PROBE_FLAGS, Infinity);
+      flags = parsed.values;
       if (flags.help) {
         out(help());
         return 0;
       }
-      if (split.positionals.length !== 1)
-        throw new UsageError(split.positionals.length === 0 ? 'give the URL of your handler' : `one URL at a time (got ${split.positionals.length})`);
-      url = split.positionals[0];
+      if (parsed.positionals.length !== 1)
+        throw new UsageError(parsed.positionals.length === 0 ? 'give the URL of your handler' : `one URL at a time (got ${parsed.positionals.length})`);
+      url = parsed.positionals[0];
+      deadline = numberFlag(flags.deadline, 'deadline') ?? DEFAULT_DEADLINE_MS / 1000;
+      port = numberFlag(flags['jwks-port'], 'jwks-port') ?? DEFAULT_PROBE_JWKS_PORT;
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       return fail(`${error.message}\n\n${help()}`);
     }
     const problem = probeUrlProblem(url);
     if (problem) return fail(problem);
-    const deadline = (flags.deadline as number | undefined) ?? DEFAULT_DEADLINE_MS / 1000;
     if (!(deadline > 0 && deadline <= 120)) return fail(`--deadline must be a number of seconds from 0 to 120, got ${deadline}`);
-    const port = (flags['jwks-port'] as number | undefined) ?? DEFAULT_PROBE_JWKS_PORT;
     if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--jwks-port must be an integer from 0 to 65535, got ${port}`);
-    const candidates = secretCandidates(flags.secret as string[] | undefined, ctx.env);
+    const candidates = secretCandidates(flags.secret, ctx.env);
     if (typeof candidates === 'string') return fail(candidates);
     const dynamic = flags.dynamic === true;
     if (candidates.length === 0 && !dynamic)
@@ -103,7 +104,7 @@ export const probeCommand: CliCommand = {
     let keyServer: ProbeKeyServer | undefined;
     try {
       if (dynamic) {
-        const keysFile = (flags.keys as string | undefined) ?? defaultKeysFile(ctx.env);
+        const keysFile = flags.keys ?? defaultKeysFile(ctx.env);
         let loaded;
         try {
           loaded = await loadOrCreateProbeKeys(keysFile);
@@ -129,7 +130,7 @@ export const probeCommand: CliCommand = {
         url,
         secrets: candidates.map((c) => c.secret),
         deadlineMs: Math.round(deadline * 1000),
-        ...(keyServer ? { dynamic: { keys: keyServer.keys, jwksUri: keyServer.url, audience: flags.audience as string | undefined } } : {}),
+        ...(keyServer ? { dynamic: { keys: keyServer.keys, jwksUri: keyServer.url, audience: flags.audience } } : {}),
       });
       if (outcome.kind === 'unreachable') {
         if (json) out(JSON.stringify(unreachableJson(outcome.unreachable)));

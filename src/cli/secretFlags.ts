@@ -12,7 +12,7 @@ export const SECRET_FLAG_DESCRIPTION = `a whsec_ signing secret to verify static
  * signing secret (naming it by its label, never echoing the value).
  */
 export function secretCandidates(flags: readonly string[] | undefined, env: NodeJS.ProcessEnv): SecretCandidate[] | string {
-  const fromEnv = (env[SECRETS_ENV] ?? '').split(/[\s,]+/).filter((v) => v !== '');
+  const fromEnv = secretsFromEnv(env);
   const raw = [...(flags ?? []), ...fromEnv];
   const flagCount = raw.length - fromEnv.length;
   const label = (i: number) => (i < flagCount ? `--secret #${i + 1}` : `${SECRETS_ENV} #${i - flagCount + 1}`);
@@ -20,4 +20,9 @@ export function secretCandidates(flags: readonly string[] | undefined, env: Node
   const bad = problems.findIndex((problem) => problem !== undefined);
   if (bad !== -1) return `${label(bad)} is not a signing secret: ${problems[bad]}`;
   return raw.map((secret, i) => ({ secret, label: label(i) }));
+}
+
+/** The secrets GEMINI_WEBHOOKS_SECRETS holds (spaces or commas between them), as given. */
+export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env[SECRETS_ENV] ?? '').split(/[\s,]+/).filter((v) => v !== '');
 }

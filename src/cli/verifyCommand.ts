@@ -8,12 +8,12 @@ import { promises as fs } from 'node:fs';
 import { AT_WEBHOOK_TIMESTAMP, captureJson, formatCaptureLine, MAX_CAPTURE_BYTES, parseCapture, verifyCaptures } from '../core/capture';
 import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
 import { redact } from '../core/util/redact';
-import { FlagSpec, formatHelp, parseFlags, UsageError } from './args';
+import { flagValues, FlagTable, formatHelp, numberFlag, parseCommandLine, urlFlagProblem, usageLine, UsageError } from './args';
 import { CliCommand, CliContext } from './command';
-import { SECRET_FLAG_DESCRIPTION, SECRETS_ENV, secretCandidates } from './secretFlags';
+import { SECRET_FLAG_DESCRIPTION, SECRETS_ENV, secretCandidates, secretsFromEnv } from './secretFlags';
 
-const FLAGS: Record<string, FlagSpec> = {
-  secret: { type: 'string', repeat: true, description: SECRET_FLAG_DESCRIPTION, placeholder: 'whsec_...' },
+const FLAGS = {
+  secret: { type: 'string', multiple: true, description: SECRET_FLAG_DESCRIPTION, placeholder: 'whsec_...' },
   'jwks-uri': { type: 'string', description: `JWKS for dynamic (JWT) deliveries (default ${GOOGLE_JWKS_URI})`, placeholder: 'URI' },
   audience: { type: 'string', description: 'expected aud claim of dynamic deliveries (default: not checked, and said so)', placeholder: 'AUD' },
   at: {
@@ -21,10 +21,10 @@ const FLAGS: Record<string, FlagSpec> = {
     description: `verify as of these Unix seconds, or "${AT_WEBHOOK_TIMESTAMP}": as of the capture's own timestamp (default: now)`,
     placeholder: 'SECONDS',
   },
-  tolerance: { type: 'number', description: 'seconds a webhook-timestamp may differ from that moment (default 300)', placeholder: 'S' },
+  tolerance: { type: 'string', description: 'seconds a webhook-timestamp may differ from that moment (default 300)', placeholder: 'S' },
   json: { type: 'boolean', description: 'one JSON object per delivery instead of a text line' },
-  help: { type: 'boolean', description: 'show this help' },
-};
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies FlagTable;
 
 function help(): string {
   return formatHelp(
@@ -44,19 +44,21 @@ export const verifyCommand: CliCommand = {
   summary: 'verify a captured delivery (raw HTTP, exported record, curl)',
   async run(args, ctx) {
     // Whatever is printed passes through redact: a usage error may quote an argument that is a secret.
-    const known = [...secretValues(args), ...(ctx.env[SECRETS_ENV] ?? '').split(/[\s,]+/).filter((v) => v !== '')];
+    const known = [...flagValues(args, ['secret']), ...secretsFromEnv(ctx.env)];
     const out = (line: string) => ctx.stdout(redact(line, known));
     const fail = (message: string) => {
-      ctx.stderr(redact(`gemini-webhooks verify: ${message}`, known));
+      ctx.stderr(usageLine('verify', message, known));
       return 2;
     };
     let flags;
     let file: string | undefined;
+    let tolerance: number;
     try {
-      const split = splitPositionals(args);
-      if (split.positionals.length > 1) throw new UsageError(`one capture file at a time (got ${split.positionals.length})`);
-      file = split.positionals[0];
-      flags = parseFlags(split.flags, FLAGS);
+      const parsed = parseCommandLine(args, FLAGS, Infinity);
+      if (parsed.positionals.length > 1) throw new UsageError(`one capture file at a time (got ${parsed.positionals.length})`);
+      file = parsed.positionals[0];
+      flags = parsed.values;
+      tolerance = numberFlag(flags.tolerance, 'tolerance') ?? 300;
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       return fail(`${err.message}\n\n${help()}`);
@@ -65,14 +67,14 @@ export const verifyCommand: CliCommand = {
       out(help());
       return 0;
     }
-    const at = parseAt(flags.at as string | undefined);
+    const at = parseAt(flags.at);
     if (typeof at === 'object') return fail(at.error);
-    const tolerance = (flags.tolerance as number | undefined) ?? 300;
     if (!(tolerance > 0)) return fail(`--tolerance must be a positive number of seconds, got ${tolerance}`);
-    const candidates = secretCandidates(flags.secret as string[] | undefined, ctx.env);
+    const candidates = secretCandidates(flags.secret, ctx.env);
     if (typeof candidates === 'string') return fail(candidates);
-    const jwksUri = (flags['jwks-uri'] as string | undefined) ?? GOOGLE_JWKS_URI;
-    if (!/^https?:\/\//.test(jwksUri)) return fail(`--jwks-uri must be an http(s) URL, got '${jwksUri}'`);
+    const jwksProblem = urlFlagProblem('jwks-uri', flags['jwks-uri']);
+    if (jwksProblem) return fail(jwksProblem);
+    const jwksUri = flags['jwks-uri'] ?? GOOGLE_JWKS_URI;
 
     const input = await readInput(file, ctx);
     if (typeof input === 'string') return fail(input);
@@ -82,7 +84,7 @@ export const verifyCommand: CliCommand = {
     const results = await verifyCaptures(parsed.captures, {
       secrets: () => candidates,
       jwksUri,
-      audience: flags.audience as string | undefined,
+      audience: flags.audience,
       toleranceSeconds: tolerance,
       at,
     });
@@ -99,37 +101,6 @@ export const verifyCommand: CliCommand = {
     return invalid === 0 ? 0 : 1;
   },
 };
-
-/** The capture file (or `-`) apart from the options: a value-taking option's next argument is its value, never a file. */
-function splitPositionals(args: readonly string[]): { positionals: string[]; flags: string[] } {
-  const positionals: string[] = [];
-  const flags: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '-h') {
-      flags.push('--help');
-      continue;
-    }
-    if (arg === '-' || !arg.startsWith('-')) {
-      positionals.push(arg);
-      continue;
-    }
-    flags.push(arg);
-    const spec = arg.startsWith('--') && !arg.includes('=') ? FLAGS[arg.slice(2)] : undefined;
-    if (spec && spec.type !== 'boolean' && i + 1 < args.length) flags.push(args[++i]);
-  }
-  return { positionals, flags };
-}
-
-/** Every `--secret` value on the command line, parseable or not, to keep out of anything printed. */
-function secretValues(args: readonly string[]): string[] {
-  const values: string[] = [];
-  args.forEach((arg, i) => {
-    if (arg === '--secret' && args[i + 1] !== undefined) values.push(args[i + 1]);
-    else if (arg.startsWith('--secret=')) values.push(arg.slice('--secret='.length));
-  });
-  return values;
-}
 
 function parseAt(value: string | undefined): number | typeof AT_WEBHOOK_TIMESTAMP | undefined | { error: string } {
   if (value === undefined) return undefined;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
 import * as vscode from 'vscode';
+import { History, startReceiver } from '../../src/core/receiver';
 import type { ReceivedDelivery } from '../../src/core/receiver/types';
 import { signStatic } from '../../src/core/verify/staticVerifier';
 import { JobsClient, startEmulatorJob } from '../../src/core/api';
@@ -100,22 +101,84 @@ describe('the in-editor receiver', function () {
     await api.secrets.deleteSigningSecrets(webhookId);
   });
 
-  it('names the port and the setting when the port is in use', async () => {
+  it('offers another port when the port is taken by another window: Use Port N runs this window there, the setting unchanged, both record into one history', async () => {
     const first = await api.receiver.start();
     await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
-    const blocker = await import('node:http').then((http) => http.createServer());
-    await new Promise<void>((resolve) => blocker.listen(first.port, '127.0.0.1', resolve));
+    const historyPath = path.join(api.paths.globalStorage.fsPath, 'receiver-history.jsonl');
+    // Another window: its receiver holds the port and writes the same history file.
+    const other = await startReceiver({ port: first.port, historyPath });
     try {
       await config().update('port', first.port, vscode.ConfigurationTarget.Global);
-      const ui = script(api);
-      const url = await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.startReceiver');
-      assert.equal(url, undefined);
+      let ui = script(api);
+      assert.equal(await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.startReceiver'), undefined, 'dismissed: nothing starts');
       const error = ui.shown.find((s) => s.kind === 'error');
       assert.ok(error, 'an error was shown');
-      assert.match(error.message, new RegExp(`port ${first.port} is already in use.*geminiWebhooks\\.receiver\\.port`));
+      assert.match(error.message, new RegExp(`port ${first.port} is already in use.*another window.*geminiWebhooks\\.receiver\\.port`));
+      const usePort = error.items?.find((i) => /^Use Port \d+$/.test(i));
+      assert.ok(usePort, `offered: ${error.items?.join(', ')}`);
+      assert.ok(error.items?.includes('Use Any Free Port') && error.items.includes('Open Settings'));
+      const offered = Number(usePort.slice('Use Port '.length));
+
+      ui = script(api, { kind: 'message', action: usePort });
+      const url = await vscode.commands.executeCommand<string | undefined>('geminiWebhooks.startReceiver');
+      assert.equal(url, `http://127.0.0.1:${offered}/webhooks`);
+      assert.equal(api.receiver.port, offered);
+      assert.equal(config().get('port'), first.port, 'the setting (shared with the other window) is unchanged');
+      assert.ok(ui.shown.some((s) => s.kind === 'info' && s.message.includes(url) && /this window only/.test(s.message)));
+
+      const mine = `msg_${randomUUID()}`;
+      const theirs = `msg_${randomUUID()}`;
+      const recorded = new Promise<void>((resolve) => {
+        const sub = api.receiver.onDidReceive((r) => r.webhookId === mine && (sub.dispose(), resolve()));
+      });
+      const theirsRecorded = new Promise<void>((resolve) => {
+        const sub = other.onDelivery((r) => r.webhookId === theirs && (sub.dispose(), resolve()));
+      });
+      for (const [target, id] of [
+        [url, mine],
+        [other.url, theirs],
+      ]) {
+        const res = await request(target, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': id }, body: '{}' });
+        await res.body.dump();
+      }
+      await Promise.all([recorded, theirsRecorded]);
+      await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+      await other.close();
+      await api.receiver.history?.flush();
+      const reloaded = await History.open({ path: historyPath });
+      const ids = reloaded.all().map((r) => r.webhookId);
+      assert.ok(ids.includes(mine) && ids.includes(theirs), "one history file, both windows' records");
+      const seqs = reloaded.all().map((r) => r.seq);
+      assert.equal(new Set(seqs).size, seqs.length, 'no seq given out twice');
+      reloaded.dispose();
     } finally {
+      await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
       await config().update('port', 0, vscode.ConfigurationTarget.Global);
-      await new Promise((r) => blocker.close(r));
+      await other.close();
+    }
+  });
+
+  it('tries a failed history load again on the next start instead of keeping the failure', async () => {
+    await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    await api.receiver.history?.flush();
+    const historyPath = path.join(api.paths.globalStorage.fsPath, 'receiver-history.jsonl');
+    const aside = `${historyPath}.aside`;
+    const hadFile = fs.existsSync(historyPath);
+    if (hadFile) fs.renameSync(historyPath, aside);
+    fs.mkdirSync(historyPath); // unreadable as a history file
+    try {
+      await config().update('historySize', 999, vscode.ConfigurationTarget.Global);
+      await assert.rejects(api.receiver.start(), /EISDIR|directory/i);
+      fs.rmSync(historyPath, { recursive: true });
+      if (hadFile) fs.renameSync(aside, historyPath);
+      const receiver = await api.receiver.start();
+      assert.ok(receiver.url, 'started once the file was readable again');
+      assert.equal(api.receiver.history?.size, 999);
+    } finally {
+      if (fs.existsSync(historyPath) && fs.statSync(historyPath).isDirectory()) fs.rmSync(historyPath, { recursive: true });
+      if (fs.existsSync(aside)) fs.renameSync(aside, historyPath);
+      await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+      await config().update('historySize', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

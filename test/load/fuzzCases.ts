@@ -1,7 +1,10 @@
 /**
  * Random and malformed requests for fuzzing the receiver (shared by the unit-tier fuzz test and
- * test/load/receiver-fuzz.ts). None of them carries a valid signature: every one must be rejected.
- * Seeded, so a failing case can be reproduced.
+ * test/load/receiver-fuzz.ts). None of them carries a valid signature — or, carrying one, it also
+ * carries an Origin header (a browser's request), which must be refused as well: every one must be
+ * rejected. Besides random bytes and mutated deliveries: deep nesting (up to 100,000 levels), repeated
+ * headers, huge fields (type, user_metadata, ids, query, header values up to and past Node's limit)
+ * and Origin headers. Seeded, so a failing case can be reproduced.
  */
 import { randomUUID } from 'node:crypto';
 import { signStatic } from '../../src/core/verify/staticVerifier';
@@ -86,8 +89,105 @@ export class FuzzGenerator {
     return s.slice(0, i) + replacement + s.slice(i + 1);
   }
 
+  /** A raw HTTP/1.1 request with these header lines (repeats allowed), as a client that sends them must. */
+  private rawRequest(headers: readonly (readonly [string, string])[], body: string | Buffer, path = this.path): Buffer {
+    const b = typeof body === 'string' ? Buffer.from(body) : body;
+    const head = [`POST ${path} HTTP/1.1`, 'host: 127.0.0.1', ...headers.map(([n, v]) => `${n}: ${v}`), `content-length: ${b.length}`, '', ''].join('\r\n');
+    return Buffer.concat([Buffer.from(head, 'latin1'), b]);
+  }
+
+  private nested(depth: number): string {
+    return this.int(2) === 0 ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  }
+
+  /** Issue 12's cases: deep nesting, repeated headers, huge fields, Origin headers. */
+  private storeCase(r: number, base: FuzzCase): FuzzCase {
+    switch (r) {
+      case 14: {
+        const depth = this.pick([64, 1_000, 6_000, 30_000, 100_000]);
+        const where = this.int(3);
+        const body =
+          where === 0
+            ? `{"type":"batch.succeeded","version":"v1","user_metadata":${this.nested(depth)},"data":{}}`
+            : where === 1
+              ? `{"type":"batch.succeeded","data":${this.nested(depth)}}`
+              : this.nested(depth);
+        const v = this.validStatic();
+        // Signed by the receiver's secret, then one signature byte changed: deep bodies must be rejected cleanly too.
+        return {
+          ...base,
+          kind: 'deep nesting',
+          headers: {
+            ...v.headers,
+            'webhook-signature': this.flip(signStatic(this.secret, v.headers['webhook-id'], Number(v.headers['webhook-timestamp']), Buffer.from(body)), 3, 40),
+          },
+          body: Buffer.from(body),
+        };
+      }
+      case 15: {
+        const v = this.validStatic();
+        const id = v.headers['webhook-id'];
+        const variant = this.int(4);
+        const lines: [string, string][] = [['content-type', 'application/json']];
+        if (variant === 0) {
+          // The valid signature among many foreign ones, but the id sent twice (joined as "id, id"): the signed content differs.
+          lines.push(['webhook-id', id], ['webhook-id', id], ['webhook-timestamp', v.headers['webhook-timestamp']]);
+          for (let i = 0; i < 1 + this.int(40); i++) lines.push(['webhook-signature', `v1,${this.bytes(32).toString('base64')}`]);
+          lines.push(['webhook-signature', v.headers['webhook-signature']]);
+        } else if (variant === 1) {
+          lines.push(['webhook-id', id], ['webhook-timestamp', v.headers['webhook-timestamp']], ['webhook-timestamp', v.headers['webhook-timestamp']]);
+          lines.push(['webhook-signature', v.headers['webhook-signature']]);
+        } else if (variant === 2) {
+          // Repeated content-length: Node refuses the request.
+          return { ...base, kind: 'repeated headers', raw: Buffer.concat([this.rawRequest([...lines, ['content-length', '2']], '{}')]) };
+        } else {
+          lines.push(['webhook-id', id], ['webhook-timestamp', v.headers['webhook-timestamp']]);
+          for (let i = 0; i < 200 + this.int(800); i++) lines.push([`x-repeat-${this.int(5)}`, this.text(20).replace(/[^\x21-\x7e]/g, '_')]);
+          lines.push(['webhook-signature', `v1,${this.bytes(32).toString('base64')}`]);
+        }
+        return { ...base, kind: 'repeated headers', raw: this.rawRequest(lines, v.body) };
+      }
+      case 16: {
+        const v = this.validStatic();
+        const variant = this.int(6);
+        const junkSig = { ...v.headers, 'webhook-signature': `v1,${this.bytes(32).toString('base64')}` };
+        if (variant === 0)
+          return {
+            ...base,
+            kind: 'huge fields',
+            headers: junkSig,
+            body: Buffer.from(JSON.stringify({ type: 't'.repeat(100_000 + this.int(800_000)), data: {} })),
+          };
+        if (variant === 1)
+          return {
+            ...base,
+            kind: 'huge fields',
+            headers: junkSig,
+            body: Buffer.from(JSON.stringify({ type: 'batch.succeeded', user_metadata: { blob: 'm'.repeat(100_000 + this.int(800_000)) }, data: {} })),
+          };
+        if (variant === 2)
+          return { ...base, kind: 'huge fields', headers: { ...junkSig, 'webhook-id': 'i'.repeat(4_000 + this.int(8_000)) }, body: Buffer.from(v.body) };
+        if (variant === 3)
+          return { ...base, kind: 'huge fields', path: `${this.path}?${'q'.repeat(2_000 + this.int(10_000))}`, headers: junkSig, body: Buffer.from(v.body) };
+        // A header value just under Node's 16 KiB limit for all headers, or past it (431).
+        const size = variant === 4 ? 12_000 + this.int(3_000) : 17_000 + this.int(30_000);
+        return {
+          ...base,
+          kind: 'huge fields',
+          raw: this.rawRequest([...Object.entries(junkSig), ['x-pad', 'p'.repeat(size)]], v.body),
+        };
+      }
+      default: {
+        // A correctly signed delivery sent by a browser: refused for its Origin, before it is verified or stored.
+        const v = this.validJwt && this.int(3) === 0 ? this.validJwt() : this.validStatic();
+        const origin = this.pick(['https://evil.example', 'null', 'http://localhost:3000', 'file://', 'http://127.0.0.1:8788', '']);
+        return { ...base, kind: 'origin header', method: this.pick(['POST', 'POST', 'OPTIONS']), headers: { ...v.headers, origin }, body: Buffer.from(v.body) };
+      }
+    }
+  }
+
   next(): FuzzCase {
-    const r = this.int(14);
+    const r = this.int(18);
     const base: FuzzCase = { kind: '', method: 'POST', path: this.path, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') };
     switch (r) {
       case 0:
@@ -169,7 +269,7 @@ export class FuzzGenerator {
         body[this.int(body.length)] ^= 1 << this.int(7);
         return { ...base, kind: 'jwt body flip', headers: v.headers, body };
       }
-      default: {
+      case 13: {
         const junk = this.pick([
           Buffer.from(`POST ${this.path} HTTP/1.1\r\nhost: x\r\ncontent-length: abc\r\n\r\n{}`),
           Buffer.from(`POST ${this.path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`),
@@ -179,6 +279,8 @@ export class FuzzGenerator {
         ]);
         return { ...base, kind: 'malformed HTTP', raw: junk };
       }
+      default:
+        return this.storeCase(r, base);
     }
   }
 }

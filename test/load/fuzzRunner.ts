@@ -9,6 +9,8 @@ export interface FuzzReport {
   byStatus: Record<string, number>;
   byKind: Record<string, number>;
   clientErrors: number;
+  /** Requests that got no HTTP answer at all (client errors, raw connections closed without a status line). */
+  unanswered: number;
   acceptedKinds: string[];
   elapsedMs: number;
 }
@@ -17,7 +19,7 @@ export async function runFuzz(origin: string, generator: FuzzGenerator, count: n
   const pool = new Pool(origin, { connections: concurrency, pipelining: 1, headersTimeout: 5_000, bodyTimeout: 5_000 });
   const { hostname, port } = new URL(origin);
   const started = Date.now();
-  const report: FuzzReport = { sent: 0, accepted: 0, byStatus: {}, byKind: {}, clientErrors: 0, acceptedKinds: [], elapsedMs: 0 };
+  const report: FuzzReport = { sent: 0, accepted: 0, byStatus: {}, byKind: {}, clientErrors: 0, unanswered: 0, acceptedKinds: [], elapsedMs: 0 };
   const bump = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
   let next = 0;
   const worker = async () => {
@@ -28,7 +30,13 @@ export async function runFuzz(origin: string, generator: FuzzGenerator, count: n
       bump(report.byKind, c.kind);
       try {
         if (c.raw) {
-          bump(report.byStatus, await rawExchange(hostname, Number(port), c.raw));
+          const status = await rawExchange(hostname, Number(port), c.raw);
+          bump(report.byStatus, status);
+          if (status === 'raw closed') report.unanswered++;
+          else if (/^raw 2/.test(status)) {
+            report.accepted++;
+            if (report.acceptedKinds.length < 20) report.acceptedKinds.push(c.kind);
+          }
           continue;
         }
         const res = await pool.request({
@@ -46,6 +54,7 @@ export async function runFuzz(origin: string, generator: FuzzGenerator, count: n
         }
       } catch {
         report.clientErrors++;
+        report.unanswered++;
       }
     }
   };

@@ -4,6 +4,7 @@
  * - NetworkError: no answer at all (refused, reset, DNS, timeout).
  * Messages never carry the API key: they are built from the status line and the service's message only.
  */
+import { checkHttpUrl } from '../util/url';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -68,13 +69,12 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** Parses and checks an API base URL; throws BaseUrlError naming the problem (never echoing credentials). */
 export function checkBaseUrl(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
+  const check = checkHttpUrl(baseUrl, { allowCredentials: true }); // credentials get their own message below
+  if (!check.ok) {
+    if (check.problem === 'not_http') throw new BaseUrlError(`The API base URL must start with https:// (not ${new URL(baseUrl.trim()).protocol}).`);
     throw new BaseUrlError('The API base URL is not a valid absolute URL (e.g. https://generativelanguage.googleapis.com).');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BaseUrlError(`The API base URL must start with https:// (not ${url.protocol}).`);
+  const url = check.url;
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new BaseUrlError(
       `The API base URL uses plain http:// to ${url.hostname}: the API key would travel unencrypted. Use https://, or http:// only to this machine (127.0.0.1, localhost).`,

@@ -1,7 +1,8 @@
 /** A verified capture as a history record, marked imported, so the inspector shows it beside received deliveries. */
 import { isUtf8 } from 'node:buffer';
 import { envelopeFromJson } from '../events/envelope';
-import type { ReceivedDelivery } from '../receiver/types';
+import { ReceivedDelivery, verdictFields } from '../receiver/types';
+import { nestsTooDeep } from '../util/jsonDepth';
 import { CaptureVerification } from './verifyCapture';
 
 export interface ImportOptions {
@@ -30,14 +31,8 @@ export function importedDelivery(result: CaptureVerification, options: ImportOpt
     bodyBytes: raw.length,
     ...(capture.unverifiable !== undefined ? { bodyTruncated: true } : {}),
     verdict: verdict.ok ? 'verified' : 'rejected',
-    ...(verdict.ok ? {} : { reason: verdict.reason, code: verdict.code }),
-    scheme: verdict.scheme,
-    ...(verdict.signatureMethod ? { signatureMethod: verdict.signatureMethod } : {}),
-    ...(verdict.ok && verdict.matched ? { matchedSecret: verdict.matched } : {}),
-    ...(verdict.ok && verdict.matchedKey ? { matchedKey: verdict.matchedKey } : {}),
-    ...(verdict.ok && verdict.bodyUnbound ? { bodyUnbound: true as const } : {}),
+    ...verdictFields(verdict),
     imported: { from: options.from },
-    ...(verdict.token ? { token: verdict.token } : {}),
     ...(envelope ? { eventType: envelope.type, ...(envelope.user_metadata ? { userMetadata: envelope.user_metadata } : {}) } : {}),
     ...(webhookId !== undefined ? { webhookId } : {}),
     latencyMs: 0,
@@ -45,7 +40,9 @@ export function importedDelivery(result: CaptureVerification, options: ImportOpt
   };
 }
 
+/** Its type and user_metadata; none from a body nested beyond MAX_JSON_DEPTH, which the record could not be serialized with. */
 function envelopeOf(text: string): ReturnType<typeof envelopeFromJson> {
+  if (nestsTooDeep(text)) return undefined;
   try {
     return envelopeFromJson(JSON.parse(text));
   } catch {

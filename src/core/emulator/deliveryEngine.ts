@@ -186,11 +186,17 @@ export class DeliveryEngine {
   private giveUp(d: Delivery, started: number, extra: { status?: number; error?: string }): void {
     this.finish(d, started, 'failed', extra);
     if (d.kind !== 'static') return;
-    const record = this.o.store.find(d.target);
-    if (record && record.state === 'enabled') {
-      record.state = 'disabled_due_to_failed_deliveries';
-      this.o.store.touch(record, this.o.clock.now());
-      this.o.logLine?.(`webhook ${record.id} disabled_due_to_failed_deliveries (${extra.error ?? 'failed deliveries'})`);
+    if (this.o.store.find(d.target)?.state !== 'enabled') return;
+    try {
+      const disabled = this.o.store.update(d.target, this.o.clock.now(), (record) => {
+        if (record.state !== 'enabled') return false;
+        record.state = 'disabled_due_to_failed_deliveries';
+        return true;
+      });
+      if (disabled) this.o.logLine?.(`webhook ${d.target} disabled_due_to_failed_deliveries (${extra.error ?? 'failed deliveries'})`);
+    } catch (error) {
+      // Gone meanwhile (deleted here or in another emulator), or the state file could not be saved: the webhook stays as it was.
+      this.o.logLine?.(`webhook ${d.target} could not be disabled: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -28,6 +28,7 @@ export class Dispatcher {
     let body: Buffer | undefined;
     const ids: string[] = [];
     const everyone = !isSubscribableEventType(type);
+    this.store.refresh(); // webhooks another emulator on the same state file registered get it too
     for (const record of this.store.all()) {
       if (record.state !== 'enabled' || !(everyone || record.subscribed_events.includes(type))) continue;
       body ??= Buffer.from(JSON.stringify(makeEnvelope(type, data, userMetadata)));

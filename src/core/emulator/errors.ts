@@ -1,7 +1,15 @@
 /** Google's JSON error envelope: `{ "error": { "code", "message", "status" } }`. */
 
 export type GoogleStatus =
-  'INVALID_ARGUMENT' | 'UNAUTHENTICATED' | 'PERMISSION_DENIED' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'UNIMPLEMENTED' | 'INTERNAL';
+  | 'INVALID_ARGUMENT'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'FAILED_PRECONDITION'
+  | 'UNIMPLEMENTED'
+  | 'DEADLINE_EXCEEDED'
+  | 'INTERNAL';
 
 export interface GoogleErrorBody {
   error: { code: number; message: string; status: string };

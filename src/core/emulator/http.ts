@@ -1,5 +1,6 @@
 /** Request-body reading (JSON only, bounded) and JSON answers for the emulator's HTTP server. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_JSON_DEPTH, nestsTooDeep } from '../util/jsonDepth';
 import { ApiError, invalidArgument } from './errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,6 +54,10 @@ export function readRawBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', (err) => reject(invalidArgument(`Could not read the request body: ${err.message}`)));
+    // The connection went away first (e.g. closed by the request timeout): nothing will ever end it.
+    req.once('close', () => {
+      if (!req.complete) reject(invalidArgument('The request ended before its body was complete.'));
+    });
   });
 }
 
@@ -65,9 +70,13 @@ export function payloadTooLarge(): ApiError {
 export function parseJsonObject(req: IncomingMessage, raw: Buffer): JsonObject {
   if (raw.length === 0) return {};
   if (!isJsonContentType(req)) throw unsupportedContentType(req);
+  const text = raw.toString('utf8');
+  // Before parsing: a value nested thousands deep parses, then overflows the stack of the JSON.stringify
+  // that delivers, stores or answers it (a 500). Google's JSON front ends stop at the same depth.
+  if (nestsTooDeep(text)) throw invalidArgument(`Invalid JSON payload received. The JSON nests more than ${MAX_JSON_DEPTH} levels deep (the limit).`);
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw invalidArgument(`Invalid JSON payload received. ${err instanceof Error ? err.message.slice(0, 200) : ''}`.trim());
   }

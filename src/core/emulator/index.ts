@@ -27,6 +27,10 @@ export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS, RETRY_WINDOW_MS } from './retrySchedul
 export { DEFAULT_DYNAMIC_SIGNING, DYNAMIC_SIGNING_LABELS, DYNAMIC_SIGNING_MODES, isDynamicSigningMode } from './dynamicSigner';
 export type { DynamicSigningMode } from './dynamicSigner';
 
+/** The receiver's slow-client limits (src/core/receiver/index.ts), in real time. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export interface EmulatorOptions {
   host?: string;
   port?: number;
@@ -45,6 +49,10 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Deadline of a whole delivery attempt (connect, headers, body), default 15000 (not scaled). */
   deliveryTimeoutMs?: number;
+  /** Slow-client protection, as the receiver's: a client's headers must arrive within this (default 10 000 ms, not scaled)… */
+  headersTimeoutMs?: number;
+  /** …and its whole request within this (default 30 000 ms, not scaled); later, it is answered 408 and the connection closed. */
+  requestTimeoutMs?: number;
   /** One line per delivery attempt etc. Never a secret in it. */
   log?: (line: string) => void;
   /** Warnings (e.g. a corrupt state file moved aside); default: `log`. */
@@ -87,11 +95,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timeoutMs = options.deliveryTimeoutMs ?? 15_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`deliveryTimeoutMs must be a positive number, got ${timeoutMs}`);
 
+  const headersTimeoutMs = positive(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, 'headersTimeoutMs');
+  const requestTimeoutMs = positive(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
+
   const stateFile = options.statePath ? new StateFile(options.statePath, warn) : undefined;
-  let persist = () => undefined as void;
-  const store = new WebhookStore(() => persist());
+  const store = new WebhookStore(stateFile);
   stateFile?.load(store);
-  if (stateFile) persist = () => stateFile.save(store);
 
   const dynamicSigning = options.dynamicSigning ?? DEFAULT_DYNAMIC_SIGNING;
   if (!isDynamicSigningMode(dynamicSigning)) throw new RangeError(`dynamicSigning must be 'v1a' or 'jwt', got ${String(dynamicSigning)}`);
@@ -109,7 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const root = new Router();
   addControlRoutes(root, { dispatcher, keys, log: deliveryLog });
 
-  const server = createHttpFront({ api, root, apiKey: options.apiKey, host, log });
+  const server = createHttpFront({ api, root, apiKey: options.apiKey, host, log, headersTimeoutMs, requestTimeoutMs });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -144,4 +153,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         await closed;
       })()),
   };
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
 }

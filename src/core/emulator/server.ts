@@ -4,7 +4,8 @@
  * answered in Google's envelope. Never throws.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApiError } from './errors';
 import {
   hasBody,
@@ -32,6 +33,10 @@ export interface HttpFrontOptions {
   /** The listen address: accepted in `Host` besides the loopback names. */
   readonly host?: string;
   readonly log: (line: string) => void;
+  /** A client's headers must arrive within this (ms)… */
+  readonly headersTimeoutMs: number;
+  /** …and its whole request within this; otherwise a 408 in the envelope, and the connection is closed. */
+  readonly requestTimeoutMs: number;
 }
 
 export function createHttpFront(options: HttpFrontOptions): Server {
@@ -92,7 +97,25 @@ export function createHttpFront(options: HttpFrontOptions): Server {
     sendJson(res, result.status ?? 200, result.body);
   };
 
-  const server = createServer((req, res) => {
+  // The answer under way on each connection: a timeout that strikes while a handler waits for the body
+  // is answered through it (or, once its headers are out, by dropping the connection).
+  const answering = new WeakMap<Socket, ServerResponse>();
+  const server = createServer(
+    {
+      // Node's defaults (a 300 s request timeout) let a client trickle a body for minutes; these are the receiver's.
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs),
+    },
+    (req, res) => {
+      answering.set(req.socket, res);
+      res.once('close', () => {
+        if (answering.get(req.socket) === res) answering.delete(req.socket);
+      });
+      serve(req, res);
+    },
+  );
+  const serve = (req: IncomingMessage, res: ServerResponse) =>
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ApiError) {
         answerError(req, res, err);
@@ -101,14 +124,21 @@ export function createHttpFront(options: HttpFrontOptions): Server {
       options.log(`emulator: internal error on ${req.method} ${(req.url ?? '').split('?')[0]}: ${err instanceof Error ? err.message : String(err)}`);
       sendError(res, new ApiError(500, 'INTERNAL', 'Internal error in the emulator.'));
     });
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) {
-      const body = JSON.stringify(new ApiError(400, 'INVALID_ARGUMENT', 'Malformed HTTP request.').toBody());
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    } else socket.destroy();
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const error = clientErrorAnswer(err, options);
+    const res = answering.get(socket);
+    if (res) {
+      // A handler is waiting for this request's body: answer through its response, then close.
+      if (res.headersSent || res.destroyed) return void socket.destroy();
+      res.once('finish', () => socket.destroySoon());
+      return sendError(res, error);
+    }
+    if (!socket.writable) return void socket.destroy();
+    const body = JSON.stringify(error.toBody());
+    socket.end(
+      `HTTP/1.1 ${error.code} ${STATUS_CODES[error.code] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   return server;
 }
@@ -152,6 +182,20 @@ function discardBody(req: IncomingMessage): Promise<boolean> {
     req.once('close', () => done(true));
     req.resume();
   });
+}
+
+/** What a request Node's parser gave up on is answered with: 408 past a timeout, 431 for huge headers, else 400. */
+function clientErrorAnswer(err: NodeJS.ErrnoException, options: HttpFrontOptions): ApiError {
+  const close = { connection: 'close' };
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new ApiError(
+      408,
+      'DEADLINE_EXCEEDED',
+      `The request was not received in time: its headers must arrive within ${options.headersTimeoutMs} ms and the whole request within ${options.requestTimeoutMs} ms.`,
+      close,
+    );
+  if (err.code === 'HPE_HEADER_OVERFLOW') return new ApiError(431, 'INVALID_ARGUMENT', 'The request headers are too large.', close);
+  return new ApiError(400, 'INVALID_ARGUMENT', 'Malformed HTTP request.', close);
 }
 
 function digest(value: string): Buffer {

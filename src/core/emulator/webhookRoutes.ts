@@ -1,6 +1,6 @@
 /** The webhooks management REST API: create, list, get, update, delete, rotate, ping. */
 import { invalidArgument } from './errors';
-import { Router } from './router';
+import { Handler, Router } from './router';
 import { Clock } from './clock';
 import { ROTATION_GRACE_MS, parseRevocationBehavior, rotate } from './secrets';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, WebhookRecord, WebhookStore } from './webhookStore';
@@ -15,8 +15,17 @@ export interface WebhookRouteDeps {
 
 const ID = '([^/:]+)';
 
-export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
+export function addWebhookRoutes(apiRouter: Router, deps: WebhookRouteDeps): void {
   const { store, clock } = deps;
+  // Every call answers from a store that has taken in what other emulators on the state file saved.
+  const router = {
+    add(method: string, pattern: RegExp, handler: Handler): void {
+      apiRouter.add(method, pattern, (ctx) => {
+        store.refresh();
+        return handler(ctx);
+      });
+    },
+  };
 
   router.add('POST', /^\/webhooks$/, async (ctx) => {
     const fields = readWebhookFields(await ctx.body(), false); // `state` is not part of a create (WebhookInput)
@@ -50,7 +59,7 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
   router.add('GET', new RegExp(`^/webhooks/${ID}$`), (ctx) => ({ body: store.view(store.get(ctx.params[0]), clock.now()) }));
 
   router.add('PATCH', new RegExp(`^/webhooks/${ID}$`), async (ctx) => {
-    const record = store.get(ctx.params[0]);
+    store.get(ctx.params[0]);
     const body = await ctx.body();
     const fields = readWebhookFields(body, true);
     const mask = parseUpdateMask(ctx.query.get('update_mask') ?? ctx.query.get('updateMask')) ?? (Object.keys(fields) as (keyof typeof fields)[]);
@@ -61,15 +70,16 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
         throw invalidArgument(`Missing required field 'webhook.subscribed_events' named in update_mask.`);
       if (field === 'state' && fields.state === undefined) throw invalidArgument(`Missing required field 'webhook.state' named in update_mask.`);
     }
-    for (const field of mask) {
-      if (field === 'name') record.name = fields.name;
-      else if (field === 'uri') record.uri = fields.uri as string;
-      else if (field === 'subscribed_events') record.subscribed_events = fields.subscribed_events as string[];
-      else record.state = fields.state as WebhookRecord['state'];
-    }
-    if (record.name === undefined) delete record.name;
     const now = clock.now();
-    store.touch(record, now);
+    const record = store.update(ctx.params[0], now, (record) => {
+      for (const field of mask) {
+        if (field === 'name') record.name = fields.name;
+        else if (field === 'uri') record.uri = fields.uri as string;
+        else if (field === 'subscribed_events') record.subscribed_events = fields.subscribed_events as string[];
+        else record.state = fields.state as WebhookRecord['state'];
+      }
+      return record;
+    });
     return { body: store.view(record, now) };
   });
 
@@ -79,7 +89,7 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
   });
 
   const rotateHandler = async (ctx: { params: readonly string[]; body(): Promise<Record<string, unknown>> }) => {
-    const record = store.get(ctx.params[0]);
+    store.get(ctx.params[0]);
     const body = await ctx.body();
     for (const key of Object.keys(body)) {
       if (key !== 'revocation_behavior' && key !== 'revocationBehavior')
@@ -90,8 +100,7 @@ export function addWebhookRoutes(router: Router, deps: WebhookRouteDeps): void {
     if (!behavior)
       throw invalidArgument(`Invalid value at 'revocation_behavior': expected revoke_previous_secrets_after_h24 or revoke_previous_secrets_immediately.`);
     const now = clock.now();
-    const fresh = rotate(record.secrets, behavior, now, clock.scaled(ROTATION_GRACE_MS));
-    store.touch(record, now);
+    const fresh = store.update(ctx.params[0], now, (record) => rotate(record.secrets, behavior, now, clock.scaled(ROTATION_GRACE_MS)));
     return { body: { secret: fresh.secret } };
   };
   router.add('POST', new RegExp(`^/webhooks/${ID}:rotateSigningSecret$`), rotateHandler);

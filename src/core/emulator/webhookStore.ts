@@ -26,11 +26,29 @@ export interface WebhookView extends Required<Omit<Webhook, 'name' | 'state' | '
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
+/** A webhook as loaded or merged from the state file: every field but the per-process creation order. */
+export type StoredWebhook = Omit<WebhookRecord, 'seq'>;
+
+/**
+ * Where the store's changes go: the state file (src/core/emulator/state.ts). Without one the store
+ * lives in memory only.
+ */
+export interface StorePersistence {
+  /** Takes in what other processes saved since we last looked (cheap when the file has not changed). */
+  refresh(store: WebhookStore): void;
+  /** Holds the file for one change (other processes wait); returns the release. */
+  lock(): () => void;
+  /** Under the lock: re-reads the file and takes in what other processes saved. */
+  merge(store: WebhookStore): void;
+  /** Under the lock: writes the store; throws (an ApiError 500) when it cannot. */
+  save(store: WebhookStore): void;
+}
+
 export class WebhookStore {
   private readonly byId = new Map<string, WebhookRecord>();
   private nextSeq = 1;
 
-  constructor(private readonly onChange: () => void = () => undefined) {}
+  constructor(private readonly persistence?: StorePersistence) {}
 
   get size(): number {
     return this.byId.size;
@@ -40,29 +58,66 @@ export class WebhookStore {
     return this.byId.values();
   }
 
-  create(input: WebhookInput & { readonly id?: string }, now: number): { record: WebhookRecord; secret: string } {
-    const id = input.id ?? newWebhookId();
-    if (this.byId.has(id)) throw new ApiError(409, 'ALREADY_EXISTS', `Webhook '${id}' already exists.`);
-    const secret = newSigningSecret(now);
-    const record: WebhookRecord = {
-      id,
-      uri: input.uri,
-      subscribed_events: [...input.subscribed_events],
-      state: 'enabled',
-      createTime: now,
-      updateTime: now,
-      secrets: [secret],
-      seq: this.nextSeq++,
-    };
-    if (input.name !== undefined) record.name = input.name;
-    this.byId.set(id, record);
-    this.onChange();
-    return { record, secret: secret.secret };
+  /** Takes in what other emulators on the same state file saved (before answering from the store). */
+  refresh(): void {
+    this.persistence?.refresh(this);
   }
 
-  /** Restores a persisted record as is (state loading). */
-  restore(record: Omit<WebhookRecord, 'seq'>): void {
-    this.byId.set(record.id, { ...record, seq: this.nextSeq++ });
+  /**
+   * Runs one change and saves it: with a state file, under its lock, after taking in what others
+   * saved. When the save fails the change is undone and the error (a 500) thrown: an API call never
+   * answers a secret that a restart would lose.
+   */
+  change<T>(apply: () => T): T {
+    const persistence = this.persistence;
+    if (!persistence) return apply();
+    const release = persistence.lock();
+    try {
+      persistence.merge(this);
+      const before = this.snapshot();
+      try {
+        const result = apply();
+        persistence.save(this);
+        return result;
+      } catch (error) {
+        this.rollback(before);
+        throw error;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  create(input: WebhookInput & { readonly id?: string }, now: number): { record: WebhookRecord; secret: string } {
+    return this.change(() => {
+      const id = input.id ?? newWebhookId();
+      if (this.byId.has(id)) throw new ApiError(409, 'ALREADY_EXISTS', `Webhook '${id}' already exists.`);
+      const secret = newSigningSecret(now);
+      const record: WebhookRecord = {
+        id,
+        uri: input.uri,
+        subscribed_events: [...input.subscribed_events],
+        state: 'enabled',
+        createTime: now,
+        updateTime: now,
+        secrets: [secret],
+        seq: this.nextSeq++,
+      };
+      if (input.name !== undefined) record.name = input.name;
+      this.byId.set(id, record);
+      return { record, secret: secret.secret };
+    });
+  }
+
+  /** Changes the webhook `id` in place (404 when it is gone, here or in another emulator) and saves it. */
+  update<T>(id: string, now: number, apply: (record: WebhookRecord) => T): T {
+    return this.change(() => {
+      const record = this.get(id);
+      const result = apply(record);
+      if (record.name === undefined) delete record.name;
+      record.updateTime = now;
+      return result;
+    });
   }
 
   find(id: string): WebhookRecord | undefined {
@@ -76,15 +131,47 @@ export class WebhookStore {
   }
 
   delete(id: string): void {
-    this.get(id);
-    this.byId.delete(id);
-    this.onChange();
+    this.change(() => {
+      this.get(id);
+      this.byId.delete(id);
+    });
   }
 
-  /** Call after mutating a record in place. */
-  touch(record: WebhookRecord, now: number): void {
-    record.updateTime = now;
-    this.onChange();
+  // The state file's side: no persistence of their own.
+
+  /** Adds a webhook from the state file, last in creation order. */
+  restore(record: StoredWebhook): void {
+    this.byId.set(record.id, { ...record, seq: this.nextSeq++ });
+  }
+
+  /** Replaces a webhook's fields with the state file's, in place (deliveries hold the record). */
+  assign(record: WebhookRecord, from: StoredWebhook): void {
+    record.uri = from.uri;
+    record.subscribed_events = [...from.subscribed_events];
+    record.state = from.state;
+    record.updateTime = from.updateTime;
+    if (from.name !== undefined) record.name = from.name;
+    else delete record.name;
+    record.secrets.splice(0, record.secrets.length, ...from.secrets.map((s) => ({ ...s })));
+  }
+
+  /** Forgets a webhook deleted in another emulator. */
+  drop(id: string): void {
+    this.byId.delete(id);
+  }
+
+  private snapshot(): { readonly records: [WebhookRecord, StoredWebhook][]; readonly nextSeq: number } {
+    const records: [WebhookRecord, StoredWebhook][] = [...this.byId.values()].map((r) => [r, { ...r, secrets: r.secrets.map((s) => ({ ...s })) }]);
+    return { records, nextSeq: this.nextSeq };
+  }
+
+  private rollback(before: ReturnType<WebhookStore['snapshot']>): void {
+    this.byId.clear();
+    for (const [record, fields] of before.records) {
+      this.assign(record, fields);
+      this.byId.set(record.id, record);
+    }
+    this.nextSeq = before.nextSeq;
   }
 
   list(pageSize: number, pageToken: string | undefined): { webhooks: WebhookRecord[]; nextPageToken?: string } {

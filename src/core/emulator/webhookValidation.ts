@@ -1,5 +1,6 @@
 /** Validation of webhook request bodies: each message names the offending field. */
 import { isKnownEventType, isSubscribableEventType, SUBSCRIBABLE_EVENT_TYPES } from '../events/catalog';
+import { checkHttpUrl, describeHttpUrlProblem } from '../util/url';
 import { invalidArgument } from './errors';
 import { JsonObject } from './http';
 import type { SettableWebhookState, WebhookUpdate } from '../api/types';
@@ -61,16 +62,16 @@ export function readWebhookFields(body: JsonObject, allowState: boolean): Webhoo
 export function validateUri(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalidArgument(`Invalid value at '${field}': an absolute http(s) URL is required.`);
   if (value.length > 2048) throw invalidArgument(`Invalid value at '${field}': the URL is longer than 2048 characters.`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalidArgument(`Invalid value at '${field}': '${value.slice(0, 100)}' is not an absolute URL.`);
+  const check = checkHttpUrl(value);
+  if (check.ok) return value;
+  switch (check.problem) {
+    case 'not_http':
+      throw invalidArgument(`Invalid value at '${field}': the scheme must be http or https, got '${new URL(value.trim()).protocol.slice(0, 20)}'.`);
+    case 'credentials':
+      throw invalidArgument(`Invalid value at '${field}': credentials in the URL are not allowed.`);
+    default:
+      throw invalidArgument(`Invalid value at '${field}': '${value.slice(0, 100)}' is not an absolute URL (${describeHttpUrlProblem(check.problem)}).`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw invalidArgument(`Invalid value at '${field}': the scheme must be http or https, got '${url.protocol.slice(0, 20)}'.`);
-  if (url.username || url.password) throw invalidArgument(`Invalid value at '${field}': credentials in the URL are not allowed.`);
-  return value;
 }
 
 export function validateEvents(value: unknown, field: string): string[] {

@@ -7,6 +7,7 @@
  * Rejects with an AbortError when `signal` aborts.
  */
 import { Agent } from 'undici';
+import { checkHttpUrl, describeHttpUrlProblem } from '../util/url';
 import { CheckContext, CheckSpec, probeChecks } from './checks';
 import { exchange, Exchange, seconds } from './exchange';
 import { ForeignKeys, ProbeKeys } from './keys';
@@ -28,17 +29,11 @@ export interface ProbeOptions {
   readonly onProgress?: (done: number, total: number, result: CheckResult) => void;
 }
 
-/** Why a URL cannot be probed (not absolute, not http(s), credentials in it), or undefined when it can. */
+/** Why a URL cannot be probed (checkHttpUrl: absolute http(s) with a host, no credentials), or undefined when it can. */
 export function probeUrlProblem(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return `not an absolute URL: ${JSON.stringify(url.slice(0, 200))} (e.g. http://127.0.0.1:8000/gemini-callback)`;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `not an http(s) URL: ${u.protocol}// (the probe POSTs to http:// or https://)`;
-  if (u.username || u.password) return 'leave credentials out of the URL';
-  return undefined;
+  const check = checkHttpUrl(url);
+  if (check.ok) return undefined;
+  return `not a URL the probe can POST to: ${describeHttpUrlProblem(check.problem)}${check.problem === 'not_http' ? ` (got ${JSON.stringify(url.trim().slice(0, 80))})` : ''}`;
 }
 
 export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {

@@ -1,6 +1,7 @@
 /**
- * The request pipeline: route → read (bounded) → JSON → verify → dedupe → answer at once →
- * then, after the answer is sent, record in the history, notify listeners and forward.
+ * The request pipeline: refuse browsers → route → read (bounded) → JSON → verify → dedupe → answer
+ * at once → then, after the answer is sent, record in the history (every field bounded), notify
+ * listeners and forward.
  */
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,30 +9,37 @@ import { envelopeFromJson } from '../events/envelope';
 import { header } from '../verify/deliveryHeaders';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import { reject, Verdict } from '../verify/verdict';
-import { DedupeSet, dedupeKey } from './dedupe';
+import { DedupeStore, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { readBody } from './readBody';
-import { ReceivedDelivery, ReceiverAnswer } from './types';
+import { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
+import { ReceivedDelivery, ReceiverAnswer, verdictFields } from './types';
+import { nestsTooDeep, tooDeepReason } from '../util/jsonDepth';
 import { clip } from '../util/text';
 
-/** Bytes of a rejected request's body kept in the history (accepted ones keep up to the body limit). */
-export const REJECTED_BODY_STORE_LIMIT = 64 * 1024;
+export { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
+
+/** Browser requests refused: the first is logged, then every this many. */
+export const BROWSER_REFUSAL_LOG_EVERY = 100;
+export const BROWSER_REFUSAL_REASON = 'browser requests are refused: the request carries an Origin header, which Gemini never sends';
 
 export interface HandlerOptions {
   readonly path: string;
   readonly bodyLimit: number;
   readonly verifier: DeliveryVerifier;
-  readonly dedupe: DedupeSet;
+  readonly dedupe: DedupeStore;
   readonly history: History;
   readonly now: () => number;
   readonly log?: ReceiverLog;
-  /** Runs after the answer is sent, for every record (listeners, forwarding). */
-  readonly afterAnswer: (record: ReceivedDelivery, rawBody: Buffer) => void;
+  /** Runs after the answer is sent, for every record (listeners, forwarding): the raw body and headers as received. */
+  readonly afterAnswer: (record: ReceivedDelivery, rawBody: Buffer, headers: Readonly<Record<string, string>>) => void;
 }
 
 export class DeliveryHandler {
   /** Requests answered whose processing has not run yet. */
   private processing = 0;
+  /** Requests with an Origin header, refused before anything about them was stored. */
+  browserRequestsRefused = 0;
 
   constructor(private readonly options: HandlerOptions) {}
 
@@ -48,6 +56,9 @@ export class DeliveryHandler {
   };
 
   private async run(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A browser (a web page driving the receiver: DNS rebinding, cross-site POSTs) always sends Origin; Gemini
+    // never does. Refused before anything is read or stored — only counted, and logged now and then.
+    if (req.headers.origin !== undefined) return this.refuseBrowser(req, res);
     const started = performance.now();
     const receivedAt = new Date(this.options.now()).toISOString();
     const url = req.url ?? '/';
@@ -83,9 +94,13 @@ export class DeliveryHandler {
     }
     const raw = body.body;
     if (!isUtf8(raw)) return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body is not valid UTF-8'));
+    const text = raw.toString('utf8');
+    // Measured before parsing: a value nested thousands deep parses, then overflows the stack of every
+    // JSON.stringify that records, prints or exports it. Refused (and recorded as text) beyond the limit.
+    if (nestsTooDeep(text)) return this.finish(res, base, raw, raw.length, reject('none', 'too_deeply_nested', tooDeepReason()));
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return this.finish(res, base, raw, raw.length, reject('none', 'not_json', 'not JSON: the body does not parse as JSON'));
     }
@@ -95,6 +110,20 @@ export class DeliveryHandler {
     const verdict = pending instanceof Promise ? await pending : pending;
     const extras = envelope ? { eventType: envelope.type, ...(envelope.user_metadata ? { userMetadata: envelope.user_metadata } : {}) } : {};
     return this.finish(res, base, raw, raw.length, verdict, extras);
+  }
+
+  private refuseBrowser(req: IncomingMessage, res: ServerResponse): void {
+    const n = ++this.browserRequestsRefused;
+    if (n === 1 || n % BROWSER_REFUSAL_LOG_EVERY === 0) {
+      this.options.log?.warn(
+        n === 1
+          ? `Receiver: refused a browser request (it carried an Origin header; Gemini sends none). Such requests are not recorded; they are counted here every ${BROWSER_REFUSAL_LOG_EVERY}.`
+          : `Receiver: refused ${n} browser requests (Origin header) so far; none was recorded.`,
+      );
+    }
+    res.setHeader('connection', 'close');
+    res.once('finish', () => req.destroy());
+    answer(res, 403, { status: 'rejected', reason: BROWSER_REFUSAL_REASON });
   }
 
   private finish(
@@ -111,7 +140,7 @@ export class DeliveryHandler {
     let payload: ReceiverAnswer;
     let duplicateOf: number | undefined;
     if (verdict.ok) {
-      duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ matchedSecret: verdict.matched, token: verdict.token }, webhookId), seq);
+      duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ scheme: verdict.scheme, matchedSecret: verdict.matched }, webhookId), seq);
       status = 200;
       payload =
         duplicateOf === undefined
@@ -128,6 +157,7 @@ export class DeliveryHandler {
     const storeLimit = verdict.ok ? this.options.bodyLimit : Math.min(this.options.bodyLimit, REJECTED_BODY_STORE_LIMIT);
     const stored = raw.length > storeLimit ? raw.subarray(0, storeLimit) : raw;
     const utf8 = isUtf8(stored);
+    // Every other field is bounded as the history stores it (recordBounds.ts).
     const record: ReceivedDelivery = {
       seq,
       receivedAt: base.receivedAt,
@@ -139,13 +169,7 @@ export class DeliveryHandler {
       bodyBytes: bytes,
       ...(bytes > stored.length ? { bodyTruncated: true } : {}),
       verdict: !verdict.ok ? 'rejected' : duplicateOf === undefined ? 'verified' : 'duplicate',
-      ...(verdict.ok ? {} : { reason: verdict.reason, code: verdict.code }),
-      scheme: verdict.scheme,
-      ...(verdict.signatureMethod ? { signatureMethod: verdict.signatureMethod } : {}),
-      ...(verdict.ok && verdict.matched ? { matchedSecret: verdict.matched } : {}),
-      ...(verdict.ok && verdict.matchedKey ? { matchedKey: verdict.matchedKey } : {}),
-      ...(verdict.ok && verdict.bodyUnbound ? { bodyUnbound: true as const } : {}),
-      ...(verdict.token ? { token: verdict.token } : {}),
+      ...verdictFields(verdict),
       ...extras,
       ...(webhookId !== undefined ? { webhookId } : {}),
       latencyMs,
@@ -156,8 +180,7 @@ export class DeliveryHandler {
     setImmediate(() => {
       this.processing--;
       try {
-        this.options.history.append(record);
-        this.options.afterAnswer(record, raw);
+        this.options.afterAnswer(this.options.history.append(record), raw, base.headers);
       } catch (error) {
         this.options.log?.error(`Receiver: processing delivery #${seq} failed: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -1,15 +1,36 @@
 /**
- * The bounded delivery history (oldest evicted), optionally persisted as append-only JSON lines:
- * one line per append and per update (a later line with the same seq replaces the earlier one).
- * The file is rewritten (compacted) when it grows to about twice the bound. Loading skips corrupted
- * lines, counts them and warns. Writes are batched and never block the caller.
+ * The bounded delivery history (oldest evicted), bounded in records AND in bytes, optionally persisted
+ * as append-only JSON lines: one line per append and per update (a later line with the same seq
+ * replaces the earlier one). Writes are batched and never block the caller.
+ *
+ * Several processes may share one file (two VS Code windows use the same global storage). The choice
+ * made here is ONE shared file whose every write happens under a short-lived lock file with
+ * stale-lock recovery (store/fileLock.ts), rather than one file per window merged on read:
+ * - a compaction re-reads the file under the lock and keeps the newest records of every writer, so
+ *   window B compacting never erases what window A appended — it never rewrites from its own memory;
+ * - per-window files would pile up (one per window session) and need adopting by a later window,
+ *   and Clear and the count/byte bounds would apply per file instead of to the history the user sees;
+ * - the lock is held for one append or one compaction, never for a window's lifetime, so a window
+ *   that crashes or hangs costs the others nothing: its lock turns stale (dead pid, or 30 s old).
+ * Seqs come from a counter shared the same way (store/seqCounter.ts), in blocks, so two windows never
+ * give out the same seq. A window does not see another window's new records until it reloads.
+ *
+ * Loading reads the file in chunks (store/lineFile.ts), keeping only what the bounds allow as it goes;
+ * a bad line (unparsable, too long, out-of-range seq) is skipped and counted, never fatal.
+ * The file, its lock and its counter are created 0600: they hold payloads and headers.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Emitter } from './emitter';
+import { boundRecord } from './recordBounds';
+import { FileLock } from './store/fileLock';
+import { appendLines, replaceLines, scanLines } from './store/lineFile';
+import { SeqCounter, validSeq } from './store/seqCounter';
 import { ReceivedDelivery } from './types';
 
 export const DEFAULT_HISTORY_SIZE = 1_000;
+/** The default bound on the history's size in bytes (as JSON lines): 64 MiB. */
+export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
 
 export interface ReceiverLog {
   info(message: string): void;
@@ -19,6 +40,8 @@ export interface ReceiverLog {
 
 export interface HistoryOptions {
   readonly size?: number;
+  /** Bound on the records' total size as JSON (bytes); the newest record is kept even when larger. */
+  readonly maxBytes?: number;
   /** JSON-lines file; absent = memory only. */
   readonly path?: string;
   readonly log?: ReceiverLog;
@@ -29,8 +52,25 @@ export function toJsonLines(records: readonly ReceivedDelivery[]): string {
   return records.map((r) => JSON.stringify(r) + '\n').join('');
 }
 
+interface Entry {
+  record: ReceivedDelivery;
+  bytes: number;
+  /** The record's line as read (compaction writes it back without re-serializing). */
+  line?: string;
+}
+
+/** What a pass over the file found: the records the bounds keep, oldest first, and what was skipped. */
+interface FileScan {
+  readonly entries: Entry[];
+  readonly lines: number;
+  readonly corrupted: number;
+  readonly bytes: number;
+}
+
 export class History {
   private readonly records = new Map<number, ReceivedDelivery>();
+  private readonly sizes = new Map<number, number>();
+  private totalBytes = 0;
   private readonly appended = new Emitter<ReceivedDelivery>();
   private readonly updated = new Emitter<ReceivedDelivery>();
   private readonly cleared = new Emitter<void>();
@@ -40,16 +80,22 @@ export class History {
   readonly onDidUpdate = this.updated.event;
   readonly onDidClear = this.cleared.event;
   readonly size: number;
+  readonly maxBytes: number;
   private pending: string[] = [];
+  /** Lines (and bytes) in the file as far as this process knows: other writers' appends are not counted until a compaction. */
   private linesInFile = 0;
   private writing: Promise<void> = Promise.resolve();
   private flushScheduled = false;
-  private last = 0;
+  private readonly seq: SeqCounter;
+  private readonly lock: FileLock | undefined;
   /** Lines skipped as unreadable when the file was loaded. */
   corruptedLines = 0;
 
   private constructor(private readonly options: HistoryOptions) {
     this.size = Math.max(1, Math.floor(options.size ?? DEFAULT_HISTORY_SIZE));
+    this.maxBytes = Math.max(1024, Math.floor(options.maxBytes ?? DEFAULT_HISTORY_BYTES));
+    this.seq = new SeqCounter(options.path ? `${options.path}.seq` : undefined, (m) => options.log?.warn(m));
+    this.lock = options.path ? new FileLock(`${options.path}.lock`) : undefined;
   }
 
   /** Opens a history, loading its file when there is one. */
@@ -59,13 +105,19 @@ export class History {
     return history;
   }
 
-  /** The highest seq handed out so far. */
-  get lastSeq(): number {
-    return this.last;
+  /** The file it is persisted in, if any. */
+  get path(): string | undefined {
+    return this.options.path;
   }
 
+  /** The highest seq handed out or loaded so far. */
+  get lastSeq(): number {
+    return this.seq.last;
+  }
+
+  /** A seq no process sharing this history's file has given out. */
   nextSeq(): number {
-    return ++this.last;
+    return this.seq.next();
   }
 
   /** Oldest first. */
@@ -81,25 +133,41 @@ export class History {
     return this.records.size;
   }
 
-  append(record: ReceivedDelivery): void {
-    this.records.set(record.seq, record);
-    if (record.seq > this.last) this.last = record.seq;
-    while (this.records.size > this.size) this.records.delete(this.records.keys().next().value as number);
-    this.persist(record);
-    this.appended.fire(record);
+  /** The records' total size as JSON lines (estimated for a history kept in memory only). */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Adds a record, its fields bounded (see recordBounds.ts); resolves to the record as stored. */
+  append(record: ReceivedDelivery): ReceivedDelivery {
+    const stored = boundRecord(record);
+    this.seq.observe(stored.seq);
+    const line = this.serialize(stored);
+    this.records.delete(stored.seq);
+    this.records.set(stored.seq, stored);
+    this.setBytes(stored.seq, line === undefined ? estimateBytes(stored) : Buffer.byteLength(line) + 1);
+    this.evict();
+    if (line !== undefined) this.persist(line);
+    this.appended.fire(stored);
+    return stored;
   }
 
   /** Re-saves a record changed in place (forward results, replays). */
   update(record: ReceivedDelivery): void {
     if (this.records.get(record.seq) !== record) return;
-    this.persist(record);
+    const line = this.serialize(record);
+    this.setBytes(record.seq, line === undefined ? estimateBytes(record) : Buffer.byteLength(line) + 1);
+    if (line !== undefined) this.persist(line);
     this.updated.fire(record);
   }
 
+  /** Empties the history and its file (every writer's records: the file is shared). */
   async clear(): Promise<void> {
     this.records.clear();
+    this.sizes.clear();
+    this.totalBytes = 0;
     this.pending = [];
-    if (this.options.path) await this.enqueue(() => this.rewrite());
+    if (this.options.path) await this.enqueue(() => this.locked(() => this.rewrite([])));
     this.cleared.fire();
   }
 
@@ -118,15 +186,41 @@ export class History {
     await this.enqueue(() => this.writePending());
   }
 
+  /** Releases the listeners and hands back the unused seqs of this process's block. */
   dispose(): void {
     this.appended.dispose();
     this.updated.dispose();
     this.cleared.dispose();
+    this.seq.release();
   }
 
-  private persist(record: ReceivedDelivery): void {
-    if (!this.options.path) return;
-    this.pending.push(JSON.stringify(record) + '\n');
+  private serialize(record: ReceivedDelivery): string | undefined {
+    if (!this.options.path) return undefined;
+    try {
+      return JSON.stringify(record);
+    } catch (error) {
+      this.options.log?.error(`Delivery #${record.seq} could not be saved to the history file: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private setBytes(seq: number, bytes: number): void {
+    this.totalBytes += bytes - (this.sizes.get(seq) ?? 0);
+    this.sizes.set(seq, bytes);
+  }
+
+  /** Drops the oldest records until both bounds hold (the newest record stays, however large). */
+  private evict(): void {
+    while (this.records.size > 1 && (this.records.size > this.size || this.totalBytes > this.maxBytes)) {
+      const oldest = this.records.keys().next().value as number;
+      this.records.delete(oldest);
+      this.totalBytes -= this.sizes.get(oldest) ?? 0;
+      this.sizes.delete(oldest);
+    }
+  }
+
+  private persist(line: string): void {
+    this.pending.push(line + '\n');
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setTimeout(() => {
@@ -143,63 +237,161 @@ export class History {
     return next;
   }
 
-  private async writePending(): Promise<void> {
-    const file = this.options.path as string;
-    if (this.pending.length === 0) return;
-    const lines = this.pending;
-    this.pending = [];
-    if (this.linesInFile + lines.length >= 2 * this.size) return this.rewrite();
-    await fs.appendFile(file, lines.join(''), 'utf8');
-    this.linesInFile += lines.length;
+  /** Runs a write holding the file's lock (shared with every other process writing this history). */
+  private async locked<T>(job: () => Promise<T>): Promise<T> {
+    return (this.lock as FileLock).run(job);
   }
 
-  /** Replaces the file with exactly the records held now. */
-  private async rewrite(): Promise<void> {
+  private async writePending(): Promise<void> {
+    if (this.pending.length === 0) return;
     const file = this.options.path as string;
+    const lines = this.pending;
     this.pending = [];
-    const records = this.all();
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, toJsonLines(records), 'utf8');
-    await fs.rename(tmp, file);
-    this.linesInFile = records.length;
+    let written = false;
+    try {
+      await this.locked(async () => {
+        const bytes = await appendLines(file, lines);
+        written = true;
+        this.linesInFile += lines.length;
+        if (this.linesInFile >= 2 * this.size || bytes >= 2 * this.maxBytes) await this.compact();
+      });
+    } catch (error) {
+      // Not written (e.g. another process held the lock too long): keep the lines for the next flush, within the bound.
+      if (!written) {
+        this.pending = [...lines, ...this.pending];
+        while (this.pending.length > 2 * this.size) this.pending.shift();
+      }
+      throw error;
+    }
+  }
+
+  /** Under the lock: re-reads the file — every writer's lines — and keeps the newest records the bounds allow. */
+  private async compact(): Promise<void> {
+    const file = this.options.path as string;
+    const scan = await this.scan(file, true);
+    await this.rewrite(scan.entries.map((e) => e.line ?? JSON.stringify(e.record)));
+  }
+
+  /** Replaces the file's lines. Lines still pending are not in them: they were appended after, and are written next. */
+  private async rewrite(lines: string[]): Promise<void> {
+    const file = this.options.path as string;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const written = await replaceLines(file, lines);
+    this.linesInFile = written.lines;
   }
 
   private async load(file: string): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    let text: string;
+    await fs.chmod(file, 0o600).catch(() => undefined);
+    // Under the lock when it can be had, so that no half-written line of another writer is read as corrupt.
+    const locked = await (this.lock as FileLock).acquire(5_000);
+    let scan: FileScan;
+    let compacted = false;
+    const needsCompaction = (s: FileScan) => s.corrupted > 0 || s.lines >= 2 * this.size || s.bytes >= 2 * this.maxBytes;
     try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+      scan = await this.scan(file, false);
+      if (locked && needsCompaction(scan)) {
+        // Still holding the lock: what was just read is the file's content, so write it back without reading it again.
+        try {
+          await this.rewrite(scan.entries.map((e) => JSON.stringify(e.record)));
+          compacted = true;
+        } catch (error) {
+          this.options.log?.error(`Could not compact the delivery history (${file}): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    } finally {
+      if (locked) this.lock?.release();
     }
-    const bySeq = new Map<number, ReceivedDelivery>();
-    let lines = 0;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      lines++;
+    for (const entry of scan.entries) {
+      this.records.set(entry.record.seq, entry.record);
+      this.setBytes(entry.record.seq, entry.bytes);
+      this.seq.observe(entry.record.seq);
+    }
+    if (!compacted) this.linesInFile = scan.lines;
+    this.corruptedLines = scan.corrupted;
+    if (scan.corrupted > 0) {
+      this.options.log?.warn(`Delivery history ${file}: skipped ${scan.corrupted} corrupted line${scan.corrupted === 1 ? '' : 's'}.`);
+    }
+    if (!compacted && needsCompaction(scan)) await this.enqueue(() => this.locked(() => this.compact()));
+  }
+
+  /**
+   * One pass over the file, holding only what the bounds allow (plus a quarter, pruned as it goes):
+   * the newest `size` records whose lines add up to at most `maxBytes`, oldest first.
+   */
+  private async scan(file: string, keepLines: boolean): Promise<FileScan> {
+    const bySeq = new Map<number, Entry>();
+    let held = 0;
+    let corrupted = 0;
+    const prune = (count: number, bytes: number) => {
+      const kept = newest([...bySeq.values()], count, bytes);
+      bySeq.clear();
+      held = 0;
+      for (const e of kept) {
+        bySeq.set(e.record.seq, e);
+        held += e.bytes;
+      }
+    };
+    const result = await scanLines(file, Math.max(16 * 1024 * 1024, this.maxBytes), (line) => {
       const record = parseRecord(line);
       if (!record) {
-        this.corruptedLines++;
-        continue;
+        corrupted++;
+        return;
       }
-      bySeq.set(record.seq, record);
-    }
-    const sorted = [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-this.size);
-    for (const record of sorted) this.records.set(record.seq, record);
-    this.last = sorted.length > 0 ? sorted[sorted.length - 1].seq : 0;
-    this.linesInFile = lines;
-    if (this.corruptedLines > 0) {
-      this.options.log?.warn(`Delivery history ${file}: skipped ${this.corruptedLines} corrupted line${this.corruptedLines === 1 ? '' : 's'}.`);
-    }
-    if (this.corruptedLines > 0 || lines >= 2 * this.size) await this.enqueue(() => this.rewrite());
+      const bytes = Buffer.byteLength(line) + 1;
+      const earlier = bySeq.get(record.seq);
+      const merged = earlier ? mergeVersions(earlier.record, record) : record;
+      const entry: Entry = { record: merged, bytes, ...(keepLines && merged === record ? { line } : {}) };
+      if (earlier) held -= earlier.bytes;
+      bySeq.delete(record.seq);
+      bySeq.set(record.seq, entry);
+      held += bytes;
+      if (bySeq.size > this.size + (this.size >> 2) + 16 || held > this.maxBytes + (this.maxBytes >> 2)) prune(this.size, this.maxBytes);
+    });
+    if (!result) return { entries: [], lines: 0, corrupted: 0, bytes: 0 };
+    const entries = newest([...bySeq.values()], this.size, this.maxBytes);
+    return { entries, lines: result.lines, corrupted: corrupted + result.oversized, bytes: result.bytes };
   }
+}
+
+/** The newest entries (by seq) within both bounds, oldest first; the newest one always. */
+function newest(entries: Entry[], count: number, bytes: number): Entry[] {
+  entries.sort((a, b) => b.record.seq - a.record.seq);
+  const kept: Entry[] = [];
+  let total = 0;
+  for (const e of entries) {
+    if (kept.length >= count || (kept.length > 0 && total + e.bytes > bytes)) break;
+    kept.push(e);
+    total += e.bytes;
+  }
+  return kept.reverse();
+}
+
+/**
+ * Two lines for one seq: the later one, but a forward result or replays that only the earlier one has
+ * are kept — two windows may each have added theirs to a copy of the same record.
+ */
+function mergeVersions(earlier: ReceivedDelivery, later: ReceivedDelivery): ReceivedDelivery {
+  const forward = later.forward ?? earlier.forward;
+  const replays = (earlier.replays?.length ?? 0) > (later.replays?.length ?? 0) ? earlier.replays : later.replays;
+  if (forward === later.forward && replays === later.replays) return later;
+  return { ...later, ...(forward ? { forward } : {}), ...(replays ? { replays } : {}) };
+}
+
+/** What a record held only in memory costs, roughly, as a JSON line (no serialization on the hot path). */
+function estimateBytes(record: ReceivedDelivery): number {
+  let bytes = 400 + record.body.length + record.path.length + (record.reason?.length ?? 0);
+  for (const [name, value] of Object.entries(record.headers)) bytes += name.length + value.length + 6;
+  // user_metadata is a part of the body: it costs at most the body again.
+  if (record.userMetadata) bytes += Math.min(record.body.length, 64 * 1024);
+  return bytes;
 }
 
 function parseRecord(line: string): ReceivedDelivery | undefined {
   try {
     const value = JSON.parse(line) as Partial<ReceivedDelivery> | null;
-    if (!value || typeof value !== 'object' || !Number.isSafeInteger(value.seq) || (value.seq as number) < 1) return undefined;
+    // A seq beyond MAX_SEQ (a hand-edited Number.MAX_SAFE_INTEGER) would stop seqs from increasing: such a line is corrupt.
+    if (!value || typeof value !== 'object' || !validSeq(value.seq)) return undefined;
     if (typeof value.verdict !== 'string' || typeof value.receivedAt !== 'string' || typeof value.body !== 'string') return undefined;
     if (!value.headers || typeof value.headers !== 'object') return undefined;
     return value as ReceivedDelivery;

@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import type { Audience } from '../verify/dynamicVerifier';
 import { SecretCandidate } from '../verify/secretCandidates';
-import { DedupeSet, dedupeKey } from './dedupe';
+import { DedupeStore, dedupeKey, dedupePathFor, RETRY_WINDOW_MS } from './dedupe';
 import { DeliveryHandler } from './deliveryHandler';
 import { Emitter } from './emitter';
 import { forward, forwardableHeaders } from './forwarder';
@@ -17,7 +17,8 @@ import { replayDelivery } from './replay';
 import { ReceivedDelivery, Event, ForwardResult } from './types';
 
 export * from './types';
-export { History, DEFAULT_HISTORY_SIZE } from './history';
+export { History, DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_BYTES } from './history';
+export { DedupeStore, dedupePathFor } from './dedupe';
 export { replayDelivery } from './replay';
 export { sendStaticTestEvent } from './testEvent';
 export type { ReceiverLog } from './history';
@@ -51,7 +52,12 @@ export interface ReceiverOptions {
   readonly history?: History;
   readonly historyPath?: string;
   readonly historySize?: number;
+  /** Bound on the history's size in bytes (default 64 MiB). */
+  readonly historyBytes?: number;
+  /** Ids remembered for duplicate detection (default 50,000), each for 24 h + the tolerance. */
   readonly dedupeSize?: number;
+  /** Where the dedupe memory is persisted; default: beside the history file (none for a history in memory). */
+  readonly dedupePath?: string;
   /** Slow-client protection (defaults 10 s for headers, 30 s for the whole request). */
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
@@ -68,6 +74,8 @@ export interface Receiver {
   readonly history: History;
   /** Every request, once recorded (after its answer was sent). */
   readonly onDelivery: Event<ReceivedDelivery>;
+  /** Requests refused because they carried an Origin header (browsers): counted, never recorded. */
+  readonly browserRequestsRefused: number;
   /** Sends a stored delivery to the forward-to app again (re-signed when its secret is known); recorded on the record. */
   replay(seq: number, target?: string): Promise<ForwardResult>;
   close(): Promise<void>;
@@ -90,10 +98,20 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const path = normalizePath(options.path ?? DEFAULT_PATH);
   const now = options.now ?? Date.now;
   const secrets = options.secrets ?? (() => []);
-  const history = options.history ?? (await History.open({ size: options.historySize, path: options.historyPath, log: options.log }));
-  const dedupe = new DedupeSet(options.dedupeSize);
+  const history =
+    options.history ?? (await History.open({ size: options.historySize, maxBytes: options.historyBytes, path: options.historyPath, log: options.log }));
+  const dedupePath = options.dedupePath ?? (history.path ? dedupePathFor(history.path) : undefined);
+  const dedupe = await DedupeStore.open({
+    path: dedupePath,
+    capacity: options.dedupeSize,
+    windowMs: RETRY_WINDOW_MS + (options.toleranceSeconds ?? 300) * 1000,
+    now,
+    log: options.log,
+  });
+  // The history's own records too (a history kept in memory, or written before the dedupe memory was).
   // Imported captures were never received here: a later delivery with the same webhook-id is not a duplicate of one.
-  for (const r of history.all()) if (r.verdict === 'verified' && r.webhookId && !r.imported) dedupe.firstOrRemember(dedupeKey(r, r.webhookId), r.seq);
+  for (const r of history.all())
+    if (r.verdict === 'verified' && r.webhookId && !r.imported) dedupe.seed(dedupeKey(r, r.webhookId), r.seq, Date.parse(r.receivedAt) || now());
 
   let url = ''; // known once listening; the audience below reads it per token
   const verifier = new DeliveryVerifier({
@@ -120,11 +138,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     history,
     now,
     log: options.log,
-    afterAnswer: (record, raw) => {
+    afterAnswer: (record, raw, headers) => {
       delivered.fire(record);
       if (options.forwardTo && record.verdict === 'verified') {
         track(
-          forward({ target: options.forwardTo, headers: forwardableHeaders(record.headers), body: raw, timeoutMs: options.forwardTimeoutMs }).then((result) => {
+          forward({ target: options.forwardTo, headers: forwardableHeaders(headers), body: raw, timeoutMs: options.forwardTimeoutMs }).then((result) => {
             record.forward = result;
             history.update(record);
           }),
@@ -152,14 +170,19 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
-    server.once('error', onError);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', onError);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error);
+      server.once('error', onError);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    if (!options.history) history.dispose();
+    throw error;
+  }
   server.on('error', (error) => options.log?.error(`Receiver: server error: ${error.message}`));
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
@@ -172,6 +195,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     path,
     history,
     onDelivery: delivered.event,
+    get browserRequestsRefused() {
+      return handler.browserRequestsRefused;
+    },
     replay(seq, target) {
       return replayDelivery(history, seq, { target: target ?? options.forwardTo, secrets, now, timeoutMs: options.forwardTimeoutMs });
     },
@@ -186,6 +212,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         while (handler.busy) await new Promise((r) => setImmediate(r));
         await Promise.race([Promise.allSettled([...forwards]), new Promise((r) => setTimeout(r, 2_000).unref())]);
         await history.flush();
+        await dedupe.close();
         delivered.dispose();
         if (!options.history) history.dispose();
       })();

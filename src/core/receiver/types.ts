@@ -2,7 +2,7 @@
  * What the receiver keeps about every request, accepted or not: the event inspector renders these,
  * the history persists them (one JSON object per line), the CLI and output channel print them.
  */
-import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
+import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary, Verdict } from '../verify/verdict';
 
 export type { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
 
@@ -65,6 +65,8 @@ export interface ReceivedDelivery {
   /** ms from the request's arrival to the acknowledgement. */
   readonly latencyMs: number;
   readonly httpStatus: number;
+  /** Fields shortened (or, for user_metadata, left out) to keep the record bounded; see recordBounds.ts. */
+  readonly clipped?: readonly string[];
   /** For duplicates: the seq of the first delivery with this webhook-id. */
   readonly duplicateOf?: number;
   /** The automatic forward to the configured app, once it has finished. */
@@ -85,3 +87,18 @@ export interface Disposable {
 
 export type Listener<T> = (value: T) => void;
 export type Event<T> = (listener: Listener<T>) => Disposable;
+
+/** What a record keeps of a verdict: the reason and code of a rejection; the method, secret or key, token and body-unbound mark. */
+export function verdictFields(
+  verdict: Verdict,
+): Pick<ReceivedDelivery, 'reason' | 'code' | 'scheme' | 'signatureMethod' | 'matchedSecret' | 'matchedKey' | 'bodyUnbound' | 'token'> {
+  return {
+    ...(verdict.ok ? {} : { reason: verdict.reason, code: verdict.code }),
+    scheme: verdict.scheme,
+    ...(verdict.signatureMethod ? { signatureMethod: verdict.signatureMethod } : {}),
+    ...(verdict.ok && verdict.matched ? { matchedSecret: verdict.matched } : {}),
+    ...(verdict.ok && verdict.matchedKey ? { matchedKey: verdict.matchedKey } : {}),
+    ...(verdict.ok && verdict.bodyUnbound ? { bodyUnbound: true as const } : {}),
+    ...(verdict.token ? { token: verdict.token } : {}),
+  };
+}

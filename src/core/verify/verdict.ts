@@ -26,6 +26,7 @@ export type RejectionCode =
   | 'body_mismatch'
   | 'oversized'
   | 'not_json'
+  | 'too_deeply_nested'
   | 'method_not_allowed'
   | 'wrong_path'
   | 'incomplete_request';
@@ -118,6 +119,8 @@ const STATUS: Record<RejectionCode, number> = {
   body_mismatch: 401,
   oversized: 413,
   not_json: 400,
+  // Beyond MAX_JSON_DEPTH (src/core/util/jsonDepth.ts): nothing the service sends nests that deep.
+  too_deeply_nested: 400,
   method_not_allowed: 405,
   wrong_path: 404,
   incomplete_request: 408,

@@ -13,7 +13,6 @@ export type ScriptedAnswer =
   | { kind: 'modal'; button: string | undefined }
   | { kind: 'saveFile'; uri: vscode.Uri | undefined }
   | { kind: 'openFile'; uri: vscode.Uri | undefined }
-  /** Answers a notification that offers actions (info, warn, error) — only when it is the next answer queued. */
   | { kind: 'message'; action: string | undefined };
 
 export interface ShownPrompt {
@@ -111,11 +110,16 @@ export class ScriptedUi implements UserInterface {
     return this.notify('error', message, actions);
   }
 
-  /** A notification is dismissed unless a `message` answer is queued next for it (then its action is chosen). */
-  private notify(kind: 'info' | 'warn' | 'error', message: string, actions: readonly string[]): Promise<string | undefined> {
+  /**
+   * A notification records its actions as items. It takes a queued `message` answer only when it offers
+   * actions and that answer is next (a notification nobody answers is dismissed, as in the editor).
+   */
+  private notify(kind: 'info' | 'warn' | 'error', message: string, actions: readonly string[]): string | undefined {
     this.shown.push({ kind, message, ...(actions.length > 0 ? { items: [...actions] } : {}) });
-    if (actions.length === 0 || this.answers[0]?.kind !== 'message') return Promise.resolve(undefined);
+    if (actions.length === 0 || this.answers[0]?.kind !== 'message') return undefined;
     const { action } = this.next('message', message);
-    return Promise.resolve(action);
+    if (action !== undefined && !actions.includes(action))
+      throw new Error(`ScriptedUi: "${action}" is not among the actions offered (${actions.join(', ')}) by "${message}"`);
+    return action;
   }
 }

@@ -130,6 +130,17 @@ describe('verifyCapture', () => {
     });
   });
 
+  it('importedDelivery: a signed body nested 6,000 deep verifies, but nothing is parsed out of it, so the record serializes', async () => {
+    const body = `{"type":"batch.failed","version":"v1","timestamp":"2026-01-22T12:00:00Z","data":{},"user_metadata":${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}}`;
+    const result = await verifyCapture(rawCapture(signedStatic([secret], body, NOW)), options);
+    assert.equal(result.valid, true);
+    const record = importedDelivery(result, { seq: 1, from: 'x', nowMs: NOW });
+    assert.equal(record.userMetadata, undefined);
+    assert.equal(record.eventType, undefined);
+    assert.equal(record.body, body);
+    assert.equal((JSON.parse(JSON.stringify(record)) as { seq: number }).seq, 1);
+  });
+
   it('importedDelivery: a history record marked imported, with the verdict, event type and body', async () => {
     const d = signedStatic([secret], envelopeBody('batch.failed', { user_metadata: { run: 1 } }), NOW);
     const result = await verifyCapture(rawCapture(d), options);

@@ -8,15 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { build } from 'esbuild';
 import { main } from '../../../src/cli/main';
 import { startReceiver } from '../../../src/core/receiver';
 import { toJsonLines } from '../../../src/core/receiver/history';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
+import { buildCliBundle } from '../cliBundle';
 import { post, recordOf } from '../receiver/helpers';
 import { envelopeBody, JwksServer, newKey, newSecret, signedDynamic, signedStatic, TEST_AUDIENCE } from '../verify/fixtures';
-
-const ROOT = path.resolve(__dirname, '../../../..');
 
 interface Run {
   code: number;
@@ -213,17 +211,7 @@ describe('gemini-webhooks verify', function () {
   describe('the bundled CLI run by node', () => {
     let cli: string;
     before(async () => {
-      // The same bundle scripts/build.mjs makes as dist/cli.js (package.json "bin"), built fresh into the temp dir.
-      cli = path.join(dir, 'cli.js');
-      await build({
-        entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-        outfile: cli,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        logLevel: 'silent',
-      });
+      cli = await buildCliBundle(dir);
     });
 
     it('exits 0 for a valid capture on stdin, 1 for a tampered file, 2 for an unknown flag', () => {

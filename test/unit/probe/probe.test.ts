@@ -277,8 +277,11 @@ describe('probe', function () {
     });
 
     it('a URL that is not http(s) is refused before anything is sent', async () => {
-      await assert.rejects(runProbe({ url: 'ftp://example.com/x', secrets: [secret] }), /not an http\(s\) URL: ftp:/);
-      await assert.rejects(runProbe({ url: 'localhost:8000', secrets: [secret] }), /not an http\(s\) URL|not an absolute URL/);
+      await assert.rejects(
+        runProbe({ url: 'ftp://example.com/x', secrets: [secret] }),
+        /not a URL the probe can POST to: the scheme must be http or https \(got "ftp:\/\/example.com\/x"\)/,
+      );
+      await assert.rejects(runProbe({ url: 'localhost:8000', secrets: [secret] }), /not a URL the probe can POST to: the scheme must be http or https/);
       await assert.rejects(runProbe({ url: 'http://127.0.0.1:1/', secrets: [] }), /nothing to check/);
     });
   });

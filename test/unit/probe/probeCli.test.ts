@@ -143,7 +143,7 @@ describe('gemini-webhooks probe', function () {
     const bad = [
       [[], /give the URL of your handler/],
       [['http://a/', 'http://b/', '--secret', secret], /one URL at a time \(got 2\)/],
-      [['ftp://example.com/cb', '--secret', secret], /not an http\(s\) URL: ftp:/],
+      [['ftp://example.com/cb', '--secret', secret], /not a URL the probe can POST to: the scheme must be http or https/],
       [['http://127.0.0.1:1/cb'], /no signing secret: give --secret/],
       [['http://127.0.0.1:1/cb', '--secret', 'whsec_short'], /--secret #1 is not a signing secret/],
       [['http://127.0.0.1:1/cb', '--secret', secret, '--deadline', '0'], /--deadline must be a number of seconds from 0 to 120/],

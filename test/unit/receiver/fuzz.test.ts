@@ -8,7 +8,7 @@ import { post } from './helpers';
 describe('receiver fuzz (bounded)', function () {
   this.timeout(30_000);
 
-  it('survives 3,000 random and malformed requests and accepts none of them', async () => {
+  it('survives 3,000 random and malformed requests (deep nesting, repeated headers, huge fields, Origin headers among them), answers each and accepts none', async () => {
     const secret = newSecret();
     const jwks = await new JwksServer().start();
     const key = await newKey();
@@ -29,6 +29,11 @@ describe('receiver fuzz (bounded)', function () {
       const report = await runFuzz(new URL(receiver.url).origin, generator, 3_000, 18_000);
       assert.ok(report.sent >= 1_000, `sent ${report.sent}`);
       assert.equal(report.accepted, 0, `accepted: ${report.acceptedKinds.join(', ')}`);
+      assert.equal(report.unanswered, 0, 'every request answered');
+      assert.ok(
+        receiver.browserRequestsRefused > 0 && report.byStatus['403'] === receiver.browserRequestsRefused,
+        'Origin requests refused, and only they got 403',
+      );
       await new Promise((r) => setTimeout(r, 50));
       const accepted = receiver.history.all().filter((r) => r.verdict !== 'rejected');
       assert.deepEqual(accepted, []);

@@ -4,11 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { buildCliBundle } from '../cliBundle';
 import { newSecret, signedStatic } from '../verify/fixtures';
 import { post } from './helpers';
-
-const ROOT = path.resolve(__dirname, '../../../..');
 
 /** Reads stdout lines one at a time. */
 function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
@@ -28,18 +26,8 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
   let cli: string;
 
   before(async () => {
-    // The same bundle scripts/build.mjs makes as dist/cli.js, built fresh into a temp dir.
     dir = mkdtempSync(path.join(tmpdir(), 'gw-cli-'));
-    cli = path.join(dir, 'cli.js');
-    await build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-    });
+    cli = await buildCliBundle(dir);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -108,6 +96,27 @@ describe('gemini-webhooks listen (the bundled CLI)', function () {
       run.child.kill('SIGTERM');
       assert.equal(await run.exit, 0);
       assert.ok(!run.stderr().includes(secret), 'the secret never reaches the output');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('--json prints the line of a delivery nested 6,000 deep (rejected, with its reason) and goes on', async () => {
+    const secret = newSecret();
+    const run = start('--port', '0', '--json', '--secret', secret);
+    try {
+      const url = (await run.next()).replace('receiver listening on ', '');
+      const deep = `{"type":"batch.succeeded","version":"v1","timestamp":"${new Date().toISOString()}","data":{},"user_metadata":${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}}`;
+      const d = signedStatic([secret], deep);
+      assert.equal((await post(url, d.headers, d.body)).status, 400);
+      const line = JSON.parse(await run.next()) as Record<string, unknown>;
+      assert.equal(line.verdict, 'rejected');
+      assert.match(String(line.reason), /nested too deeply/);
+      const ok = signedStatic([secret]);
+      assert.equal((await post(url, ok.headers, ok.body)).status, 200);
+      assert.equal((JSON.parse(await run.next()) as Record<string, unknown>).verdict, 'verified');
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
     } finally {
       run.child.kill('SIGKILL');
     }

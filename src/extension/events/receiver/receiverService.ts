@@ -2,8 +2,14 @@
  * The in-editor receiver: a disposable service that starts/stops the core receiver with the
  * geminiWebhooks.receiver.* settings (restarting when they change while it runs), verifies with the
  * signing secrets of the SecretStore (a synchronous snapshot, refreshed when they change), keeps the
- * history in global storage (loaded at once, kept across restarts), writes one output line per
- * delivery and maintains the receiverRunning / hasEvents context keys.
+ * history in global storage (loaded at once, kept across restarts; a load that failed is tried again
+ * on the next start, never cached), writes one output line per delivery and maintains the
+ * receiverRunning / hasEvents context keys.
+ *
+ * Every window of the profile shares that history file (and its dedupe memory): the core writes it
+ * under a lock, so two windows' receivers never erase each other's records. When the configured
+ * port is taken (typically by another window's receiver), this window may run on another port
+ * (`start({ port })`) without touching the setting — which would move the other window's receiver too.
  */
 import * as vscode from 'vscode';
 import { History, ownAudiences, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
@@ -12,6 +18,7 @@ import { forwardResultLine } from '../../../core/receiver/forwardLine';
 import type { ReceivedDelivery, ForwardResult } from '../../../core/receiver/types';
 import type { CaptureVerifyOptions } from '../../../core/capture';
 import { SecretCandidate } from '../../../core/verify/secretCandidates';
+import { RetryingLoad } from '../../../core/util/retryingLoad';
 import { safeUrl } from '../../../core/util/redact';
 import { SecretStore } from '../../platform/secretStore';
 import { readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
@@ -19,6 +26,7 @@ import { CONTEXT_KEYS, ContextKey, SETTINGS } from '../../platform/ids';
 import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
 
 export const HISTORY_FILE = 'receiver-history.jsonl';
+const MIB = 1024 * 1024;
 
 export class ReceiverService extends Disposable {
   private readonly received = this.register(new vscode.EventEmitter<ReceivedDelivery>());
@@ -32,9 +40,10 @@ export class ReceiverService extends Disposable {
   private settings: ReceiverSettings | undefined;
   private candidates: readonly SecretCandidate[] = [];
   private historyInstance: History | undefined;
-  private historyLoad: Promise<History> | undefined;
-  /** The bound of the history being loaded or loaded: a second load of the same size reuses the first. */
-  private historyLoadSize: number | undefined;
+  /** The history file opened with given bounds: a second load with the same bounds reuses the first, a failed one is retried. */
+  private readonly historyLoads = new RetryingLoad<string, History>((bounds) => this.openHistory(bounds));
+  /** A port for this window only, and the port setting it stands in for (dropped once the setting changes). */
+  private portOverride: { readonly port: number; readonly insteadOf: number } | undefined;
   /** The JWKS the running receiver uses, and whether it came from the default (not the setting). */
   private activeJwks: { uri: string; fromDefault: boolean } | undefined;
   private readonly historySubscriptions = this.register(new DisposableStore());
@@ -55,11 +64,12 @@ export class ReceiverService extends Disposable {
       toDisposable(() => {
         const receiver = this.receiver;
         this.receiver = undefined;
-        void receiver?.close().then(() => this.historyInstance?.dispose());
+        // Disposing the history hands back this window's unused seqs.
+        void (receiver?.close() ?? Promise.resolve()).then(() => this.historyInstance?.dispose());
       }),
     );
     void this.setContext(CONTEXT_KEYS.receiverRunning, false);
-    void this.loadHistory(readReceiverSettings().historySize).catch((e: unknown) => this.log.error(`Could not load the delivery history: ${message(e)}`));
+    void this.loadHistory(readReceiverSettings()).catch((e: unknown) => this.log.error(`Could not load the delivery history: ${message(e)}`));
     void this.refreshSecrets();
   }
 
@@ -85,17 +95,27 @@ export class ReceiverService extends Disposable {
     return (this.settings ?? readReceiverSettings()).forwardTo || undefined;
   }
 
-  /** Starts with the current settings; resolves to the running receiver (the same one if already running). */
-  start(): Promise<Receiver> {
+  /** The port this window's receiver uses instead of the setting, if one was chosen (see start). */
+  get windowPort(): number | undefined {
+    return this.portOverride?.port;
+  }
+
+  /**
+   * Starts with the current settings; resolves to the running receiver (the same one if already running).
+   * `port`: listen there instead of the port setting, for this window only, until the setting changes.
+   */
+  start(options: { readonly port?: number } = {}): Promise<Receiver> {
     return this.serialize(async () => {
       if (this.receiver) return this.receiver;
       const settings = readReceiverSettings();
+      if (options.port !== undefined) this.portOverride = { port: options.port, insteadOf: settings.port };
+      if (this.portOverride && this.portOverride.insteadOf !== settings.port) this.portOverride = undefined;
       await this.refreshSecrets();
-      const history = await this.loadHistory(settings.historySize);
+      const history = await this.loadHistory(settings);
       const jwksUri = settings.jwksUri || this.defaultJwksUri();
       const receiver = await startReceiver({
         host: settings.host,
-        port: settings.port,
+        port: this.portOverride?.port ?? settings.port,
         path: settings.path,
         toleranceSeconds: settings.toleranceSeconds,
         secrets: () => this.candidates,
@@ -113,6 +133,8 @@ export class ReceiverService extends Disposable {
       });
       this.receiver = receiver;
       this.settings = settings;
+      // "Any free port": keep the one it got, so that a restart (settings, JWKS) keeps the URL.
+      if (this.portOverride?.port === 0) this.portOverride = { ...this.portOverride, port: receiver.port };
       this.activeJwks = { uri: jwksUri, fromDefault: !settings.jwksUri };
       this.log.info(
         `Receiver listening on ${receiver.url} (JWKS ${safeUrl(jwksUri)}${settings.forwardTo ? `, forwarding to ${safeUrl(settings.forwardTo)}` : ''})`,
@@ -159,7 +181,7 @@ export class ReceiverService extends Disposable {
 
   /** Sends a stored delivery to the forward-to app again (works while stopped too). */
   async replay(seq: number): Promise<ForwardResult> {
-    const history = this.historyInstance ?? (await this.historyLoad);
+    const history = this.historyInstance ?? (await this.historyLoads.latest);
     if (!history) throw new Error(vscode.l10n.t('The delivery history has not loaded yet.'));
     return replayDelivery(history, seq, { target: this.forwardTo, secrets: () => this.candidates });
   }
@@ -183,10 +205,9 @@ export class ReceiverService extends Disposable {
 
   /** Appends a record made for the history's next seq (an imported capture) to the history the inspector shows; works while stopped. */
   async importDelivery(make: (seq: number) => ReceivedDelivery): Promise<ReceivedDelivery> {
-    const history = this.historyInstance ?? (await (this.historyLoad ?? this.loadHistory(readReceiverSettings().historySize)));
-    const record = make(history.nextSeq());
-    history.append(record);
-    return record;
+    const history = this.historyInstance ?? (await (this.historyLoads.latest ?? this.loadHistory(readReceiverSettings())));
+    // As stored: its fields bounded like a received delivery's.
+    return history.append(make(history.nextSeq()));
   }
 
   /** Re-reads the signing secrets now (they are also refreshed whenever the store changes). */
@@ -200,7 +221,10 @@ export class ReceiverService extends Disposable {
 
   private async settingsChanged(): Promise<void> {
     const next = readReceiverSettings();
-    if (this.historyInstance && next.historySize !== this.historyInstance.size && !this.receiver) await this.loadHistory(next.historySize);
+    const bounds = this.historyInstance && { size: this.historyInstance.size, maxBytes: this.historyInstance.maxBytes };
+    if (bounds && (next.historySize !== bounds.size || next.historyMegabytes * MIB !== bounds.maxBytes) && !this.receiver) {
+      await this.loadHistory(next).catch((e: unknown) => this.log.error(`Could not load the delivery history: ${message(e)}`));
+    }
     if (!this.receiver || !this.settings || sameSettings(this.settings, next)) return;
     this.log.info('Receiver settings changed: restarting.');
     try {
@@ -211,15 +235,20 @@ export class ReceiverService extends Disposable {
     }
   }
 
-  /** Opens the history file (once; again when the bound changes), following it for the hasEvents key. */
-  private loadHistory(size: number): Promise<History> {
-    if (this.historyLoad && this.historyLoadSize === size) return this.historyLoad;
-    this.historyLoadSize = size;
+  /** The history file opened with the settings' bounds (once; again when a bound changes or the last load failed). */
+  private loadHistory(settings: Pick<ReceiverSettings, 'historySize' | 'historyMegabytes'>): Promise<History> {
+    return this.historyLoads.get(`${settings.historySize}:${settings.historyMegabytes * MIB}`);
+  }
+
+  /** Opens the history file with bounds `size:maxBytes`, following it for the hasEvents key. */
+  private openHistory(bounds: string): Promise<History> {
+    const [size, maxBytes] = bounds.split(':').map(Number);
     const previous = this.historyInstance;
-    this.historyLoad = (async () => {
+    return (async () => {
       await previous?.flush();
       const history = await History.open({
         size,
+        maxBytes,
         path: vscode.Uri.joinPath(this.storageUri, HISTORY_FILE).fsPath,
         log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
       });
@@ -243,7 +272,6 @@ export class ReceiverService extends Disposable {
       this.stateChanged.fire();
       return history;
     })();
-    return this.historyLoad;
   }
 
   private serialize<T>(job: () => Promise<T>): Promise<T> {

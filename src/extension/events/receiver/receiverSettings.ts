@@ -8,6 +8,8 @@ export interface ReceiverSettings {
   readonly path: string;
   readonly toleranceSeconds: number;
   readonly historySize: number;
+  /** Bound on the history's size on disk and in memory, in MiB. */
+  readonly historyMegabytes: number;
   /** Empty: the default (the embedded emulator's JWKS while it is the backend, else Google's). */
   readonly jwksUri: string;
   /** Empty: not checked. */
@@ -24,6 +26,7 @@ export function readReceiverSettings(): ReceiverSettings {
     path: c.get<string>('path', '/webhooks').trim() || '/webhooks',
     toleranceSeconds: clampInt(c.get<number>('toleranceSeconds', 300), 1, 86_400, 300),
     historySize: clampInt(c.get<number>('historySize', 1000), 10, 100_000, 1000),
+    historyMegabytes: clampInt(c.get<number>('historyMegabytes', 64), 1, 4096, 64),
     jwksUri: c.get<string>('jwksUri', '').trim(),
     audience: c.get<string>('audience', '').trim(),
     forwardTo: c.get<string>('forwardTo', '').trim(),

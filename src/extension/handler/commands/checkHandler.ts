@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { validateSigningSecret } from '../../../core/verify/secretFormat';
 import { safeUrl } from '../../../core/util/redact';
+import { checkHttpUrl } from '../../../core/util/url';
 import { SETTINGS } from '../../platform/ids';
 import { UserCancelledError } from '../../platform/userInterface';
 import { CheckRequest, HandlerDeps } from '../deps';
@@ -75,16 +76,21 @@ export async function runChecks(deps: HandlerDeps, request: CheckRequest, fromPa
 
 /** An absolute http(s) URL that is not this editor's receiver, or why not. */
 export function validateHandlerUrl(value: string, receiverUrl: string | undefined): string | undefined {
-  const text = value.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return vscode.l10n.t('Enter an absolute URL, e.g. {0}', DEFAULT_HANDLER_URL);
+  const check = checkHttpUrl(value);
+  if (!check.ok) {
+    switch (check.problem) {
+      case 'empty':
+      case 'not_absolute':
+        return vscode.l10n.t('Enter an absolute URL, e.g. {0}', DEFAULT_HANDLER_URL);
+      case 'not_http':
+        return vscode.l10n.t('The URL must start with http:// or https://');
+      case 'no_host':
+        return vscode.l10n.t('The URL must name a host, e.g. https://example.com/webhooks');
+      case 'credentials':
+        return vscode.l10n.t('Leave credentials out of the URL.');
+    }
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return vscode.l10n.t('The URL must start with http:// or https://');
-  if (url.username || url.password) return vscode.l10n.t('Leave credentials out of the URL.');
-  if (receiverUrl && sameEndpoint(url, receiverUrl))
+  if (receiverUrl && sameEndpoint(check.url, receiverUrl))
     return vscode.l10n.t(
       "That is this editor's own receiver. Enter your handler's URL (the probe checks your app, and its requests stay out of the inspector).",
     );

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Webhook, WebhooksClient } from '../../../core/api';
 import { SUBSCRIBABLE_EVENT_TYPES, describeEventType, isKnownEventType } from '../../../core/events/catalog';
+import { checkHttpUrl } from '../../../core/util/url';
 import { BackendService } from '../backend/backendService';
 import { WebhookDetailsProvider } from '../webhookDetailsProvider';
 import { SecretStore } from '../../platform/secretStore';
@@ -80,19 +81,22 @@ export async function withApiProgress<T>(
   });
 }
 
-/** An absolute http(s) URL, or the reason it is not. */
+/** An absolute http(s) URL with a host and no credentials (the core's checkHttpUrl, as the CLI and the emulator), or the reason it is not. */
 export function validateWebhookUri(value: string): string | undefined {
-  const text = value.trim();
-  if (!text) return vscode.l10n.t('Enter the URL deliveries are sent to.');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return vscode.l10n.t('Enter an absolute URL, e.g. https://example.com/webhooks');
+  const check = checkHttpUrl(value);
+  if (check.ok) return undefined;
+  switch (check.problem) {
+    case 'empty':
+      return vscode.l10n.t('Enter the URL deliveries are sent to.');
+    case 'not_absolute':
+      return vscode.l10n.t('Enter an absolute URL, e.g. https://example.com/webhooks');
+    case 'not_http':
+      return vscode.l10n.t('The URL must start with http:// or https://');
+    case 'no_host':
+      return vscode.l10n.t('The URL must name a host, e.g. https://example.com/webhooks');
+    case 'credentials':
+      return vscode.l10n.t('Leave credentials out of the URL.');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return vscode.l10n.t('The URL must start with http:// or https://');
-  if (url.username || url.password) return vscode.l10n.t('Leave credentials out of the URL.');
-  return undefined;
 }
 
 /**
