@@ -88,6 +88,28 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
       );
       assert.ok(failed[0].why && failed[0].fix);
       assert.equal(ui.shown[0].kind, 'input');
+
+      // The page's buttons: Copy as JSON puts { url, passed, failed, checks } on the clipboard; Re-run grades again.
+      const receive = (m: unknown) => (api.handler.scorecard as unknown as { receive(m: unknown): void }).receive(m);
+      await vscode.env.clipboard.writeText('');
+      receive({ type: 'copyJson' });
+      await until(async () => (await vscode.env.clipboard.readText()).startsWith('{'), 'the report on the clipboard');
+      const json = JSON.parse(await vscode.env.clipboard.readText()) as {
+        url: string;
+        passed: number;
+        failed: number;
+        checks: Array<{ name: string; ok: boolean }>;
+      };
+      assert.deepEqual([json.url, json.passed, json.failed], [handler.url, 23, 1]);
+      assert.deepEqual(
+        json.checks.filter((c) => !c.ok).map((c) => c.name),
+        ['duplicate'],
+      );
+      const before = handler.requests;
+      const again = rendered();
+      receive({ type: 'rerun' });
+      assert.deepEqual(await again, { checks: 24, failed: 1 });
+      assert.ok(handler.requests >= before + 24, 'Re-run sent the checks again');
     } finally {
       await handler.close();
     }
