@@ -50,8 +50,9 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
     ...(options.dynamic ? { dynamic: { keys: options.dynamic.keys, foreign: await ForeignKeys.generate(), audience } } : {}),
   };
   const specs = probeChecks(ctx);
+  // Connecting gives up a little before the deadline, so a host that never accepts is "unreachable" (exit 2), not a slow answer.
   const dispatcher = new Agent({
-    connect: { timeout: deadlineMs },
+    connect: { timeout: Math.max(100, deadlineMs - 250) },
     headersTimeout: deadlineMs + 1_000,
     bodyTimeout: deadlineMs + 1_000,
     keepAliveTimeout: 1_000,
