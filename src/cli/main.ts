@@ -6,7 +6,9 @@ import { redact } from '../core/util/redact';
 import { oneLine } from '../core/util/text';
 import { CliCommand, CliContext } from './command';
 import { emulatorCommand } from './emulatorCommand';
+import { initHandlerCommand } from './initHandlerCommand';
 import { listenCommand } from './listenCommand';
+import { probeCommand } from './probeCommand';
 import { verifyCommand } from './verifyCommand';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -14,16 +16,18 @@ const COMMANDS: readonly CliCommand[] = [
   emulatorCommand,
   listenCommand,
   verifyCommand,
+  probeCommand,
+  initHandlerCommand,
 ];
 
 function usage(): string {
   const lines = [
     'Usage: gemini-webhooks <command> [options]',
     '',
-    'Develop with Gemini API webhooks locally: emulate the API, receive and verify deliveries.',
+    'Develop with Gemini API webhooks locally: emulate the API, receive and verify deliveries, grade your handler.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`),
     '',
     'Options:',
     '  -h, --help     show help (also: gemini-webhooks <command> --help)',

@@ -24,6 +24,8 @@ import { InspectorController, registerInspectorSerializer } from './events/inspe
 import { ReceiverService } from './events/receiver/receiverService';
 import { ReceiverStatusBar } from './events/receiver/receiverStatusBar';
 import { EventsTreeProvider } from './events/tree/eventsTreeProvider';
+// handler: Check My Handler (the probe and its scorecard), Create Webhook Handler, Write to .env
+import { HandlerFeature } from './handler/index';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {
@@ -42,6 +44,8 @@ export interface ExtensionApi {
   readonly inspector: InspectorController;
   readonly eventsTree: EventsTreeProvider;
   readonly receiverStatusBar: ReceiverStatusBar;
+  /** Check My Handler's probe session and scorecard, and the .env writer Create and Rotate call. */
+  readonly handler: HandlerFeature;
   /** Where this extension keeps state and logs (the secrets-leak test reads every file there). */
   readonly paths: { readonly globalStorage: vscode.Uri; readonly logs: vscode.Uri };
 }
@@ -57,6 +61,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const commands = new CommandRunner(ui, log, () => secrets.knownSecrets());
   context.subscriptions.push(commands.register(COMMANDS.showLog, () => log.show(true)));
 
+  // Handler: the probe (aimed at the user's app, never at the receiver below), scaffolds, and .env after Create/Rotate.
+  const handler = new HandlerFeature({
+    runner: commands,
+    secrets,
+    ui,
+    log,
+    clipboard: vscode.env.clipboard,
+    extensionUri: context.extensionUri,
+    globalStorage: context.globalStorageUri,
+    state: context.workspaceState,
+    receiverUrl: () => receiver.url,
+    webhookName: (id) => webhooksTree.loaded.find((w) => w.id === id)?.name || undefined,
+  });
+  context.subscriptions.push(handler);
+
   // Webhooks: the backend (embedded emulator or Gemini API), the tree, its commands and details documents.
   const backend = new BackendService(secrets, context.globalStorageUri, log);
   context.subscriptions.push(backend);
@@ -71,7 +90,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     backendStatusBar,
     vscode.window.createTreeView(VIEWS.webhooks, { treeDataProvider: webhooksTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
-    ...registerWebhookCommands(commands, { backend, tree: webhooksTree, secrets, ui, log, details, clipboard: vscode.env.clipboard }),
+    ...registerWebhookCommands(commands, {
+      backend,
+      tree: webhooksTree,
+      secrets,
+      ui,
+      log,
+      details,
+      clipboard: vscode.env.clipboard,
+      onNewSecret: handler.env.afterNewSecret,
+    }),
   );
   void backend.ready().catch(() => undefined);
 
@@ -110,6 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     inspector,
     eventsTree,
     receiverStatusBar,
+    handler,
     paths: { globalStorage: context.globalStorageUri, logs: context.logUri },
   };
 }

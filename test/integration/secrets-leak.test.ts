@@ -4,6 +4,8 @@
  * (user + workspace), the log files, every tree item's label/description/tooltip, the details
  * documents, every message and prompt shown — and greps it for every signing secret created and
  * for the API key. The one intended exception: the creation modal shows the new secret once.
+ * Every Create and Rotate also writes the secrets to the workspace's .env (handler.writeEnvFile =
+ * always): the file is where they are meant to go, and nothing else on that way mentions them.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -57,11 +59,15 @@ describe('secrets never leak', () => {
     for (const s of await api.secrets.getSigningSecrets(webhookId)) secrets.add(s.secret);
   };
 
+  const envFile = () => path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.env');
+
   before(async function () {
     this.timeout(120_000);
     api = await activateApi();
     fakeGemini = await startEmulator({ port: 0, apiKey: API_KEY });
     const sink = await startSink();
+    fs.rmSync(envFile(), { force: true });
+    await config().update('handler.writeEnvFile', 'always', vscode.ConfigurationTarget.Global);
     try {
       // --- the Gemini API backend (a key-checking stand-in), with a rejected key on purpose ---
       await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
@@ -122,6 +128,8 @@ describe('secrets never leak', () => {
 
   after(async () => {
     await config().update('backend', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('handler.writeEnvFile', undefined, vscode.ConfigurationTarget.Global);
+    fs.rmSync(envFile(), { force: true });
     await fakeGemini.close();
   });
 
@@ -146,6 +154,18 @@ describe('secrets never leak', () => {
     );
   });
 
+  it('the .env writes: the file (0600) holds only secrets of this run, and every message about it names none', () => {
+    const text = fs.readFileSync(envFile(), 'utf8');
+    const value = /^GEMINI_WEBHOOK_SECRET=(.*)$/m.exec(text)?.[1] ?? '';
+    const written = value.split(',').filter((v) => v !== '');
+    assert.ok(written.length >= 1, text.replace(/whsec_\S+/g, 'whsec_…'));
+    for (const s of written) assert.ok(secrets.has(s), 'a secret the run created');
+    assert.equal(fs.statSync(envFile()).mode & 0o777, 0o600);
+    const about = scripts.flatMap((s) => s.shown).filter((p) => /\.env/.test(p.message));
+    assert.ok(about.length >= 5, `messages about .env: ${about.length}`);
+    assertClean(about.map((p) => ({ where: `${p.kind}: ${p.message}`, text: `${p.message}\n${(p.items ?? []).join('\n')}` })));
+  });
+
   it('the tree (labels, descriptions, tooltips) and the details documents hold no secret', async () => {
     seen.push({ where: 'tree (final)', text: (await treeText(api)).join('\n') });
     assert.ok(
@@ -166,7 +186,7 @@ describe('secrets never leak', () => {
       if (fs.existsSync(file)) texts.push({ where: file, text: fs.readFileSync(file, 'utf8') });
     }
     const all = vscode.workspace.getConfiguration('geminiWebhooks');
-    const keys = ['backend', 'api.baseUrl', 'api.version', 'emulator.port', 'receiver.jwksUri', 'receiver.forwardTo'];
+    const keys = ['backend', 'api.baseUrl', 'api.version', 'emulator.port', 'receiver.jwksUri', 'receiver.forwardTo', 'handler.writeEnvFile'];
     texts.push({ where: 'configuration', text: JSON.stringify(keys.map((k) => all.inspect(k))) });
     assertClean(texts);
   });

@@ -39,6 +39,9 @@ export const COMMANDS = {
   triggerTestEvent: 'geminiWebhooks.triggerTestEvent',
   replayEvent: 'geminiWebhooks.replayEvent',
   verifyCapturedDelivery: 'geminiWebhooks.verifyCapturedDelivery',
+  // Your handler: the probe's scorecard and scaffolds
+  checkHandler: 'geminiWebhooks.checkHandler',
+  createWebhookHandler: 'geminiWebhooks.createWebhookHandler',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -51,6 +54,7 @@ export const VIEWS = {
 
 export const WEBVIEWS = {
   inspector: 'geminiWebhooks.inspector',
+  scorecard: 'geminiWebhooks.scorecard',
 } as const;
 
 /** Context keys the `when` clauses of package.json read. */
@@ -75,6 +79,8 @@ export const SETTINGS = {
   receiverForwardTo: 'geminiWebhooks.receiver.forwardTo',
   /** How the embedded emulator signs dynamic deliveries: `v1a` (default) or `jwt`. */
   emulatorDynamicSigning: 'geminiWebhooks.emulator.dynamicSigning',
+  /** After Create and Rotate: write the signing secret(s) to the workspace's .env — `ask`, `always` or `never`. */
+  handlerWriteEnvFile: 'geminiWebhooks.handler.writeEnvFile',
 } as const;
 
 export const STATUS_BAR_ITEMS = {

@@ -1,19 +1,8 @@
-/** The inspector page's HTML shell: strict CSP with a per-load nonce, local resources only. */
-import { randomBytes } from 'node:crypto';
+/** The inspector page's HTML shell: strict CSP with a per-load nonce, local resources only (platform/webviewHtml.ts). */
 import * as vscode from 'vscode';
+import { contentSecurityPolicy, localResourceRoots, nonce } from '../../platform/webviewHtml';
 
-export function nonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
-/** The only folders the page may load from. */
-export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
-}
-
-export function contentSecurityPolicy(cspSource: string, n: string): string {
-  return [`default-src 'none'`, `style-src ${cspSource} 'nonce-${n}'`, `script-src 'nonce-${n}'`, `img-src ${cspSource}`, `font-src ${cspSource}`].join('; ');
-}
+export { contentSecurityPolicy, localResourceRoots, nonce };
 
 export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const n = nonce();

@@ -48,5 +48,6 @@ export function createWebhook(deps: WebhookCommandDeps) {
       newSigningSecret,
       stored,
     );
+    await deps.onNewSecret?.({ webhookId: webhook.id, label, secret: newSigningSecret, reason: 'created' });
   };
 }

@@ -7,6 +7,7 @@ import { BackendService } from '../backend/backendService';
 import { WebhookDetailsProvider } from '../webhookDetailsProvider';
 import { SecretStore } from '../../platform/secretStore';
 import { UiHolder } from '../../platform/commandRunner';
+import type { NewSecretHook } from '../../platform/newSecretHook';
 import type { Clipboard } from '../../platform/userInterface';
 import { stateLabel, webhookLabel, WebhookNode } from '../tree/webhookNode';
 import { WebhooksTreeProvider } from '../tree/webhooksTreeProvider';
@@ -19,6 +20,8 @@ export interface WebhookCommandDeps {
   readonly log: vscode.LogOutputChannel;
   readonly details: WebhookDetailsProvider;
   readonly clipboard: Clipboard;
+  /** After Create and Rotate showed and stored a new secret (the handler feature's "Write to .env"). */
+  readonly onNewSecret?: NewSecretHook;
 }
 
 /** What a command needs of the node it was invoked on. */

@@ -71,6 +71,7 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
         ? vscode.l10n.t('New signing secret for "{0}" stored. {1}', label, previous)
         : vscode.l10n.t('New signing secret for "{0}" not stored locally. {1}', label, previous),
     );
+    await deps.onNewSecret?.({ webhookId: webhook.id, label, secret, reason: 'rotated' });
   };
 }
 

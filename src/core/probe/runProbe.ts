@@ -1,0 +1,124 @@
+/**
+ * Runs the probe against a handler: the first check alone (it tells an unreachable URL from a handler
+ * that answers), then every other check at once, each with its own deadline — so a handler that hangs
+ * costs two deadlines, not thirty. Every answer is graded against what a correct handler answers;
+ * redirects are failures (Standard Webhooks treats 3xx as a failed delivery) and are never followed.
+ * Resolves to the report, or to why the URL cannot be graded (refused, DNS, TLS, not HTTP).
+ * Rejects with an AbortError when `signal` aborts.
+ */
+import { Agent } from 'undici';
+import { checkHttpUrl, describeHttpUrlProblem } from '../util/url';
+import { CheckContext, CheckSpec, probeChecks } from './checks';
+import { exchange, Exchange, seconds } from './exchange';
+import { ForeignKeys, ProbeKeys } from './keys';
+import { CheckResult, ProbeOutcome } from './types';
+
+export const DEFAULT_DEADLINE_MS = 5_000;
+
+export interface ProbeOptions {
+  /** The handler's http(s) URL. */
+  readonly url: string;
+  /** The handler's signing secrets (whsec_…); none: the static checks are skipped (then `dynamic` is needed). */
+  readonly secrets: readonly string[];
+  /** Dynamic checks: the probe's key set (published at `jwksUri`) and the `aud` its tokens carry (default: the URL). */
+  readonly dynamic?: { readonly keys: ProbeKeys; readonly jwksUri: string; readonly audience?: string };
+  /** Per answer; default DEFAULT_DEADLINE_MS. */
+  readonly deadlineMs?: number;
+  readonly signal?: AbortSignal;
+  /** After each check, in completion order. */
+  readonly onProgress?: (done: number, total: number, result: CheckResult) => void;
+}
+
+/** Why a URL cannot be probed (checkHttpUrl: absolute http(s) with a host, no credentials), or undefined when it can. */
+export function probeUrlProblem(url: string): string | undefined {
+  const check = checkHttpUrl(url);
+  if (check.ok) return undefined;
+  return `not a URL the probe can POST to: ${describeHttpUrlProblem(check.problem)}${check.problem === 'not_http' ? ` (got ${JSON.stringify(url.trim().slice(0, 80))})` : ''}`;
+}
+
+export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
+  const problem = probeUrlProblem(options.url);
+  if (problem) throw new RangeError(problem);
+  if (options.secrets.length === 0 && !options.dynamic) throw new RangeError('nothing to check: give a signing secret, or ask for dynamic checks');
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const started = Date.now();
+  const clock = performance.now();
+  const audience = options.dynamic?.audience ?? options.url;
+  const ctx: CheckContext = {
+    secrets: options.secrets,
+    now: () => Math.floor(Date.now() / 1000),
+    ...(options.dynamic ? { dynamic: { keys: options.dynamic.keys, foreign: await ForeignKeys.generate(), audience } } : {}),
+  };
+  const specs = probeChecks(ctx);
+  // Connecting gives up a little before the deadline, so a host that never accepts is "unreachable" (exit 2), not a slow answer.
+  const dispatcher = new Agent({
+    connect: { timeout: Math.max(100, deadlineMs - 250) },
+    headersTimeout: deadlineMs + 1_000,
+    bodyTimeout: deadlineMs + 1_000,
+    keepAliveTimeout: 1_000,
+  });
+  const results = new Map<string, CheckResult>();
+  const run = async (spec: CheckSpec): Promise<Exchange> => {
+    throwIfAborted(options.signal);
+    const req = spec.build();
+    const got = await exchange({ url: options.url, headers: req.headers, body: req.body, deadlineMs, dispatcher, signal: options.signal });
+    throwIfAborted(options.signal);
+    const result = grade(spec, got, deadlineMs);
+    results.set(spec.name, result);
+    options.onProgress?.(results.size, specs.length, result);
+    return got;
+  };
+  try {
+    const first = await run(specs[0]);
+    if (first.kind === 'failure' && (first.failure === 'unreachable' || first.failure === 'not-http'))
+      return { kind: 'unreachable', unreachable: { url: options.url, reason: first.reason, ...(first.code ? { code: first.code } : {}) } };
+    await Promise.all(specs.slice(1).map(run));
+  } finally {
+    await dispatcher.destroy().catch(() => undefined);
+  }
+  const checks = specs.map((s) => results.get(s.name)!);
+  const passed = checks.filter((c) => c.ok).length;
+  const notes: string[] = [];
+  if (options.secrets.length === 0) notes.push('static checks skipped: no signing secret given');
+  if (!options.dynamic) notes.push('dynamic checks not run (ask for them with --dynamic)');
+  return {
+    kind: 'report',
+    report: {
+      url: options.url,
+      passed,
+      failed: checks.length - passed,
+      checks,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Math.round(performance.now() - clock),
+      deadlineMs,
+      secrets: options.secrets.length,
+      ...(options.dynamic ? { dynamic: { jwksUri: options.dynamic.jwksUri, audience } } : {}),
+      notes,
+    },
+  };
+}
+
+/** Grades one exchange: the expected status class, in time, and no redirect. */
+export function grade(spec: CheckSpec, got: Exchange, deadlineMs: number): CheckResult {
+  const base = { name: spec.name, title: spec.title, group: spec.group, expected: spec.expected, sent: spec.sent, why: spec.why, fix: spec.fix };
+  if (got.kind === 'failure') {
+    const reason = got.failure === 'reset' || got.failure === 'not-http' ? `${got.reason} after ${got.ms} ms` : got.reason;
+    return { ...base, ok: false, status: null, ms: got.ms, got: reason };
+  }
+  const cut = got.cut ? ' (answer body cut at 64 KiB)' : '';
+  let verdict: string | undefined;
+  if (got.ms > deadlineMs) verdict = `answered after ${seconds(got.ms)}, over the ${seconds(deadlineMs)} deadline`;
+  else if (got.status >= 300 && got.status < 400)
+    verdict = `a redirect${got.location ? ` to ${got.location}` : ''}: senders do not follow redirects, a 3xx is a failed delivery`;
+  else if (got.status < 200 || got.status >= 500 || !(spec.expected === '2xx' ? got.status < 300 : got.status >= 400)) verdict = `expected ${spec.expected}`;
+  const text = `${got.status} in ${got.ms} ms${cut}${verdict ? ` — ${verdict}` : ''}`;
+  return { ...base, ok: verdict === undefined, status: got.status, ms: got.ms, got: text, ...(got.body !== '' ? { body: got.body } : {}) };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const error = new Error('The probe was cancelled');
+    error.name = 'AbortError';
+    throw error;
+  }
+}

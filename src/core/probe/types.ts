@@ -1,0 +1,61 @@
+/**
+ * What the probe reports: plain JSON data, shared by the CLI (`--json`), the editor's scorecard and
+ * its webview page (type-only imports there).
+ */
+
+/** The class of status a correct handler answers. */
+export type Expectation = '2xx' | '4xx';
+
+export type CheckGroup = 'static' | 'dynamic';
+
+/** One check's outcome: what was sent, what should come back, what came back, why it matters, how to fix it. */
+export interface CheckResult {
+  /** Stable id, e.g. `valid`, `duplicate`, `type:batch.failed`, `dynamic-jwt-forged`. */
+  readonly name: string;
+  /** In words, e.g. "Same webhook-id again". */
+  readonly title: string;
+  readonly group: CheckGroup;
+  readonly ok: boolean;
+  readonly expected: Expectation;
+  /** The answer's status; null when none came (timeout, reset). */
+  readonly status: number | null;
+  /** From sending to the end of the answer (or to the failure). */
+  readonly ms: number;
+  /** What the probe sent, in words. */
+  readonly sent: string;
+  /** What came back, in words: "409 in 8 ms", "no answer within 5 s", "connection reset after 3 ms". */
+  readonly got: string;
+  /** The first bytes of the answer's body (control characters blanked), when there was one. */
+  readonly body?: string;
+  /** Why a correct handler answers as expected. */
+  readonly why: string;
+  /** What to change when it does not. */
+  readonly fix: string;
+}
+
+export interface ProbeReport {
+  readonly url: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly checks: readonly CheckResult[];
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly deadlineMs: number;
+  /** How many signing secrets signed the static checks. */
+  readonly secrets: number;
+  /** Present when dynamic deliveries were checked: where the probe's key set is, and the `aud` its tokens carry. */
+  readonly dynamic?: { readonly jwksUri: string; readonly audience: string };
+  /** Things the reader should know about the run (e.g. static checks skipped without a secret). */
+  readonly notes: readonly string[];
+}
+
+/** Why the handler could not be graded at all: the URL does not lead to an HTTP server. */
+export interface ProbeUnreachable {
+  readonly url: string;
+  /** In words, e.g. "connection refused: nothing listens on 127.0.0.1:8000 (is the handler running?)". */
+  readonly reason: string;
+  /** The underlying error code (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED…), when there is one. */
+  readonly code?: string;
+}
+
+export type ProbeOutcome = { readonly kind: 'report'; readonly report: ProbeReport } | { readonly kind: 'unreachable'; readonly unreachable: ProbeUnreachable };

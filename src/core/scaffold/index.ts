@@ -1,0 +1,127 @@
+/**
+ * Handler scaffolds: a webhook handler for Express (TypeScript or JavaScript), a Next.js App Router
+ * route handler, Flask or FastAPI, that passes the probe — static and dynamic. vscode-free: shared by
+ * `gemini-webhooks init-handler` and the editor's Create Webhook Handler…
+ * Each scaffold is one file; where it goes and what it needs is described here, the code is in
+ * nodeTemplates.ts and pythonTemplates.ts, the manifest edits in manifest.ts.
+ */
+import { expressHandler, nextRouteHandler } from './nodeTemplates';
+import { fastapiHandler, flaskHandler } from './pythonTemplates';
+
+export const FRAMEWORKS = ['express', 'nextjs', 'flask', 'fastapi'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+export type NodeLanguage = 'ts' | 'js';
+
+export function isFramework(value: string): value is Framework {
+  return (FRAMEWORKS as readonly string[]).includes(value);
+}
+
+/** A dependency the scaffold needs: its name, the version range we tested, and whether it is for development only. */
+export interface Dependency {
+  readonly name: string;
+  readonly range: string;
+  readonly dev?: boolean;
+}
+
+export interface Scaffold {
+  readonly framework: Framework;
+  /** In words: "Express (TypeScript)". */
+  readonly label: string;
+  /** Relative to the project folder, with forward slashes. */
+  readonly path: string;
+  readonly content: string;
+  readonly ecosystem: 'node' | 'python';
+  /** The manifest the dependencies go into: package.json or requirements.txt. */
+  readonly manifest: 'package.json' | 'requirements.txt';
+  readonly dependencies: readonly Dependency[];
+  /** How to install the dependencies by hand. */
+  readonly install: string;
+  /** How to run it, one line. */
+  readonly run: string;
+  /** Where it answers when run that way. */
+  readonly localUrl: string;
+}
+
+const NODE_DEPS: readonly Dependency[] = [
+  { name: 'standardwebhooks', range: '^1.1.1' },
+  { name: 'jose', range: '^6.2.18' },
+];
+
+const EXPRESS_DEPS: readonly Dependency[] = [{ name: 'express', range: '^5.1.0' }, ...NODE_DEPS];
+
+/** PEP 508 requirements, with the versions Debian 12 ships as the floor (what the tests run). */
+const PYTHON_BASE: readonly Dependency[] = [
+  { name: 'PyJWT', range: '>=2.6' },
+  { name: 'cryptography', range: '>=38' },
+];
+
+export interface ScaffoldOptions {
+  /** Express only: TypeScript (default) or JavaScript. */
+  readonly language?: NodeLanguage;
+  /** Next.js only: the project keeps its routes under src/app (else app/). */
+  readonly srcDir?: boolean;
+}
+
+export function scaffold(framework: Framework, options: ScaffoldOptions = {}): Scaffold {
+  switch (framework) {
+    case 'express': {
+      const ts = (options.language ?? 'ts') === 'ts';
+      const path = ts ? 'gemini-webhook.mts' : 'gemini-webhook.mjs';
+      return {
+        framework,
+        label: ts ? 'Express (TypeScript)' : 'Express (JavaScript)',
+        path,
+        content: expressHandler(ts ? 'ts' : 'js'),
+        ecosystem: 'node',
+        manifest: 'package.json',
+        dependencies: ts
+          ? [...EXPRESS_DEPS, { name: '@types/express', range: '^5.0.0', dev: true }, { name: 'tsx', range: '^4.19.0', dev: true }]
+          : EXPRESS_DEPS,
+        install: ts ? 'npm install express standardwebhooks jose && npm install -D @types/express tsx' : 'npm install express standardwebhooks jose',
+        run: ts ? `GEMINI_WEBHOOK_SECRET=whsec_... npx tsx ${path}` : `GEMINI_WEBHOOK_SECRET=whsec_... node ${path}`,
+        localUrl: 'http://127.0.0.1:8000/gemini-callback',
+      };
+    }
+    case 'nextjs':
+      return {
+        framework,
+        label: 'Next.js (App Router route handler)',
+        path: `${options.srcDir ? 'src/' : ''}app/gemini-callback/route.ts`,
+        content: nextRouteHandler(),
+        ecosystem: 'node',
+        manifest: 'package.json',
+        dependencies: NODE_DEPS,
+        install: 'npm install standardwebhooks jose',
+        run: 'next dev (GEMINI_WEBHOOK_SECRET in .env.local)',
+        localUrl: 'http://127.0.0.1:3000/gemini-callback',
+      };
+    case 'flask':
+      return {
+        framework,
+        label: 'Flask',
+        path: 'gemini_webhook.py',
+        content: flaskHandler(),
+        ecosystem: 'python',
+        manifest: 'requirements.txt',
+        dependencies: [{ name: 'Flask', range: '>=2.2' }, ...PYTHON_BASE],
+        install: 'pip install flask PyJWT cryptography',
+        run: 'GEMINI_WEBHOOK_SECRET=whsec_... python3 -m flask --app gemini_webhook run --port 8000',
+        localUrl: 'http://127.0.0.1:8000/gemini-callback',
+      };
+    case 'fastapi':
+      return {
+        framework,
+        label: 'FastAPI',
+        path: 'gemini_webhook.py',
+        content: fastapiHandler(),
+        ecosystem: 'python',
+        manifest: 'requirements.txt',
+        dependencies: [{ name: 'fastapi', range: '>=0.92' }, { name: 'uvicorn', range: '>=0.17' }, ...PYTHON_BASE],
+        install: 'pip install fastapi uvicorn PyJWT cryptography',
+        run: 'GEMINI_WEBHOOK_SECRET=whsec_... python3 -m uvicorn gemini_webhook:app --port 8000',
+        localUrl: 'http://127.0.0.1:8000/gemini-callback',
+      };
+  }
+}
+
+export { addNodeDependencies, addRequirements, missingNodeDependencies, missingRequirements } from './manifest';
