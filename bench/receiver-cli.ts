@@ -70,7 +70,9 @@ async function main(): Promise<void> {
       `receiver as users run it: ${REQUESTS} unique signed deliveries per run, ${CONNECTIONS} connections, ${ROUNDS} rounds; ` +
         `servers and the autocannon client each in their own process (2 shared cores)`,
     );
-    console.log(`  guide's listener runs on ${guideKind ?? 'node:http'} (${guideKind?.startsWith('express') ? 'as the guide writes it' : 'Express is not installed (see GEMINI_WEBHOOKS_BENCH_EXPRESS): a faster stand-in'})`);
+    console.log(
+      `  guide's listener runs on ${guideKind ?? 'node:http'} (${guideKind?.startsWith('express') ? 'as the guide writes it' : 'Express is not installed (see GEMINI_WEBHOOKS_BENCH_EXPRESS): a faster stand-in'})`,
+    );
     // Warm-up: JIT and connection setup, not measured.
     for (const name of Object.keys(servers) as Name[]) await load(servers[name].url, deliveries(secret, 3_000), servers[name].child.pid);
     await until(() => cli.lines() >= 3_000, 10_000);

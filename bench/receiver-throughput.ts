@@ -85,7 +85,12 @@ async function main(): Promise<void> {
       const b = body(i);
       const id = `msg_b${i}`;
       const ts = Math.floor(Date.now() / 1000);
-      const headers = { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(secret, id, ts, b) };
+      const headers = {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': signStatic(secret, id, ts, b),
+      };
       return { path: '/webhooks', headers, body: b };
     });
   const jwtBatch = async (): Promise<LoadRequest[]> => {
@@ -143,9 +148,15 @@ async function main(): Promise<void> {
     `  server CPU per request: bare ${cost('bare').toFixed(0)} µs, HMAC ${cost('hmac').toFixed(0)} µs, v1a ${cost('v1a').toFixed(0)} µs, JWT ${cost('jwt').toFixed(0)} µs ` +
       `(the robust figure when the cores are shared)`,
   );
-  console.log(`  pipeline HMAC / bare: ${ratio('hmac', 'bare').toFixed(2)}x (aim >= 0.6: ${met(ratio('hmac', 'bare') >= 0.6)}); by CPU cost ${(cost('bare') / cost('hmac')).toFixed(2)}x`);
-  console.log(`  v1a / HMAC: ${ratio('v1a', 'hmac').toFixed(2)}x (aim >= 0.8: ${met(ratio('v1a', 'hmac') >= 0.8)}); by CPU cost ${(cost('hmac') / cost('v1a')).toFixed(2)}x`);
-  console.log(`  JWT / HMAC: ${ratio('jwt', 'hmac').toFixed(2)}x (aim >= 0.5: ${met(ratio('jwt', 'hmac') >= 0.5)}); by CPU cost ${(cost('hmac') / cost('jwt')).toFixed(2)}x`);
+  console.log(
+    `  pipeline HMAC / bare: ${ratio('hmac', 'bare').toFixed(2)}x (aim >= 0.6: ${met(ratio('hmac', 'bare') >= 0.6)}); by CPU cost ${(cost('bare') / cost('hmac')).toFixed(2)}x`,
+  );
+  console.log(
+    `  v1a / HMAC: ${ratio('v1a', 'hmac').toFixed(2)}x (aim >= 0.8: ${met(ratio('v1a', 'hmac') >= 0.8)}); by CPU cost ${(cost('hmac') / cost('v1a')).toFixed(2)}x`,
+  );
+  console.log(
+    `  JWT / HMAC: ${ratio('jwt', 'hmac').toFixed(2)}x (aim >= 0.5: ${met(ratio('jwt', 'hmac') >= 0.5)}); by CPU cost ${(cost('hmac') / cost('jwt')).toFixed(2)}x`,
+  );
   console.log(`  p99: bare ${p99('bare')} ms, HMAC ${p99('hmac')} ms, v1a ${p99('v1a')} ms, JWT ${p99('jwt')} ms; errors, timeouts and non-2xx: ${failures}`);
   console.log(
     `  the bare baseline's client used at most ${clientBusy.toFixed(2)} of a core (${clientBusy < 0.9 ? 'not the limit' : 'near its limit: the baseline may be client-bound'}); ` +

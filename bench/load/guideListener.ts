@@ -50,8 +50,10 @@ const express = found?.express;
 
 if (express) {
   const app = express();
-  app.post('/webhooks', express.text({ type: 'application/json' }), (req: { body: string; headers: IncomingHttpHeaders }, res: { sendStatus(s: number): void }) =>
-    res.sendStatus(handle(req.body, req.headers)),
+  app.post(
+    '/webhooks',
+    express.text({ type: 'application/json' }),
+    (req: { body: string; headers: IncomingHttpHeaders }, res: { sendStatus(s: number): void }) => res.sendStatus(handle(req.body, req.headers)),
   );
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks (express ${found?.version})\n`);
