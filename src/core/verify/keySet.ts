@@ -8,7 +8,7 @@
  * A key that cannot be imported, or an OKP key of another curve, is skipped and counted, never fatal.
  */
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
-import { request } from 'undici';
+import { undici } from '../util/undici';
 import { safeUrl } from '../util/redact';
 import { MatchedKey } from './verdict';
 
@@ -108,7 +108,13 @@ export class KeySet {
 async function download(uri: string, timeoutMs: number, source: string): Promise<string> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await request(uri, { method: 'GET', headers: { accept: 'application/json' }, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const res = await undici().request(uri, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
     if (res.statusCode !== 200) {
       await res.body.dump().catch(() => undefined);
       throw new KeySetError(`could not read the key set at ${source}: HTTP ${res.statusCode}`);
