@@ -28,9 +28,9 @@ function request(url: string | URL | RequestOptions, opts?: RequestOptions | nul
     opts = null;
   }
   if (!url || (typeof url !== 'string' && typeof url !== 'object' && !((url as unknown) instanceof URL))) throw new InvalidArgumentError('invalid url');
-  if (opts != null && typeof opts !== 'object') throw new InvalidArgumentError('invalid opts');
+  if (opts !== null && opts !== undefined && typeof opts !== 'object') throw new InvalidArgumentError('invalid opts');
   let target: URL;
-  if (opts && opts.path != null) {
+  if (opts && opts.path !== null && opts.path !== undefined) {
     if (typeof opts.path !== 'string') throw new InvalidArgumentError('invalid opts.path');
     const path = opts.path.startsWith('/') ? opts.path : `/${opts.path}`;
     target = new URL(util.parseOrigin(url).origin + path);
