@@ -9,6 +9,7 @@
  * Loopback only; bounded by the harness's time limits. Prints; asserts nothing.
  *
  *   npm run bench:activation [-- ROUNDS=3]
+ *   GEMINI_WEBHOOKS_BENCH_EXTENSION=<another checkout, built> …   measures that one instead (before/after)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,7 +21,7 @@ import { median } from './load';
 import { BASELINE_ID } from './activation/ids';
 
 const ROUNDS = Math.max(1, Math.min(Number(process.argv[2] ?? 3) || 3, 10));
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(process.env.GEMINI_WEBHOOKS_BENCH_EXTENSION ?? path.resolve(__dirname, '../..'));
 const KB = (b: number) => `${(b / 1024).toFixed(0)} KB`;
 
 interface Timing {
