@@ -97,7 +97,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `  what activation loads: dist/extension.js ${KB(p0.mainBytes)} (aim < 400 KB: ${met(p0.mainBytes < 400 * 1024)}); ` +
-      `dist/undici.js ${KB(p0.undiciBytes)} loaded at activation: ${probes.some((p) => p.undiciAtActivation) ? 'YES' : 'no'}` +
+      (p0.undiciBytes === 0
+        ? 'undici is inside it (no dist/undici.js)'
+        : `dist/undici.js ${KB(p0.undiciBytes)} loaded at activation: ${probes.some((p) => p.undiciAtActivation) ? 'YES' : 'no'}`) +
       (p0.undiciLoadMs !== undefined
         ? ` (loading it in the same host takes ${median(probes.map((p) => p.undiciLoadMs ?? 0)).toFixed(0)} ms, paid at the first API call)`
         : ''),

@@ -9,13 +9,15 @@
  * CPU share, so a reader can see the baseline saturate the server, not the client. Rounds alternate
  * the servers; the ratios are medians over the rounds. Loopback only, bounded by count.
  *
- *   npm run build && npm run compile && node out/bench/receiver-cli.js [REQUESTS=20000] [ROUNDS=3]
+ *   npm run bench:listen [-- REQUESTS=20000 ROUNDS=3]
+ *   GEMINI_WEBHOOKS_BENCH_EXPRESS=DIR: Express from DIR/node_modules (`npm install --prefix DIR express@5`)
+ *   GEMINI_WEBHOOKS_BENCH_CLI_BEFORE=FILE: another build of the CLI measured in the same rounds (before/after)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { signStatic } from '../src/core/verify/staticVerifier';
-import { CONNECTIONS, describe, load, LoadRequest, Measured, median, startServer, until } from './load';
+import { CONNECTIONS, describe, load, LoadRequest, Measured, median, ServerProcess, startServer, until } from './load';
 
 const REQUESTS = Math.max(2_000, Math.min(Number(process.argv[2] ?? 20_000) || 20_000, 200_000));
 const ROUNDS = Math.max(1, Math.min(Number(process.argv[3] ?? 3) || 3, 10));
@@ -58,12 +60,16 @@ async function main(): Promise<void> {
   const guide = await startServer([path.join(__dirname, 'load/guideListener.js')], /^listening on (\S+)/, env);
   const guideKind = /\(([^)]*)\)\s*$/.exec(guide.firstLine)?.[1];
   const cli = await startServer([CLI, 'listen', '--port', '0'], /^receiver listening on (\S+)/, env, true);
-  const servers = { bare, guide, cli };
-  type Name = keyof typeof servers;
+  const beforeCli = process.env.GEMINI_WEBHOOKS_BENCH_CLI_BEFORE;
+  const before = beforeCli ? await startServer([beforeCli, 'listen', '--port', '0'], /^receiver listening on (\S+)/, env) : undefined;
+  const servers = { bare, guide, cli, ...(before ? { before } : {}) } as Record<'bare' | 'guide' | 'cli' | 'before', ServerProcess>;
+  type Name = 'bare' | 'guide' | 'cli' | 'before';
+  const names: Name[] = before ? ['bare', 'cli', 'guide', 'before'] : ['bare', 'cli', 'guide'];
   const titles: Record<Name, string> = {
     bare: 'bare node:http',
     guide: "guide's standardwebhooks listener",
     cli: 'gemini-webhooks listen (CLI)',
+    before: 'the CLI before (for comparison)',
   };
   try {
     console.log(
@@ -74,17 +80,17 @@ async function main(): Promise<void> {
       `  guide's listener runs on ${guideKind ?? 'node:http'} (${guideKind?.startsWith('express') ? 'as the guide writes it' : 'Express is not installed (see GEMINI_WEBHOOKS_BENCH_EXPRESS): a faster stand-in'})`,
     );
     // Warm-up: JIT and connection setup, not measured.
-    for (const name of Object.keys(servers) as Name[]) await load(servers[name].url, deliveries(secret, 3_000), servers[name].child.pid);
+    for (const name of names) await load(servers[name].url, deliveries(secret, 3_000), servers[name].child.pid);
     await until(() => cli.lines() >= 3_000, 10_000);
-    const runs: Record<Name, Measured[]> = { bare: [], guide: [], cli: [] };
+    const runs: Record<Name, Measured[]> = { bare: [], guide: [], cli: [], before: [] };
     let cliMissing = 0;
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const name of ['bare', 'cli', 'guide'] as Name[]) {
+      for (const name of names) {
         const server = servers[name];
         const linesBefore = server.lines();
         const m = await load(server.url, deliveries(secret, REQUESTS), server.child.pid);
         runs[name].push(m);
-        if (name !== 'bare') {
+        if (name === 'cli' || name === 'guide') {
           // One stdout line per delivery: wait for the lines of every answered request.
           const answered = m.requests;
           await until(() => server.lines() - linesBefore >= answered, 10_000);
@@ -99,13 +105,18 @@ async function main(): Promise<void> {
     const ratioBare = median(runs.cli.map((m, i) => m.rps / runs.bare[i].rps));
     const ratioGuide = median(runs.cli.map((m, i) => m.rps / runs.guide[i].rps));
     const p99Ratio = p99('cli') / Math.max(1, p99('bare'));
-    const failures = (['bare', 'cli', 'guide'] as Name[]).reduce((n, name) => n + runs[name].reduce((k, m) => k + m.errors + m.timeouts + m.non2xx, 0), 0);
+    const failures = names.reduce((n, name) => n + runs[name].reduce((k, m) => k + m.errors + m.timeouts + m.non2xx, 0), 0);
     const clientBusy = Math.max(...runs.bare.map((m) => m.clientCpu));
     const cost = (name: Name) => median(runs[name].map((m) => (m.serverCpu * 1e6) / m.rps));
     console.log(
       `  server CPU per request (robust when the cores are shared): bare ${cost('bare').toFixed(0)} µs, CLI ${cost('cli').toFixed(0)} µs, ` +
         `guide's ${cost('guide').toFixed(0)} µs — a saturated CLI would reach ${(cost('bare') / cost('cli')).toFixed(2)}x bare, ${(cost('guide') / cost('cli')).toFixed(2)}x the guide's`,
     );
+    if (before)
+      console.log(
+        `  the CLI before: ${Math.round(median(runs.before.map((m) => m.rps)))} req/s, ${cost('before').toFixed(0)} µs per request: ` +
+          `now ${median(runs.cli.map((m, i) => m.rps / runs.before[i].rps)).toFixed(2)}x its rate, ${(cost('before') / cost('cli')).toFixed(2)}x less CPU per request`,
+      );
     console.log(`  medians: bare ${Math.round(rps('bare'))} req/s, CLI ${Math.round(rps('cli'))} req/s, guide's ${Math.round(rps('guide'))} req/s`);
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
     console.log(`  CLI / bare:   ${ratioBare.toFixed(2)}x (aim >= 0.6: ${verdict(ratioBare >= 0.6)})`);
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
         `the bare baseline's client used at most ${clientBusy.toFixed(2)} of a core (${clientBusy < 0.9 ? 'not the limit' : 'near its limit: the baseline may be client-bound'})`,
     );
   } finally {
-    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    await Promise.all(names.map((name) => servers[name].stop()));
   }
 }
 
