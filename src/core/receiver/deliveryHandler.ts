@@ -9,7 +9,7 @@ import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import { reject, Verdict } from '../verify/verdict';
 import { DedupeSet, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
-import { readBody } from './readBody';
+import { BodyResult, readBodyThen } from './readBody';
 import { ReceivedDelivery, ReceiverAnswer } from './types';
 import { clip } from '../util/text';
 
@@ -38,15 +38,25 @@ export class DeliveryHandler {
     return this.processing > 0;
   }
 
+  /**
+   * Synchronous from the body's last chunk to the answer while the verdict is (static, or dynamic on a
+   * cached key set): no promise per request. Any failure on the way is answered 500 and logged.
+   */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.run(req, res).catch((error: unknown) => {
-      this.options.log?.error(`Receiver: unexpected failure handling a request: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) answer(res, 500, { status: 'rejected', reason: 'internal error' });
-      else res.destroy();
-    });
+    try {
+      this.run(req, res);
+    } catch (error) {
+      this.fail(res, error);
+    }
   };
 
-  private async run(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private fail(res: ServerResponse, error: unknown): void {
+    this.options.log?.error(`Receiver: unexpected failure handling a request: ${error instanceof Error ? error.message : String(error)}`);
+    if (!res.headersSent) answer(res, 500, { status: 'rejected', reason: 'internal error' });
+    else res.destroy();
+  }
+
+  private run(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const receivedAt = new Date(this.options.now()).toISOString();
     const url = req.url ?? '/';
@@ -65,7 +75,16 @@ export class DeliveryHandler {
       res.setHeader('allow', 'POST');
       return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'method_not_allowed', `method not allowed: ${clip(req.method ?? '', 80)} (only POST)`));
     }
-    const body = await readBody(req, this.options.bodyLimit);
+    readBodyThen(req, this.options.bodyLimit, (body) => {
+      try {
+        this.withBody(req, res, base, body);
+      } catch (error) {
+        this.fail(res, error);
+      }
+    });
+  }
+
+  private withBody(req: IncomingMessage, res: ServerResponse, base: Base, body: BodyResult): void {
     if (body.kind === 'oversized') {
       res.setHeader('connection', 'close');
       res.once('finish', () => req.destroy());
@@ -90,20 +109,16 @@ export class DeliveryHandler {
     }
     const envelope = envelopeFromJson(json);
 
-    const pending = this.options.verifier.verify({ headers: req.headers, rawBody: raw });
-    const verdict = pending instanceof Promise ? await pending : pending;
     const extras = envelope ? { eventType: envelope.type, ...(envelope.user_metadata ? { userMetadata: envelope.user_metadata } : {}) } : {};
-    return this.finish(res, base, raw, raw.length, verdict, extras);
+    const pending = this.options.verifier.verify({ headers: req.headers, rawBody: raw });
+    if (pending instanceof Promise) {
+      pending.then((verdict) => this.finish(res, base, raw, raw.length, verdict, extras)).catch((error: unknown) => this.fail(res, error));
+      return;
+    }
+    return this.finish(res, base, raw, raw.length, pending, extras);
   }
 
-  private finish(
-    res: ServerResponse,
-    base: { receivedAt: string; method: string; path: string; headers: Record<string, string>; started: number },
-    raw: Buffer,
-    bytes: number,
-    verdict: Verdict,
-    extras: Partial<ReceivedDelivery> = {},
-  ): void {
+  private finish(res: ServerResponse, base: Base, raw: Buffer, bytes: number, verdict: Verdict, extras: Partial<ReceivedDelivery> = {}): void {
     const seq = this.options.history.nextSeq();
     const webhookId = base.headers['webhook-id'];
     let status: number;
@@ -184,6 +199,15 @@ export class DeliveryHandler {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What is known of a request before its body. */
+interface Base {
+  readonly receivedAt: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly started: number;
+}
 
 function answer(res: ServerResponse, status: number, payload: ReceiverAnswer): void {
   const body = JSON.stringify(payload);
