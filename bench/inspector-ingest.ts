@@ -203,8 +203,9 @@ async function main(): Promise<void> {
         `(V8 heap used + external; aim <= +30 MB: ${retained <= 30 * 1048576 ? 'met' : 'NOT met'})`,
     );
     console.log(
-      `  RSS after GC ${sign(soon.rss - idle.rss)} at +5 s, of which V8 heap reserved but free ${sign(soon.heapTotal - soon.heapUsed - (idle.heapTotal - idle.heapUsed))}: ` +
-        `allocator slack, not objects; ${sign(last.rss - idle.rss)} at +15 s, once V8 has handed pages back`,
+      `  RSS after GC ${sign(soon.rss - idle.rss)} at +5 s while the objects kept grew ${sign(kept(soon) - kept(idle))}: the rest is memory freed ` +
+        `but not yet given back to the system (V8 heap reserved ${mb(idle.heapTotal)} idle, ${mb(soon.heapTotal)} at +5 s); ` +
+        `at +15 s RSS is ${sign(last.rss - idle.rss)} against idle`,
     );
   } finally {
     await pool.close().catch(() => undefined);
