@@ -5,6 +5,10 @@
  * MutationObserver on the list's newest-seq attribute, same machine clock), how many batches the
  * page got, and the extension host's RSS (and the page's JS heap) before, during and after — the
  * history bound (geminiWebhooks.receiver.historySize, 1000) keeps both flat once reached.
+ * To tell memory the host keeps from memory its allocator has not handed back, a probe extension in
+ * the same extension host (written by this bench, ./inspector/heapProbe) collects garbage on request
+ * (v8 --expose-gc set at run time) and reports RSS and the V8 heap after it: the retained figure is the
+ * heap used after GC, against the same figure idle before the run.
  * Loopback only; bounded by count and time. Prints; asserts nothing.
  *
  *   npm run build && npm run compile && node out/bench/inspector-ingest.js [N=10000] [RATE=1000]
@@ -16,7 +20,8 @@ import type { Frame } from 'playwright-core';
 import { signStatic } from '../src/core/verify/staticVerifier';
 import { makeEnvelope } from '../src/core/events/envelope';
 import { freePort } from '../test/harness/codeServer';
-import { frameWith, openWorkbench, type Workbench } from '../test/harness/workbench';
+import { frameWith, openWorkbench, REPO_ROOT, type Workbench } from '../test/harness/workbench';
+import { afterGc, heapProbeExtension, type HostHeap } from './inspector/heapProbe';
 
 const N = Math.max(100, Math.min(Number(process.argv[2] ?? 10_000) || 10_000, 50_000));
 const RATE = Math.max(10, Math.min(Number(process.argv[3] ?? 1_000) || 1_000, 5_000));
@@ -46,11 +51,16 @@ const inspectorFrame = (wb: Workbench): Promise<Frame> => frameWith(wb.page, '#l
 
 async function main(): Promise<void> {
   const port = await freePort();
+  const heapPort = await freePort();
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const probeDir = heapProbeExtension();
   const wb = await openWorkbench({
     settings: { 'geminiWebhooks.backend': 'emulator', 'geminiWebhooks.receiver.port': port },
     viewport: { width: 1280, height: 800 },
+    extensions: [REPO_ROOT, probeDir],
+    env: { GEMINI_WEBHOOKS_BENCH_HEAP_PORT: String(heapPort) },
   });
+  const gcFigures: Array<{ at: string; heap: HostHeap }> = [];
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 16, pipelining: 1 });
   try {
     const quick = wb.page.locator('.quick-input-widget input.input').first();
@@ -89,6 +99,7 @@ async function main(): Promise<void> {
     await wb.page.waitForTimeout(2_000);
     const runDir = wb.server.runDir;
     const memory: Array<{ at: string; host?: number; page: number }> = [{ at: 'before', host: extensionHostRss(runDir), page: await pageHeap() }];
+    gcFigures.push({ at: 'idle, before', heap: await afterGc(heapPort) });
 
     // Send N deliveries at RATE/s: every 10 ms, the ones due by now.
     const sentAt = new Map<number, number>();
@@ -146,6 +157,9 @@ async function main(): Promise<void> {
     memory.push({ at: 'after', host: extensionHostRss(runDir), page: await pageHeap() });
     await wb.page.waitForTimeout(5_000);
     memory.push({ at: 'after +5 s', host: extensionHostRss(runDir), page: await pageHeap() });
+    gcFigures.push({ at: 'after +5 s', heap: await afterGc(heapPort) });
+    await wb.page.waitForTimeout(10_000);
+    gcFigures.push({ at: 'after +15 s', heap: await afterGc(heapPort) });
 
     // Each seq became visible at the first render whose newest seq reached it.
     const latencies: number[] = [];
@@ -173,6 +187,26 @@ async function main(): Promise<void> {
       `  page renders (batches): ${arrivals.length} for ${N} rows (${(arrivals.length / sendSeconds).toFixed(1)}/s); rows held by the page at the end: ${rowsShown} (history bound)`,
     );
     for (const m of memory) console.log(`  memory ${m.at.padEnd(10)} extension host RSS ${m.host ? mb(m.host) : 'n/a'}, page JS heap ${mb(m.page)}`);
+    for (const g of gcFigures)
+      console.log(
+        `  after GC, ${g.at.padEnd(13)} extension host: V8 heap used ${mb(g.heap.heapUsed)} (of ${mb(g.heap.heapTotal)} reserved), ` +
+          `external ${mb(g.heap.external)}, malloc'd by V8 ${mb(g.heap.mallocedMemory)}, RSS ${mb(g.heap.rss)}`,
+      );
+    const idle = gcFigures[0].heap;
+    const soon = gcFigures[1].heap;
+    const last = gcFigures[gcFigures.length - 1].heap;
+    const kept = (h: HostHeap) => h.heapUsed + h.external;
+    const retained = Math.max(kept(soon), kept(last)) - kept(idle);
+    const sign = (b: number) => `${b >= 0 ? '+' : ''}${mb(b)}`;
+    console.log(
+      `  retained after GC over the idle figure: ${sign(kept(soon) - kept(idle))} at +5 s, ${sign(kept(last) - kept(idle))} at +15 s ` +
+        `(V8 heap used + external; aim <= +30 MB: ${retained <= 30 * 1048576 ? 'met' : 'NOT met'})`,
+    );
+    console.log(
+      `  RSS after GC ${sign(soon.rss - idle.rss)} at +5 s while the objects kept grew ${sign(kept(soon) - kept(idle))}: the rest is memory freed ` +
+        `but not yet given back to the system (V8 heap reserved ${mb(idle.heapTotal)} idle, ${mb(soon.heapTotal)} at +5 s); ` +
+        `at +15 s RSS is ${sign(last.rss - idle.rss)} against idle`,
+    );
   } finally {
     await pool.close().catch(() => undefined);
     await wb.close();

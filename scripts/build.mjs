@@ -1,4 +1,6 @@
 // Bundles the extension, the CLI and (when present) the webview pages with esbuild.
+// The parts of undici we use (most of the bytes) are bundled once, into dist/undici.js, which the
+// extension and the CLI require only on first use (src/core/util/undici.ts): activation never loads it.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -15,10 +17,19 @@ const common = {
   legalComments: 'none',
 };
 
+/** `require('./undiciParts')` in the bundles becomes `require('./undici.js')`, the file built below, beside them. */
+const undiciApart = {
+  name: 'undici-apart',
+  setup(build) {
+    build.onResolve({ filter: /\/undiciParts$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
+    plugins: [undiciApart],
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',
@@ -28,12 +39,21 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
+    plugins: [undiciApart],
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     define: { __VERSION__: JSON.stringify(version) },
+  },
+  {
+    ...common,
+    entryPoints: { undici: 'src/core/util/undiciParts.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 // Webview pages: every src/webview/<name>/main.ts becomes dist/webview/<name>.js (browser, IIFE).

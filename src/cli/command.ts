@@ -1,6 +1,7 @@
 /** The contract every `gemini-webhooks` subcommand implements. */
 
 export interface CliContext {
+  /** One line, or several joined by newlines (the newline after the last is added). */
   stdout(line: string): void;
   stderr(line: string): void;
   env: NodeJS.ProcessEnv;

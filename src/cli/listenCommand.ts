@@ -98,12 +98,41 @@ export const listenCommand: CliCommand = {
       if (flags['forward-to']) ctx.stderr(`verified deliveries are forwarded to ${safeUrl(flags['forward-to'])}`);
       if (candidates.length === 0) ctx.stderr('note: no --secret given; static (HMAC) deliveries will be rejected');
     }
-    receiver.onDelivery((record) => ctx.stdout(json ? JSON.stringify(deliveryJson(record)) : formatDeliveryLine(record)));
+    const out = lineBatcher(ctx.stdout);
+    receiver.onDelivery((record) => out.push(json ? JSON.stringify(deliveryJson(record)) : formatDeliveryLine(record)));
     receiver.history.onDidUpdate((record) => {
-      if (record.forward && !json) ctx.stdout(forwardResultLine(record.seq, record.forward));
+      if (record.forward && !json) out.push(forwardResultLine(record.seq, record.forward));
     });
     await stopped;
     await receiver.close();
+    out.flush();
     return 0;
   },
 };
+
+/**
+ * Lines written together once per turn of the event loop: under load one write (one system call) carries
+ * every delivery answered in that turn instead of one each; alone, a line goes out in the same turn.
+ * `write` receives the lines joined by newlines (it adds the last one).
+ */
+export function lineBatcher(write: (text: string) => void): { push(line: string): void; flush(): void } {
+  let lines: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (lines.length === 0) return;
+    const text = lines.join('\n');
+    lines = [];
+    write(text);
+  };
+  return {
+    push(line) {
+      lines.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}

@@ -23,6 +23,8 @@ export interface IntegrationOptions {
   readonly extensionEnv?: Readonly<Record<string, string>>;
   /** User settings seeded for the run. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Other extension folders installed for the run (the web workbench loads only one development path). */
+  readonly extensions?: readonly string[];
   /** Overall limit, from server start to the exit code. */
   readonly timeoutMs?: number;
   /** Where mocha's lines go (stdout by default). */
@@ -72,6 +74,7 @@ export async function runIntegrationTests(options: IntegrationOptions): Promise<
   const server = await startCodeServer({
     toolchain: options.toolchain,
     settings: options.settings,
+    extensions: options.extensions,
     smokeTestDriver: true,
     timeoutSeconds: Math.ceil(timeoutMs / 1000) + 30,
   });

@@ -3,7 +3,8 @@
  * body timeouts; JSON in and out; retries for idempotent methods; typed errors.
  * The API key goes only into the `x-goog-api-key` header and is never part of a log line or error.
  */
-import { Agent, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { LazyAgent, undici } from '../util/undici';
 import { ApiError, ApiKeyFormatError, NetworkError, apiKeyProblem, checkBaseUrl, parseErrorEnvelope } from './errors';
 import { DEFAULT_RETRY_POLICY, RETRYABLE_METHODS, RetryPolicy, abortReason, backoffDelay, isRetryableStatus, parseRetryAfter, sleep } from './retry';
 
@@ -33,7 +34,8 @@ export interface CallOptions {
 }
 
 export class Transport {
-  private readonly agent: Agent;
+  /** The caller's pool, or one of our own made at the first call (undici loads only then). */
+  private readonly agent: Agent | LazyAgent;
   private readonly ownsAgent: boolean;
   private readonly policy: RetryPolicy;
   private readonly origin: string;
@@ -43,7 +45,7 @@ export class Transport {
     const timeout = options.timeoutMs ?? 30_000;
     this.ownsAgent = !options.dispatcher;
     this.agent =
-      options.dispatcher ?? new Agent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000, connections: 8 });
+      options.dispatcher ?? new LazyAgent({ connectTimeout: timeout, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 10_000, connections: 8 });
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const base = checkBaseUrl(options.baseUrl);
     this.origin = base.origin;
@@ -114,9 +116,10 @@ export class Transport {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    let response: Awaited<ReturnType<typeof request>>;
+    let response: Dispatcher.ResponseData;
     try {
-      response = await request(`${this.origin}${pathAndQuery}`, { method, headers, body: payload, signal, dispatcher: this.agent });
+      const dispatcher = this.agent instanceof LazyAgent ? this.agent.get() : this.agent;
+      response = await undici().request(`${this.origin}${pathAndQuery}`, { method, headers, body: payload, signal, dispatcher });
     } catch (error) {
       throw this.wrapNetworkError(error, signal);
     }
@@ -151,6 +154,6 @@ export class Transport {
 
   /** Closes the pool's connections (when this transport owns it). */
   async close(): Promise<void> {
-    if (this.ownsAgent) await this.agent.close();
+    if (this.ownsAgent) await (this.agent instanceof LazyAgent ? this.agent.made : this.agent)?.close();
   }
 }

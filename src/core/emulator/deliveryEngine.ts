@@ -8,7 +8,7 @@
  * A bounded number of attempts run at once; the rest wait in a FIFO queue (no per-delivery timers
  * except for scheduled retries).
  */
-import { Agent } from 'undici';
+import { LazyAgent } from '../util/undici';
 import { redact } from '../util/redact';
 import { parseRetryAfterMs } from '../util/retryAfter';
 import { Clock } from './clock';
@@ -51,7 +51,8 @@ const USER_AGENT = 'gemini-webhooks-emulator/1';
 const RESPONSE_BODY_LIMIT = 64 * 1024;
 
 export class DeliveryEngine {
-  private readonly agent: Agent;
+  /** Made at the first delivery (undici loads only then). */
+  private readonly agent: LazyAgent;
   private readonly queue: Delivery[] = [];
   private head = 0;
   private inFlight = 0;
@@ -62,7 +63,7 @@ export class DeliveryEngine {
 
   constructor(private readonly o: DeliveryEngineOptions) {
     this.maxInFlight = o.maxInFlight ?? 256;
-    this.agent = new Agent({
+    this.agent = new LazyAgent({
       keepAliveTimeout: 10_000,
       connections: 64,
       pipelining: 1,
@@ -93,7 +94,7 @@ export class DeliveryEngine {
     this.timers.clear();
     this.queue.length = 0;
     this.head = 0;
-    await this.agent.destroy().catch(() => undefined);
+    await this.agent.made?.destroy().catch(() => undefined);
     this.notifyIdle(true);
   }
 
@@ -155,7 +156,7 @@ export class DeliveryEngine {
     // one deadline for the whole attempt (connect + headers + body); the agent's per-phase timeouts are the same length
     const deadline = AbortSignal.timeout(this.o.timeoutMs);
     try {
-      const res = await this.agent.request({ ...splitUrl(url), method: 'POST', headers, body: d.body, signal: deadline });
+      const res = await this.agent.get().request({ ...splitUrl(url), method: 'POST', headers, body: d.body, signal: deadline });
       status = res.statusCode;
       retryAfter = parseRetryAfterMs(res.headers['retry-after']);
       await res.body.dump({ limit: RESPONSE_BODY_LIMIT, signal: deadline }).catch(() => undefined);

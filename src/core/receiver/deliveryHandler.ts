@@ -6,14 +6,13 @@
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { envelopeFromJson } from '../events/envelope';
-import { header } from '../verify/deliveryHeaders';
 import { DeliveryVerifier } from '../verify/deliveryVerifier';
 import { reject, Verdict } from '../verify/verdict';
 import { DedupeStore, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
-import { readBody } from './readBody';
+import { BodyResult, readBodyThen } from './readBody';
 import { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
-import { ReceivedDelivery, ReceiverAnswer, verdictFields } from './types';
+import { ReceivedDelivery, ReceiverAnswer } from './types';
 import { nestsTooDeep, tooDeepReason } from '../util/jsonDepth';
 import { clip } from '../util/text';
 
@@ -47,15 +46,25 @@ export class DeliveryHandler {
     return this.processing > 0;
   }
 
+  /**
+   * Synchronous from the body's last chunk to the answer while the verdict is (static, or dynamic on a
+   * cached key set): no promise per request. Any failure on the way is answered 500 and logged.
+   */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.run(req, res).catch((error: unknown) => {
-      this.options.log?.error(`Receiver: unexpected failure handling a request: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) answer(res, 500, { status: 'rejected', reason: 'internal error' });
-      else res.destroy();
-    });
+    try {
+      this.run(req, res);
+    } catch (error) {
+      this.fail(res, error);
+    }
   };
 
-  private async run(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private fail(res: ServerResponse, error: unknown): void {
+    this.options.log?.error(`Receiver: unexpected failure handling a request: ${error instanceof Error ? error.message : String(error)}`);
+    if (!res.headersSent) answer(res, 500, { status: 'rejected', reason: 'internal error' });
+    else res.destroy();
+  }
+
+  private run(req: IncomingMessage, res: ServerResponse): void {
     // A browser (a web page driving the receiver: DNS rebinding, cross-site POSTs) always sends Origin; Gemini
     // never does. Refused before anything is read or stored — only counted, and logged now and then.
     if (req.headers.origin !== undefined) return this.refuseBrowser(req, res);
@@ -77,7 +86,16 @@ export class DeliveryHandler {
       res.setHeader('allow', 'POST');
       return this.finish(res, base, Buffer.alloc(0), 0, reject('none', 'method_not_allowed', `method not allowed: ${clip(req.method ?? '', 80)} (only POST)`));
     }
-    const body = await readBody(req, this.options.bodyLimit);
+    readBodyThen(req, this.options.bodyLimit, (body) => {
+      try {
+        this.withBody(req, res, base, body);
+      } catch (error) {
+        this.fail(res, error);
+      }
+    });
+  }
+
+  private withBody(req: IncomingMessage, res: ServerResponse, base: Base, body: BodyResult): void {
     if (body.kind === 'oversized') {
       res.setHeader('connection', 'close');
       res.once('finish', () => req.destroy());
@@ -106,10 +124,13 @@ export class DeliveryHandler {
     }
     const envelope = envelopeFromJson(json);
 
-    const pending = this.options.verifier.verify({ headers: req.headers, rawBody: raw });
-    const verdict = pending instanceof Promise ? await pending : pending;
     const extras = envelope ? { eventType: envelope.type, ...(envelope.user_metadata ? { userMetadata: envelope.user_metadata } : {}) } : {};
-    return this.finish(res, base, raw, raw.length, verdict, extras);
+    const pending = this.options.verifier.verify({ headers: req.headers, rawBody: raw });
+    if (pending instanceof Promise) {
+      pending.then((verdict) => this.finish(res, base, raw, raw.length, verdict, extras)).catch((error: unknown) => this.fail(res, error));
+      return;
+    }
+    return this.finish(res, base, raw, raw.length, pending, extras);
   }
 
   private refuseBrowser(req: IncomingMessage, res: ServerResponse): void {
@@ -126,14 +147,7 @@ export class DeliveryHandler {
     answer(res, 403, { status: 'rejected', reason: BROWSER_REFUSAL_REASON });
   }
 
-  private finish(
-    res: ServerResponse,
-    base: { receivedAt: string; method: string; path: string; headers: Record<string, string>; started: number },
-    raw: Buffer,
-    bytes: number,
-    verdict: Verdict,
-    extras: Partial<ReceivedDelivery> = {},
-  ): void {
+  private finish(res: ServerResponse, base: Base, raw: Buffer, bytes: number, verdict: Verdict, extras: Partial<ReceivedDelivery> = {}): void {
     const seq = this.options.history.nextSeq();
     const webhookId = base.headers['webhook-id'];
     let status: number;
@@ -157,35 +171,71 @@ export class DeliveryHandler {
     const storeLimit = verdict.ok ? this.options.bodyLimit : Math.min(this.options.bodyLimit, REJECTED_BODY_STORE_LIMIT);
     const stored = raw.length > storeLimit ? raw.subarray(0, storeLimit) : raw;
     const utf8 = isUtf8(stored);
-    // Every other field is bounded as the history stores it (recordBounds.ts).
-    const record: ReceivedDelivery = {
+    // Built by assignment, in the order the history file has always had (no temporary objects per field);
+    // every other field is bounded as the history stores it (recordBounds.ts).
+    const record: Mutable<ReceivedDelivery> = {
       seq,
       receivedAt: base.receivedAt,
       method: base.method,
       path: base.path,
       headers: base.headers,
       body: stored.toString(utf8 ? 'utf8' : 'base64'),
-      ...(utf8 ? {} : { bodyEncoding: 'base64' as const }),
-      bodyBytes: bytes,
-      ...(bytes > stored.length ? { bodyTruncated: true } : {}),
-      verdict: !verdict.ok ? 'rejected' : duplicateOf === undefined ? 'verified' : 'duplicate',
-      ...verdictFields(verdict),
-      ...extras,
-      ...(webhookId !== undefined ? { webhookId } : {}),
-      latencyMs,
-      httpStatus: status,
-      ...(duplicateOf !== undefined ? { duplicateOf } : {}),
-    };
+    } as Mutable<ReceivedDelivery>;
+    if (!utf8) record.bodyEncoding = 'base64';
+    record.bodyBytes = bytes;
+    if (bytes > stored.length) record.bodyTruncated = true;
+    record.verdict = !verdict.ok ? 'rejected' : duplicateOf === undefined ? 'verified' : 'duplicate';
+    if (!verdict.ok) {
+      record.reason = verdict.reason;
+      record.code = verdict.code;
+    }
+    record.scheme = verdict.scheme;
+    if (verdict.signatureMethod) record.signatureMethod = verdict.signatureMethod;
+    if (verdict.ok && verdict.matched) record.matchedSecret = verdict.matched;
+    if (verdict.ok && verdict.matchedKey) record.matchedKey = verdict.matchedKey;
+    if (verdict.ok && verdict.bodyUnbound) record.bodyUnbound = true;
+    if (verdict.token) record.token = verdict.token;
+    if (extras.eventType !== undefined) record.eventType = extras.eventType;
+    if (extras.userMetadata !== undefined) record.userMetadata = extras.userMetadata;
+    if (webhookId !== undefined) record.webhookId = webhookId;
+    record.latencyMs = latencyMs;
+    record.httpStatus = status;
+    if (duplicateOf !== undefined) record.duplicateOf = duplicateOf;
+    this.later(record, raw);
+  }
+
+  /** Records answered in this turn of the event loop, recorded and announced together in the next (in order). */
+  private queue: Array<{ record: ReceivedDelivery; raw: Buffer }> = [];
+
+  private later(record: ReceivedDelivery, raw: Buffer): void {
+    this.queue.push({ record, raw });
     this.processing++;
-    setImmediate(() => {
+    if (this.queue.length === 1) setImmediate(this.drain);
+  }
+
+  private readonly drain = (): void => {
+    const batch = this.queue;
+    this.queue = [];
+    for (const { record, raw } of batch) {
       this.processing--;
       try {
-        this.options.afterAnswer(this.options.history.append(record), raw, base.headers);
+        this.options.afterAnswer(this.options.history.append(record), raw, record.headers);
       } catch (error) {
-        this.options.log?.error(`Receiver: processing delivery #${seq} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log?.error(`Receiver: processing delivery #${record.seq} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-    });
-  }
+    }
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What is known of a request before its body. */
+interface Base {
+  readonly receivedAt: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly started: number;
 }
 
 function answer(res: ServerResponse, status: number, payload: ReceiverAnswer): void {
@@ -195,9 +245,11 @@ function answer(res: ServerResponse, status: number, payload: ReceiverAnswer): v
 }
 
 function flatten(req: IncomingMessage): Record<string, string> {
+  const headers = req.headers;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = header(req.headers, name) ?? '';
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name] = typeof value === 'string' ? value : value.join(', '); // as header() reads it
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * (minus hop-by-hop ones and host), through undici with a timeout. The result (status, time, first KB
  * of the answer, or the error) is returned, never thrown.
  */
-import { request } from 'undici';
+import { undici } from '../util/undici';
 import { ForwardResult } from './types';
 import { safeUrl } from '../util/redact';
 
@@ -56,7 +56,7 @@ export async function forward(req: ForwardRequest): Promise<ForwardResult> {
   const extra = { ...(req.replay ? { replay: true } : {}), ...(req.resigned !== undefined ? { resigned: req.resigned } : {}) };
   const timeout = req.timeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS;
   try {
-    const res = await request(req.target, {
+    const res = await undici().request(req.target, {
       method: 'POST',
       headers: req.headers,
       body: req.body,

@@ -3,7 +3,7 @@
  * envelope of the picked type, signed with a stored secret, or unsigned to see a rejection.
  * A plain signed POST to the local receiver (not an API call).
  */
-import { request } from 'undici';
+import { undici } from '../util/undici';
 import { newMessageId } from '../util/randomId';
 import { makeEnvelope } from '../events/envelope';
 import { signStatic } from '../verify/staticVerifier';
@@ -33,7 +33,7 @@ export async function sendStaticTestEvent(
     'user-agent': 'gemini-webhooks-vscode/test-event',
   };
   if (secret) headers['webhook-signature'] = signStatic(secret, webhookId, timestamp, body);
-  const response = await request(receiverUrl, { method: 'POST', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const response = await undici().request(receiverUrl, { method: 'POST', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const text = await response.body.text();
   let answer: StaticSendResult['answer'] = {};
   try {

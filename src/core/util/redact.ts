@@ -4,6 +4,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /whsec_[A-Za-z0-9+/=_-]{8,}/g, // Standard Webhooks signing secrets
   /AIza[0-9A-Za-z_-]{20,}/g, // Google API keys
 ];
+/** The literal each of SECRET_PATTERNS begins with. */
+const SECRET_PREFIXES: readonly string[] = ['whsec_', 'AIza'];
 
 /** Replaces every known secret shape in `text`, and every literal in `known`, with a marker. */
 export function redact(text: string, known: Iterable<string> = []): string {
@@ -11,7 +13,10 @@ export function redact(text: string, known: Iterable<string> = []): string {
   for (const secret of known) {
     if (secret && secret.length >= 6) out = out.split(secret).join('«redacted»');
   }
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (m) => `${m.slice(0, 6)}…«redacted»`);
+  // Each pattern starts with its literal prefix: text without it has nothing to replace (the common case, cheaply).
+  for (let i = 0; i < SECRET_PATTERNS.length; i++) {
+    if (out.includes(SECRET_PREFIXES[i])) out = out.replace(SECRET_PATTERNS[i], (m) => `${m.slice(0, 6)}…«redacted»`);
+  }
   return out;
 }
 

@@ -75,8 +75,9 @@ export class DeliveryVerifier {
       nowMs,
     });
     if (staticVerdict.ok || v1a.length === 0) return staticVerdict;
-    return this.dynamic
-      .verifyV1a(v1aDelivery)
-      .then((dynamic) => (dynamic.ok ? dynamic : reject('static', staticVerdict.code, `${staticVerdict.reason}; and ${dynamic.reason}`, undefined, 'v1 HMAC')));
+    const both = (dynamic: Verdict): Verdict =>
+      dynamic.ok ? dynamic : reject('static', staticVerdict.code, `${staticVerdict.reason}; and ${dynamic.reason}`, undefined, 'v1 HMAC');
+    const dynamic = this.dynamic.verifyV1a(v1aDelivery);
+    return dynamic instanceof Promise ? dynamic.then(both) : both(dynamic);
   }
 }

@@ -56,35 +56,71 @@ export class DynamicVerifier {
       : undefined;
   }
 
-  async verifyV1a(input: V1aDelivery): Promise<Verdict> {
+  /**
+   * Synchronous while the cached key set answers (the common case: no promise per delivery); a miss,
+   * or a set still to fetch, goes the asynchronous way (fetch, refetch after a miss).
+   */
+  verifyV1a(input: V1aDelivery): Verdict | Promise<Verdict> {
     const method = 'v1a Ed25519' as const;
     if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (v1a Ed25519) delivery but no JWKS URI is configured', undefined, method);
-    const found = await this.withKeys((keys) => matchV1a(input, this.lastFirst(keys)));
-    if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message, undefined, method);
-    if (found.match) {
-      this.lastV1aKey = found.match.thumbprint;
-      return { ok: true, scheme: 'dynamic', signatureMethod: method, matchedKey: keyName(found.match) };
+    const cached = this.keySet.cached();
+    if (cached) {
+      const match = this.matchV1a(input, cached.keys);
+      if (match) return this.v1aVerified(match);
     }
+    return this.verifyV1aAsync(input);
+  }
+
+  private async verifyV1aAsync(input: V1aDelivery): Promise<Verdict> {
+    const method = 'v1a Ed25519' as const;
+    const keySet = this.keySet!;
+    const found = await this.withKeys((keys) => this.matchV1a(input, keys));
+    if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message, undefined, method);
+    if (found.match) return this.v1aVerified(found.match);
     const ed25519 = found.snapshot.keys.filter((k) => k.algorithm === 'EdDSA').length;
     if (ed25519 === 0)
-      return reject('dynamic', 'unknown_kid', `the key set at ${this.keySet.source} has no Ed25519 key${skippedNote(found.snapshot)}`, undefined, method);
+      return reject('dynamic', 'unknown_kid', `the key set at ${keySet.source} has no Ed25519 key${skippedNote(found.snapshot)}`, undefined, method);
     const tried = `${input.signatures.length === 1 ? 'the v1a signature' : `none of the ${input.signatures.length} v1a signatures`}`;
     const extra = input.problems.length > 0 ? `; skipped ${input.problems.join(', ')}` : '';
     return reject(
       'dynamic',
       'bad_token_signature',
-      `${tried} does not verify with any of the ${ed25519} Ed25519 key${ed25519 === 1 ? '' : 's'} at ${this.keySet.source} (tampered id, timestamp or body, or a key not in the set)${extra}`,
+      `${tried} does not verify with any of the ${ed25519} Ed25519 key${ed25519 === 1 ? '' : 's'} at ${keySet.source} (tampered id, timestamp or body, or a key not in the set)${extra}`,
       undefined,
       method,
     );
   }
 
-  async verifyJwt(input: Omit<JwtInput, 'audience' | 'toleranceSeconds'>): Promise<Verdict> {
+  private matchV1a(input: V1aDelivery, keys: readonly PublicKey[]): PublicKey | undefined {
+    return matchV1a(input, this.lastFirst(keys));
+  }
+
+  private lastFirst(keys: readonly PublicKey[]): readonly PublicKey[] {
+    const i = this.lastV1aKey === undefined ? -1 : keys.findIndex((k) => k.thumbprint === this.lastV1aKey);
+    return i <= 0 ? keys : [keys[i], ...keys.slice(0, i), ...keys.slice(i + 1)];
+  }
+
+  private v1aVerified(match: PublicKey): Verdict {
+    this.lastV1aKey = match.thumbprint;
+    return { ok: true, scheme: 'dynamic', signatureMethod: 'v1a Ed25519', matchedKey: keyName(match) };
+  }
+
+  /** Synchronous while the cached key set answers, like verifyV1a; misses go the asynchronous way. */
+  verifyJwt(input: Omit<JwtInput, 'audience' | 'toleranceSeconds'>): Verdict | Promise<Verdict> {
     if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (JWT) delivery but no JWKS URI is configured');
     const jwt: JwtInput = { ...input, audience: this.expectedAudience(), toleranceSeconds: this.options.clockToleranceSeconds ?? 60 };
+    const cached = this.keySet.cached();
+    if (cached) {
+      const verdict = verifyJwt(jwt, cached.keys, this.keySet.source);
+      if (verdict.ok || !isKeyMiss(verdict)) return verdict;
+    }
+    return this.verifyJwtAsync(jwt);
+  }
+
+  private async verifyJwtAsync(jwt: JwtInput): Promise<Verdict> {
     let last: Verdict | undefined;
-    const found = await this.withKeys(async (keys) => {
-      last = await verifyJwt(jwt, keys, this.keySet!.source);
+    const found = await this.withKeys((keys) => {
+      last = verifyJwt(jwt, keys, this.keySet!.source);
       // A verdict about the key (none matched the kid, none verified) may change with a fresh set.
       return last.ok || !isKeyMiss(last) ? last : undefined;
     });
@@ -115,11 +151,6 @@ export class DynamicVerifier {
     } catch (error) {
       return error instanceof KeySetError ? error : new KeySetError(`could not read the key set at ${keySet.source}: ${String(error)}`);
     }
-  }
-
-  private lastFirst(keys: readonly PublicKey[]): readonly PublicKey[] {
-    const i = this.lastV1aKey === undefined ? -1 : keys.findIndex((k) => k.thumbprint === this.lastV1aKey);
-    return i <= 0 ? keys : [keys[i], ...keys.slice(0, i), ...keys.slice(i + 1)];
   }
 
   private expectedAudience(): Audience | undefined {

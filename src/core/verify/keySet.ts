@@ -8,7 +8,7 @@
  * A key that cannot be imported, or an OKP key of another curve, is skipped and counted, never fatal.
  */
 import { createHash, createPublicKey, KeyObject } from 'node:crypto';
-import { request } from 'undici';
+import { undici } from '../util/undici';
 import { safeUrl } from '../util/redact';
 import { MatchedKey } from './verdict';
 
@@ -55,26 +55,33 @@ export class KeySet {
   private inFlight: Promise<KeySetSnapshot> | undefined;
   private lastFetchAt = -Infinity;
 
-  constructor(private readonly options: KeySetOptions) {}
+  constructor(private readonly options: KeySetOptions) {
+    this.source = safeUrl(options.uri);
+  }
 
   /** Where the keys come from, credentials masked: for reasons and logs. */
-  get source(): string {
-    return safeUrl(this.options.uri);
-  }
+  readonly source: string;
 
   /**
    * The cached set, fetched when missing or older than the cache age. When a refetch fails, the old set
    * is kept (stale beats nothing) and not refetched again within the cooldown.
    */
   async current(): Promise<KeySetSnapshot> {
-    const cached = this.snapshot;
-    if (cached && (Date.now() - cached.fetchedAt < (this.options.cacheMaxAgeMs ?? 600_000) || this.inCooldown())) return cached;
+    const cached = this.cached();
+    if (cached) return cached;
+    const stale = this.snapshot;
     try {
       return await this.fetch();
     } catch (error) {
-      if (cached) return cached;
+      if (stale) return stale;
       throw error;
     }
+  }
+
+  /** The cached set when current() would answer with it without fetching (fresh, or in the cooldown); else undefined. */
+  cached(): KeySetSnapshot | undefined {
+    const cached = this.snapshot;
+    return cached && (Date.now() - cached.fetchedAt < (this.options.cacheMaxAgeMs ?? 600_000) || this.inCooldown()) ? cached : undefined;
   }
 
   /**
@@ -109,7 +116,13 @@ export class KeySet {
 async function download(uri: string, timeoutMs: number, source: string): Promise<string> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await request(uri, { method: 'GET', headers: { accept: 'application/json' }, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const res = await undici().request(uri, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
     if (res.statusCode !== 200) {
       await res.body.dump().catch(() => undefined);
       throw new KeySetError(`could not read the key set at ${source}: HTTP ${res.statusCode}`);
