@@ -5,7 +5,8 @@
  * up to ANSWER_READ_LIMIT and then cut, so a handler that streams forever cannot hold the probe.
  * Redirects are never followed (the dispatcher is the caller's, without a redirect interceptor).
  */
-import { Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../util/undici';
 import { oneLine } from '../util/text';
 
 /** Bytes of an answer body read before the rest is dropped. */
@@ -55,7 +56,7 @@ export async function exchange(req: ExchangeRequest): Promise<Exchange> {
   const onCancel = () => deadline.abort();
   req.signal?.addEventListener('abort', onCancel, { once: true });
   try {
-    const res = await request(req.url, {
+    const res = await undici().request(req.url, {
       method: 'POST',
       headers: { ...req.headers, 'content-length': String(req.body.length) },
       body: req.body,

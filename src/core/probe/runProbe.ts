@@ -6,7 +6,7 @@
  * Resolves to the report, or to why the URL cannot be graded (refused, DNS, TLS, not HTTP).
  * Rejects with an AbortError when `signal` aborts.
  */
-import { Agent } from 'undici';
+import { undici } from '../util/undici';
 import { checkHttpUrl, describeHttpUrlProblem } from '../util/url';
 import { CheckContext, CheckSpec, probeChecks } from './checks';
 import { exchange, Exchange, seconds } from './exchange';
@@ -51,7 +51,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
   };
   const specs = probeChecks(ctx);
   // Connecting gives up a little before the deadline, so a host that never accepts is "unreachable" (exit 2), not a slow answer.
-  const dispatcher = new Agent({
+  const dispatcher = new (undici().Agent)({
     connect: { timeout: Math.max(100, deadlineMs - 250) },
     headersTimeout: deadlineMs + 1_000,
     bodyTimeout: deadlineMs + 1_000,
