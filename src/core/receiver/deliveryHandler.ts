@@ -149,6 +149,7 @@ export class DeliveryHandler {
       ...extras,
       ...(webhookId !== undefined ? { webhookId } : {}),
       latencyMs,
+      ...(verdict.timings ? { timings: verdict.timings } : {}),
       httpStatus: status,
       ...(duplicateOf !== undefined ? { duplicateOf } : {}),
     };

@@ -11,7 +11,7 @@
 import { JwtInput, verifyJwt } from './jwtVerifier';
 import { KeySet, KeySetError, KeySetSnapshot, PublicKey } from './keySet';
 import { matchV1a } from './ed25519Signature';
-import { reject, Verdict } from './verdict';
+import { reject, Verdict, VerifyTimings } from './verdict';
 
 export interface DynamicVerifierOptions {
   readonly jwksUri?: string;
@@ -57,9 +57,19 @@ export class DynamicVerifier {
   }
 
   async verifyV1a(input: V1aDelivery): Promise<Verdict> {
+    const clock = new Stopwatch();
+    return clock.stamp(await this.checkV1a(input, clock));
+  }
+
+  async verifyJwt(input: Omit<JwtInput, 'audience' | 'toleranceSeconds'>): Promise<Verdict> {
+    const clock = new Stopwatch();
+    return clock.stamp(await this.checkJwt(input, clock));
+  }
+
+  private async checkV1a(input: V1aDelivery, clock: Stopwatch): Promise<Verdict> {
     const method = 'v1a Ed25519' as const;
     if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (v1a Ed25519) delivery but no JWKS URI is configured', undefined, method);
-    const found = await this.withKeys((keys) => matchV1a(input, this.lastFirst(keys)));
+    const found = await this.withKeys((keys) => matchV1a(input, this.lastFirst(keys)), clock);
     if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message, undefined, method);
     if (found.match) {
       this.lastV1aKey = found.match.thumbprint;
@@ -79,7 +89,7 @@ export class DynamicVerifier {
     );
   }
 
-  async verifyJwt(input: Omit<JwtInput, 'audience' | 'toleranceSeconds'>): Promise<Verdict> {
+  private async checkJwt(input: Omit<JwtInput, 'audience' | 'toleranceSeconds'>, clock: Stopwatch): Promise<Verdict> {
     if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (JWT) delivery but no JWKS URI is configured');
     const jwt: JwtInput = { ...input, audience: this.expectedAudience(), toleranceSeconds: this.options.clockToleranceSeconds ?? 60 };
     let last: Verdict | undefined;
@@ -87,7 +97,7 @@ export class DynamicVerifier {
       last = await verifyJwt(jwt, keys, this.keySet!.source);
       // A verdict about the key (none matched the kid, none verified) may change with a fresh set.
       return last.ok || !isKeyMiss(last) ? last : undefined;
-    });
+    }, clock);
     if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message);
     if (found.match) return found.match;
     if (last && !last.ok && found.refetched) return { ...last, reason: `${last.reason} (even after refetching it)` };
@@ -97,18 +107,19 @@ export class DynamicVerifier {
   /** Runs `attempt` on the cached keys, and once more on a refetched set after a miss (cooldown permitting). */
   private async withKeys<T>(
     attempt: (keys: readonly PublicKey[]) => T | undefined | Promise<T | undefined>,
+    clock: Stopwatch,
   ): Promise<{ match: T | undefined; snapshot: KeySetSnapshot; refetched: boolean } | KeySetError> {
     const keySet = this.keySet!;
     try {
-      let snapshot = await keySet.current();
-      let match = await attempt(snapshot.keys);
+      let snapshot = await clock.keys(keySet, () => keySet.current());
+      let match = await clock.check(() => attempt(snapshot.keys));
       let refetched = false;
       if (match === undefined) {
-        const fresh = await keySet.refreshAfterMiss();
+        const fresh = await clock.keys(keySet, () => keySet.refreshAfterMiss());
         if (fresh) {
           snapshot = fresh;
           refetched = true;
-          match = await attempt(fresh.keys);
+          match = await clock.check(() => attempt(fresh.keys));
         }
       }
       return { match, snapshot, refetched };
@@ -127,6 +138,47 @@ export class DynamicVerifier {
     const audience = typeof option === 'function' ? option() : option;
     return audience === undefined || audience.length === 0 ? undefined : audience;
   }
+}
+
+/** Two clock readings around the key-set read and around the signature check; nothing else. */
+class Stopwatch {
+  private keySetMs = 0;
+  private verifyMs = 0;
+  private fetched = false;
+  private used = false;
+
+  async keys<T>(keySet: KeySet, read: () => Promise<T>): Promise<T> {
+    this.used = true;
+    const t = performance.now();
+    const fetches = keySet.fetches;
+    try {
+      return await read();
+    } finally {
+      this.keySetMs += performance.now() - t;
+      // A fetch started while this delivery waited for the set (its own, or a concurrent miss's it shared).
+      if (keySet.fetches !== fetches) this.fetched = true;
+    }
+  }
+
+  async check<T>(run: () => T | Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.verifyMs += performance.now() - t;
+    }
+  }
+
+  /** The verdict with its timings, once the key set was reached. */
+  stamp(verdict: Verdict): Verdict {
+    if (!this.used) return verdict;
+    const timings: VerifyTimings = { keySetMs: round(this.keySetMs), keySetFetched: this.fetched, verifyMs: round(this.verifyMs) };
+    return { ...verdict, timings };
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function isKeyMiss(verdict: Verdict): boolean {
