@@ -84,6 +84,8 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
         'geminiWebhooks.receiver.port': receiverPort,
         'geminiWebhooks.receiver.forwardTo': `http://127.0.0.1:${(app.address() as AddressInfo).port}/hook`,
       },
+      // Sample webhooks with stored secrets ("Batch results", …): deliveries signed with theirs go by their names.
+      env: { GEMINI_WEBHOOKS_SAMPLE_DATA: '1' },
       viewport: { width: 1440, height: 860 },
     });
   });
@@ -174,27 +176,39 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await waitForCount(EVENT_CATALOG.length + 2);
   });
 
-  it('opens details by keyboard (arrows, Enter): verdict, signature method and key, user_metadata, headers, body', async () => {
+  it('opens details by keyboard (arrows, Enter): verdict, signature method and key, then the body, then collapsible headers', async () => {
     const frame = inspector();
     await frame.locator('#list .row').first().click();
     const detail = frame.locator('#detail');
     await detail.locator('h2', { hasText: 'batch.succeeded' }).waitFor({ timeout: 15_000 });
-    assert.match(await detail.innerText(), /Signature\s+v1a Ed25519[\s\S]*Matched key[\s\S]*Thumbprint[\s\S]*user_metadata[\s\S]*vscode-test-event/i);
+    // The body right under the verdict; the latency of a dynamic delivery split into key set and verification.
+    assert.match(
+      await detail.innerText(),
+      /Signature\s+v1a Ed25519[\s\S]*Matched key[\s\S]*Thumbprint[\s\S]*Latency\s+[\d.]+ ms — key set [\d.]+ ms \((fetched|cached)\), verification [\d.]+ ms[\s\S]*Body \(\d+ bytes\)[\s\S]*user_metadata[\s\S]*vscode-test-event[\s\S]*Headers \(\d+\)/i,
+    );
+    const order = await frame.locator('#detail > section > h3, #detail > section .section-head h3, #detail > details h3').allInnerTexts();
+    assert.deepEqual(
+      order.slice(0, 2).map((t) => t.split(' (')[0].toUpperCase()),
+      ['VERDICT', 'BODY'],
+      order.join(' | '),
+    );
+    const rows = await frame.locator('#list .row .cell.seq').allInnerTexts();
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
-    await detail
-      .locator('h2', { hasText: 'batch.' })
-      .or(detail.locator('h2', { hasText: 'interaction.' }))
-      .or(detail.locator('h2', { hasText: 'video.' }))
-      .first()
-      .waitFor();
+    // The third row's detail (not the first's, still shown until the answer comes).
+    await detail.locator('h2', { hasText: `${rows[2]} ` }).waitFor({ timeout: 15_000 });
     const focused = await frame.locator('#list .row:focus').count();
     assert.equal(focused, 1, 'the active row has the keyboard focus');
     const text = await detail.innerText();
     assert.match(text, /Matched secret[\s\S]*e2e-secret/i);
-    assert.match(text, /webhook-signature/);
-    assert.ok(!text.includes(secret.slice(6)), 'the secret is never shown');
+    assert.doesNotMatch(text, /webhook-signature/, 'the headers start collapsed');
+    // Headers open by keyboard (a native disclosure) and stay open for the next delivery.
+    await detail.locator('details.headers > summary').focus();
+    await wb.page.keyboard.press('Enter');
+    await detail.locator('details.headers[open]').waitFor({ timeout: 15_000 });
+    assert.match(await detail.innerText(), /webhook-signature/);
+    assert.ok(!(await detail.innerText()).includes(secret.slice(6)), 'the secret is never shown');
     await shot('detail');
   });
 
@@ -235,6 +249,81 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     assert.deepEqual(probe, { pwned: undefined, hostileScripts: 0, paneScripts: 0, imgs: 0, links: 0 });
     assert.equal(await wb.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     await shot('xss-inert');
+  });
+
+  it('disables Replay to app on a rejected delivery, with the reason in its tooltip', async () => {
+    const frame = inspector();
+    await frame.locator('#filter-verdict').selectOption('rejected');
+    await waitForCount(1);
+    await frame.locator('#list .row').first().click();
+    const replay = frame.locator('#detail button[data-action="replay"]');
+    await frame.locator('#detail h2', { hasText: 'video.generated' }).waitFor({ timeout: 15_000 });
+    assert.equal(await replay.isDisabled(), true);
+    assert.match((await replay.getAttribute('title')) ?? '', /Only verified deliveries are replayed to your app: this one was rejected \(/);
+    await frame.locator('#filter-verdict').selectOption('');
+  });
+
+  it("names a webhook's deliveries by its name: the signing picker, the source column and filter, the matched secret", async () => {
+    await runPromptingCommand('Gemini Webhooks: Trigger Test Event');
+    await answer('batch.expired', 'batch.expired');
+    await quickRow("Sign with Batch results's stored secret").waitFor({ timeout: 15_000 });
+    await shot('trigger-by-name');
+    await answer("Batch results's stored secret", "Sign with Batch results's stored secret");
+    await wb.waitForNotification(/Sent batch\.expired: verified/);
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 4);
+    const row = frame.locator('#list .row').first();
+    const source = row.locator('.cell.source');
+    assert.equal(await source.innerText(), 'Batch results');
+    assert.match((await source.getAttribute('title')) ?? '', /^webhook [a-z0-9]{20,}$/, 'the id in the tooltip');
+    const option = frame.locator('#filter-source option', { hasText: 'Batch results' });
+    assert.equal(await option.count(), 1);
+    await frame.locator('#filter-source').selectOption({ label: 'Batch results' });
+    await waitForCount(1);
+    await row.click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: 'batch.expired' }).waitFor({ timeout: 15_000 });
+    assert.match(await detail.innerText(), /Source\s+Batch results[\s\S]*Matched secret\s+Batch results \(current\)[\s\S]*Webhook id\s+[a-z0-9]{20,}/);
+    await frame.locator('#filter-source').selectOption('');
+  });
+
+  it('shows the body as received or pretty without changing a token (Raw / Pretty by keyboard), and replays it byte for byte', async () => {
+    const body =
+      '{"type":"batch.succeeded","version":"v1","timestamp":"' +
+      new Date().toISOString() +
+      '","data":{"id":"batches/raw","count":12345678901234567890,"huge":1e400,"name":"caf\\u00e9","dup":1,"dup":2}}';
+    const sent = await sendStaticTestEvent(`http://127.0.0.1:${receiverPort}/webhooks`, 'batch.succeeded', secret, { body });
+    assert.equal(sent.answer.status, 'verified');
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 5);
+    await frame.locator('#list .row').first().click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: `#${sent.answer.seq} batch.succeeded` }).waitFor({ timeout: 15_000 });
+    const pre = detail.locator('pre.body');
+    const pretty = await pre.innerText();
+    assert.match(pretty, /"count": 12345678901234567890,/);
+    assert.match(pretty, /"huge": 1e400,/);
+    assert.match(pretty, /"name": "caf\\u00e9"/);
+    assert.equal(pretty.match(/"dup":/g)?.length, 2, 'both duplicate keys');
+    assert.equal(
+      pretty.replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_m, str: string | undefined) => str ?? ''),
+      body,
+      'whitespace is all that differs',
+    );
+    // Raw: the toggle is a pair of buttons, reached with Tab and pressed with Space.
+    const raw = detail.locator('.view-toggle button[data-view="raw"]');
+    await raw.focus();
+    await wb.page.keyboard.press('Space');
+    assert.equal(await raw.getAttribute('aria-pressed'), 'true');
+    assert.equal(await pre.innerText(), body, 'the raw body, exactly as received');
+    await shot('raw-body');
+    const before = appBodies.length;
+    await detail.locator('button[data-action="replay"]').click();
+    await detail.locator('.status.ok', { hasText: 'Replayed: your app answered 200' }).waitFor({ timeout: 30_000 });
+    assert.ok(appBodies.length > before);
+    assert.equal(appBodies.at(-1), body, 'the app gets the same bytes');
+    // Back to pretty for what follows (the choice is kept from one delivery to the next).
+    await detail.locator('.view-toggle button[data-view="pretty"]').click();
   });
 
   it('saves the inspector screenshot for the README', async () => {

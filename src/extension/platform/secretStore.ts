@@ -47,6 +47,8 @@ export class SecretStore extends Disposable {
     /** The editor's SecretStorage (tests reach it to check what is stored, and to make it fail). */
     readonly storage: vscode.SecretStorage,
     private readonly log?: vscode.LogOutputChannel,
+    /** The name a webhook was given (the Webhooks view's list): secret labels read "My app (current)", not the id. */
+    private readonly webhookName: (webhookId: string) => string | undefined = () => undefined,
   ) {
     super();
     this.register(
@@ -187,13 +189,14 @@ export class SecretStore extends Disposable {
     const snapshot = await this.snapshot();
     const out: SecretCandidate[] = [];
     for (const [webhookId, secrets] of snapshot.webhooks) {
+      const name = this.webhookName(webhookId) ?? webhookId;
       secrets.forEach((s, i) => {
         const notAfter = s.expireTime ? Date.parse(s.expireTime) : undefined;
         if (notAfter !== undefined && notAfter <= now) return;
         out.push({
           secret: s.secret,
           webhookId,
-          label: i === 0 ? `${webhookId} (current)` : `${webhookId} (previous, until ${s.expireTime})`,
+          label: i === 0 ? `${name} (current)` : `${name} (previous, until ${s.expireTime})`,
           ...(notAfter !== undefined ? { notAfter } : {}),
         });
       });

@@ -99,12 +99,14 @@ export class EventList {
     row.setAttribute('role', 'option');
     row.dataset.seq = String(data.seq);
     row.title = data.reason ? `${data.verdict}: ${data.reason}` : data.verdict;
+    const source = el('span', 'cell source', data.sourceLabel ?? data.source ?? '');
+    if (data.sourceTitle) source.title = data.sourceTitle;
     row.append(
       el('span', 'cell seq', `#${data.seq}`),
       el('span', 'cell time', clock(data.receivedAt)),
       el('span', `cell verdict`, `${VERDICT_MARK[data.verdict] ?? ''} ${data.verdict}`),
-      el('span', 'cell type', data.eventType ?? (data.verdict === 'rejected' ? '(rejected)' : '(unknown)')),
-      el('span', 'cell source', data.source ?? data.webhookId ?? ''),
+      el('span', 'cell type', data.eventType ?? (data.verdict === 'rejected' ? '(rejected)' : '(no event type)')),
+      source,
     );
     return row;
   }

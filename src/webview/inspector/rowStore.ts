@@ -92,6 +92,13 @@ export class RowStore {
     return this.filtered;
   }
 
+  /** The source filter's options: each source once, by the name a person reads, sorted by it. */
+  sourceOptions(): Array<{ value: string; label: string }> {
+    const labels = new Map<string, string>();
+    for (const row of this.rows) if (row.source) labels.set(row.source, row.sourceLabel ?? row.source);
+    return [...labels].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
+  }
+
   /** Distinct values for the filter drop-downs, sorted. */
   distinct(field: 'eventType' | 'source'): string[] {
     const values = new Set<string>();

@@ -80,6 +80,22 @@ describe('inspector rows: summary, filter and search', () => {
     assert.deepEqual(store.view(), []);
   });
 
+  it('offers each source once in the filter, by name, keyed by the webhook id', () => {
+    const store = new RowStore(10);
+    const names = (id: string) => ({ 'webhooks/one': 'Zeta app', 'webhooks/two': 'Alpha app' })[id];
+    store.reset([
+      toRowSummary(record(1), names),
+      toRowSummary(record(2, { matchedSecret: { label: 'x', webhookId: 'webhooks/two' } }), names),
+      toRowSummary(record(3), names),
+      toRowSummary(record(4, { matchedSecret: { label: 'hand (added by hand)' } }), names),
+    ]);
+    assert.deepEqual(store.sourceOptions(), [
+      { value: 'webhooks/two', label: 'Alpha app' },
+      { value: 'hand (added by hand)', label: 'hand (added by hand)' },
+      { value: 'webhooks/one', label: 'Zeta app' },
+    ]);
+  });
+
   it('lists distinct types and sources for the drop-downs', () => {
     const store = new RowStore(10);
     store.append([row(1), row(2, { eventType: 'video.generated' }), row(3, { matchedSecret: undefined, verdict: 'rejected', eventType: undefined })]);
