@@ -136,6 +136,31 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await shot('edited');
   });
 
+  it('disables, enables and copies the id from the command palette, picking the webhook by name, state and URI', async () => {
+    await runPromptingCommand('Gemini Webhooks: Disable Webhook');
+    const pick = quickRow(NAME);
+    await pick.waitFor({ timeout: 15_000 });
+    const text = await pick.innerText();
+    assert.match(text, /enabled/);
+    assert.match(text, /https:\/\/example\.com\/hooks\/journey/);
+    assert.equal(await quickRow('Video pipeline (paused)').count(), 0, 'a disabled webhook is not offered to Disable');
+    await shot('palette-disable');
+    await pick.click();
+    await treeRow(NAME).filter({ hasText: 'disabled' }).waitFor({ timeout: 30_000 });
+    await runPromptingCommand('Gemini Webhooks: Enable Webhook');
+    await quickRow(NAME).waitFor({ timeout: 15_000 });
+    await quickRow('Video pipeline (paused)').waitFor();
+    assert.equal(await quickRow('Batch results').count(), 0, 'an enabled webhook is not offered to Enable');
+    await quickRow(NAME).click();
+    await treeRow(NAME).filter({ hasText: 'enabled' }).waitFor({ timeout: 30_000 });
+    await runPromptingCommand('Gemini Webhooks: Copy ID');
+    await quickRow(NAME).click();
+    await wb.waitForNotification(/Copied the id [a-z0-9]{20,}/);
+    await runPromptingCommand('Gemini Webhooks: Copy URI');
+    await quickRow(NAME).click();
+    await wb.waitForNotification('Copied https://example.com/hooks/journey');
+  });
+
   it('rotates the signing secret, keeping the previous one for 24 hours', async () => {
     await contextMenu(treeRow(NAME), 'Rotate Signing Secret');
     await quickRow('Revoke previous after 24 hours').waitFor({ timeout: 15_000 });
