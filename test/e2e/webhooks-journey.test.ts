@@ -172,7 +172,12 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     const text = await dialog.innerText();
     assert.match(text, new RegExp(`New signing secret for "${NAME}"`));
     assert.match(text, /whsec_[A-Za-z0-9+/=]{20,}/, 'the modal shows the new secret once');
-    assert.match(text, /previous one keeps working until/);
+    assert.match(text, /previous one keeps working until in 2[34] h — /);
+    assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:/, 'no raw ISO time');
+    // The rotation has happened: Copy and Close, no Cancel.
+    const buttons = await dialog.locator('.monaco-button').allInnerTexts();
+    // (The dialog orders its buttons by platform.)
+    assert.deepEqual(buttons.map((b) => b.trim()).filter(Boolean).sort(), ['Close', 'Copy']);
     await shot('rotate-secret-modal');
     await dialog.locator('.monaco-button', { hasText: 'Copy' }).first().click();
     await wb.waitForNotification('Signing secret copied to the clipboard.');
@@ -182,6 +187,12 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await wb.page.keyboard.press('ArrowRight');
     await treeRow(/expires .*full secret stored locally/).waitFor({ timeout: 30_000 });
     await treeRow(/current · full secret stored locally/).waitFor();
+    // Tooltips (a row's ARIA label) read local times, and no row's label carries markup entities.
+    const labels = await wb.treeRows('Webhooks');
+    const expiring = labels.find((l) => /expires in 2[34] h/.test(l));
+    assert.ok(expiring, labels.join(' | '));
+    assert.doesNotMatch(expiring, /\d{4}-\d\d-\d\dT\d\d:/);
+    for (const label of labels) assert.doesNotMatch(label, /&nbsp;|&#|\*\*/, label);
     await treeRow(/^\s*Events/).click();
     await wb.page.keyboard.press('ArrowRight');
     await treeRow(/^\s*video\.generated/).waitFor();

@@ -109,8 +109,8 @@ export class ScriptedUi implements UserInterface {
     return uri;
   }
 
-  async modal(message: string, detail: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'modal', message, detail });
+  async modal(message: string, detail: string, buttons: readonly string[] = [], close?: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'modal', message, detail, items: [...buttons, ...(close ? [close] : [])] });
     return this.next('modal', message).button;
   }
 

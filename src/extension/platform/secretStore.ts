@@ -11,6 +11,7 @@
  * Other windows may change the same storage: `onDidChange` re-emits those changes.
  */
 import * as vscode from 'vscode';
+import { localTime } from '../../core/util/when';
 import { SecretCandidate } from '../../core/verify/secretCandidates';
 import { SECRET_KEYS } from './ids';
 import { ManualSecret, SecretIndex, StoredSigningSecret, emptyIndex, parseIndex, parseManualSecret, parseWebhookSecrets } from './storedSecrets';
@@ -196,7 +197,7 @@ export class SecretStore extends Disposable {
         out.push({
           secret: s.secret,
           webhookId,
-          label: i === 0 ? `${name} (current)` : `${name} (previous, until ${s.expireTime})`,
+          label: i === 0 ? `${name} (current)` : `${name} (previous, until ${s.expireTime ? localTime(s.expireTime) : 'revoked'})`,
           ...(notAfter !== undefined ? { notAfter } : {}),
         });
       });

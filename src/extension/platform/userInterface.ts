@@ -47,8 +47,11 @@ export interface UserInterface {
   saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
   /** An open dialog for one file; resolves to it, throws UserCancelledError when dismissed. */
   openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
-  /** A modal with buttons; resolves to the chosen one, undefined when dismissed. */
-  modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
+  /**
+   * A modal with buttons; resolves to the chosen one, undefined when dismissed. With `close`, that
+   * button replaces VS Code's Cancel (for what has happened already: there is nothing to cancel).
+   */
+  modal(message: string, detail: string, buttons: readonly string[], close?: string): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
@@ -94,8 +97,11 @@ export class VsCodeUi implements UserInterface {
     return uris[0];
   }
 
-  async modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
-    return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
+  async modal(message: string, detail: string, buttons: readonly string[], close?: string): Promise<string | undefined> {
+    const items: vscode.MessageItem[] = buttons.map((title) => ({ title }));
+    if (close) items.push({ title: close, isCloseAffordance: true });
+    const choice = await vscode.window.showInformationMessage(message, { modal: true, detail }, ...items);
+    return choice?.title;
   }
 
   async info(message: string, ...actions: string[]): Promise<string | undefined> {
