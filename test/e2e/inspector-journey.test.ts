@@ -16,6 +16,7 @@ import type { Frame, FrameLocator } from 'playwright-core';
 import { EVENT_CATALOG } from '../../src/core/events/catalog';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import { freePort } from '../harness/codeServer';
+import { measureContrast } from '../harness/contrast';
 import { REPO_ROOT, frameWith, openWorkbench, type Workbench } from '../harness/workbench';
 
 const LABEL = 'e2e-secret';
@@ -54,6 +55,29 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await wb.page.keyboard.press('F1');
     await answer(`>${title}`, title);
     await quickRow(title).waitFor({ state: 'detached', timeout: 15_000 });
+  };
+  /** Preferences: Color Theme, then a click on the theme (Enter could land on "Browse Additional Color Themes…"). */
+  const exactRow = (label: string) =>
+    quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
+      .first();
+  const pickTheme = async (theme: string) => {
+    await wb.page.keyboard.press('F1');
+    const box = quickInput().locator('input.input').first();
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill('>Preferences: Color Theme');
+    await exactRow('Preferences: Color Theme').click();
+    await wb.page.waitForFunction(
+      () => (document.querySelector<HTMLInputElement>('.quick-input-widget input.input')?.placeholder ?? '').includes('Color Theme'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await box.fill(theme);
+    const row = exactRow(theme);
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await row.waitFor({ state: 'hidden', timeout: 15_000 });
   };
   const inspector = (): FrameLocator => wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
   const inspectorFrame = (): Promise<Frame> => frameWith(wb.page, '#list', 0);
@@ -324,6 +348,55 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     assert.equal(appBodies.at(-1), body, 'the app gets the same bytes');
     // Back to pretty for what follows (the choice is kept from one delivery to the next).
     await detail.locator('.view-toggle button[data-view="pretty"]').click();
+  });
+
+  it('is readable in every theme: text at 4.5:1 or more, marks at 3:1, in Light, Dark and both High Contrast themes', async () => {
+    const frame = inspector();
+    // A verified delivery with a status message, in the list and in the detail.
+    await frame.locator('#list .row.verdict-verified').first().click();
+    await frame.locator('#detail h2').waitFor();
+    await frame.locator('#detail button[data-action="copyCurl"]').click();
+    await frame.locator('#detail .status.ok').waitFor({ timeout: 15_000 });
+    const failures: string[] = [];
+    for (const [theme, kind] of [
+      // The picker's labels (the setting's ids are "Default Light Modern" and so on); the 2026 ones are the defaults.
+      ['Light 2026', 'vscode-light'],
+      ['Dark 2026', 'vscode-dark'],
+      ['Light Modern', 'vscode-light'],
+      ['Dark Modern', 'vscode-dark'],
+      ['Dark High Contrast', 'vscode-high-contrast'],
+      ['Light High Contrast', 'vscode-high-contrast-light'],
+    ] as const) {
+      await pickTheme(theme);
+      const real = await inspectorFrame();
+      const end = Date.now() + 30_000;
+      while (!(await real.evaluate((k) => document.body.classList.contains(k), kind))) {
+        if (Date.now() > end) throw new Error(`the inspector did not switch to ${theme}`);
+        await wb.page.waitForTimeout(200);
+      }
+      await wb.page.waitForTimeout(300);
+      const text = await measureContrast(
+        real,
+        '#list .row .cell, .toolbar .count, .toolbar .receiver, .toolbar select, #detail :is(h2 span:not(.mark), h3, th, td, pre, p, .status, button, summary)',
+      );
+      const marks = [
+        ...(await measureContrast(real, '#detail .title .mark, #list .row .mark')),
+        ...(await measureContrast(real, '#detail .status, .toolbar .receiver', '::before')),
+      ];
+      assert.ok(text.length > 20 && marks.length > 0, `measured ${text.length} texts and ${marks.length} marks`);
+      for (const t of text) if (t.ratio < 4.5) failures.push(`${theme}: ${t.what} ${t.ratio}:1 (${t.color} on ${t.background})`);
+      for (const m of marks) if (m.ratio < 3) failures.push(`${theme}: mark ${m.what} ${m.ratio}:1 (${m.color} on ${m.background})`);
+      await wb.screenshot(`inspector-theme-${kind}`);
+    }
+    await pickTheme('Light 2026');
+    assert.deepEqual(failures, []);
+  });
+
+  it('the receiver status bar item reads as plain words to a screen reader', async () => {
+    const item = wb.page.locator('.statusbar-item', { hasText: `:${receiverPort}` }).first();
+    const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label')) ?? '';
+    assert.match(label, /Receiving webhooks at http:\/\/127\.0\.0\.1:\d+\/webhooks/);
+    assert.doesNotMatch(label, /&nbsp;|&#|\\/, label);
   });
 
   it('saves the inspector screenshot for the README', async () => {

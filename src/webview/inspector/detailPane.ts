@@ -64,7 +64,9 @@ export class DetailPane {
 
     const title = el('h2', `title verdict-${record.verdict}`);
     const type = display?.typeLabel ?? record.eventType ?? (record.verdict === 'rejected' ? '(rejected)' : '(no event type)');
-    title.append(el('span', 'mark', VERDICT_MARK[record.verdict] ?? ''), el('span', '', ` #${record.seq} ${type}`));
+    const mark = el('span', 'mark', VERDICT_MARK[record.verdict] ?? '');
+    mark.setAttribute('aria-hidden', 'true');
+    title.append(mark, el('span', '', ` #${record.seq} ${type}`));
     this.root.appendChild(title);
     // Not received by this receiver: verified from a capture (Verify Captured Delivery).
     if (record.imported) this.root.appendChild(el('p', 'imported', `Imported from ${record.imported.from}`));

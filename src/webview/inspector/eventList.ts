@@ -104,7 +104,7 @@ export class EventList {
     row.append(
       el('span', 'cell seq', `#${data.seq}`),
       el('span', 'cell time', clock(data.receivedAt)),
-      el('span', `cell verdict`, `${VERDICT_MARK[data.verdict] ?? ''} ${data.verdict}`),
+      verdictCell(data.verdict),
       el('span', 'cell type', data.eventType ?? (data.verdict === 'rejected' ? '(rejected)' : '(no event type)')),
       source,
     );
@@ -148,4 +148,13 @@ export class EventList {
     const row = this.layer.querySelector<HTMLElement>('.row[tabindex="0"]');
     row?.focus({ preventScroll: true });
   }
+}
+
+/** "✓ verified": the mark in the verdict's colour (a symbol, aria-hidden), the word in the text colour. */
+function verdictCell(verdict: string): HTMLElement {
+  const cell = el('span', 'cell verdict');
+  const mark = el('span', 'mark', VERDICT_MARK[verdict] ?? '');
+  mark.setAttribute('aria-hidden', 'true');
+  cell.append(mark, document.createTextNode(` ${verdict}`));
+  return cell;
 }
