@@ -177,7 +177,13 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     // The rotation has happened: Copy and Close, no Cancel.
     const buttons = await dialog.locator('.monaco-button').allInnerTexts();
     // (The dialog orders its buttons by platform.)
-    assert.deepEqual(buttons.map((b) => b.trim()).filter(Boolean).sort(), ['Close', 'Copy']);
+    assert.deepEqual(
+      buttons
+        .map((b) => b.trim())
+        .filter(Boolean)
+        .sort(),
+      ['Close', 'Copy'],
+    );
     await shot('rotate-secret-modal');
     await dialog.locator('.monaco-button', { hasText: 'Copy' }).first().click();
     await wb.waitForNotification('Signing secret copied to the clipboard.');
