@@ -402,9 +402,11 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
   it('saves the inspector screenshot for the README', async () => {
     const frame = inspector();
     await wb.runCommand('Notifications: Clear All Notifications');
-    // The emulator's v1a delivery: verdict, method and key, user_metadata and the forward result in one view.
-    await frame.locator('#list .row', { hasText: 'batch.succeeded' }).first().click();
-    await frame.locator('#detail h2', { hasText: 'batch.succeeded' }).waitFor();
+    // The emulator's v1a delivery: verdict, method and key, the latency split, the body right below.
+    const row = frame.locator('#list .row', { hasText: 'dynamic webhook' }).first();
+    const seq = await row.locator('.cell.seq').innerText();
+    await row.click();
+    await frame.locator('#detail h2', { hasText: `${seq} batch.succeeded` }).waitFor();
     const file = await shot('readme');
     // README images are refreshed on request only, so a test run leaves the work tree clean.
     if (process.env.GEMINI_WEBHOOKS_UPDATE_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(REPO_ROOT, 'media', 'screenshot-inspector.png'));

@@ -59,7 +59,10 @@ export class DetailPane {
     const scroll = same ? this.root.scrollTop : 0;
     this.record = record;
     clear(this.root);
-    if (!same) this.status.textContent = '';
+    if (!same) {
+      this.status.textContent = '';
+      this.status.className = 'status';
+    }
     const display = record.display;
 
     const title = el('h2', `title verdict-${record.verdict}`);
