@@ -350,6 +350,18 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await detail.locator('.view-toggle button[data-view="pretty"]').click();
   });
 
+  it('says a body was not read rather than "0 bytes" beside its content-length', async () => {
+    const res = await fetch(`http://127.0.0.1:${receiverPort}/not-the-path`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(res.status, 404);
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 6);
+    await frame.locator('#list .row').first().click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: '(rejected)' }).waitFor({ timeout: 15_000 });
+    assert.match(await detail.locator('.body-section h3').innerText(), /Body \(not read: the request was refused before its body; content-length 2\)/i);
+    assert.equal(await frame.locator('#list .row').first().locator('.cell.type').innerText(), '(rejected)', 'the same words in the list');
+  });
+
   it('is readable in every theme: text at 4.5:1 or more, marks at 3:1, in Light, Dark and both High Contrast themes', async () => {
     const frame = inspector();
     // A verified delivery with a status message, in the list and in the detail.

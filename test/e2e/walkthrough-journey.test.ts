@@ -103,6 +103,11 @@ describe('walkthrough journey: every step ticks on real state; Create Webhook ke
       .locator('.statusbar-item', { hasText: `:${receiverPort}` })
       .first()
       .waitFor({ timeout: 30_000 });
+    // The Events view no longer asks to start the receiver: it says it is listening.
+    await wb.openGeminiView();
+    const events = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /^\s*Events/ }) }).first();
+    await events.locator('.welcome-view-content', { hasText: 'The receiver is listening' }).waitFor({ timeout: 30_000 });
+    assert.equal(await events.locator('.welcome-view-content', { hasText: 'Start the local receiver' }).count(), 0);
   });
 
   it('creates a webhook from its step, typing every answer, with the walkthrough as the active tab', async () => {

@@ -6,7 +6,7 @@ import { DetailAction, DetailPane } from './detailPane';
 import { byId, clear, el } from './dom';
 import { EventList } from './eventList';
 import { HostMessage, PageMessage, PageState, ReceiverState, Verdict, isHostMessage, isPageState } from './protocol';
-import { RowStore } from './rowStore';
+import { RowStore, countText } from './rowStore';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -83,8 +83,7 @@ function refreshOptions(): void {
 function refresh(): void {
   const rows = store.view();
   list.setRows(rows);
-  const events = (n: number) => `${n} ${n === 1 ? 'event' : 'events'}`;
-  count.textContent = rows.length === store.size ? events(store.size) : `${rows.length} of ${events(store.size)}`;
+  count.textContent = countText(rows.length, store.size);
 }
 
 function showReceiver(r: ReceiverState): void {

@@ -135,3 +135,9 @@ export function visibleWindow(total: number, scrollTop: number, viewportHeight: 
   const end = Math.min(total, first + count + overscan);
   return { start, end: Math.max(start, end) };
 }
+
+/** The toolbar's count: "1 event", "14 events", "3 of 14 events". */
+export function countText(shown: number, total: number): string {
+  const events = (n: number) => `${n} ${n === 1 ? 'event' : 'events'}`;
+  return shown === total ? events(total) : `${shown} of ${events(total)}`;
+}

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RowSummary, Verdict } from '../../../src/webview/inspector/protocol';
-import { NO_FILTER, RowStore, matches, visibleWindow } from '../../../src/webview/inspector/rowStore';
+import { NO_FILTER, RowStore, countText, matches, visibleWindow } from '../../../src/webview/inspector/rowStore';
 import { toRowSummary } from '../../../src/extension/events/inspector/summary';
 import { ReceivedDelivery } from '../../../src/core/receiver/types';
 
@@ -78,6 +78,14 @@ describe('inspector rows: summary, filter and search', () => {
     );
     store.clear();
     assert.deepEqual(store.view(), []);
+  });
+
+  it('counts in words that agree with the number: 1 event, 2 events, 1 of 2 events', () => {
+    assert.equal(countText(1, 1), '1 event');
+    assert.equal(countText(0, 0), '0 events');
+    assert.equal(countText(14, 14), '14 events');
+    assert.equal(countText(1, 14), '1 of 14 events');
+    assert.equal(countText(0, 1), '0 of 1 event');
   });
 
   it('offers each source once in the filter, by name, keyed by the webhook id', () => {
