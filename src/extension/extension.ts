@@ -6,10 +6,12 @@ import * as vscode from 'vscode';
 import { redact } from '../core/util/redact';
 // platform: what every feature stands on
 import { CommandRunner, UiHolder } from './platform/commandRunner';
-import { COMMANDS, DETAILS_SCHEME, VIEWS } from './platform/ids';
+import { COMMANDS, DETAILS_SCHEME, SETTINGS, VIEWS } from './platform/ids';
 import { SecretStore } from './platform/secretStore';
 import { shutdown } from './platform/shutdown';
 import { VsCodeUi } from './platform/userInterface';
+import { WalkthroughContext } from './platform/walkthroughContext';
+import { WebhookDirectory } from './platform/webhookDirectory';
 // webhooks: backend, tree, details, commands
 import { apiErrorDescriber, treeErrorMessage } from './webhooks/apiErrors';
 import { BackendService } from './webhooks/backend/backendService';
@@ -55,8 +57,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const log = vscode.window.createOutputChannel('Gemini Webhooks', { log: true });
   context.subscriptions.push(log);
   const ui = new UiHolder(new VsCodeUi());
-  const secrets = new SecretStore(context.secrets, log);
-  context.subscriptions.push(secrets);
+  // The webhooks' names and URIs as the Webhooks view loads them: every feature shows a webhook by its name.
+  const webhookDirectory = new WebhookDirectory();
+  const secrets = new SecretStore(context.secrets, log, (id) => webhookDirectory.name(id));
+  context.subscriptions.push(webhookDirectory, secrets);
   await secrets.loadKnownSecrets();
   const commands = new CommandRunner(ui, log, () => secrets.knownSecrets());
   context.subscriptions.push(commands.register(COMMANDS.showLog, () => log.show(true)));
@@ -81,7 +85,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(backend);
   const errorContext = { backendKind: () => backend.kind, refresh: () => void webhooksTree.refresh() };
   commands.addDescriber(apiErrorDescriber(errorContext));
-  const webhooksTree = new WebhooksTreeProvider(backend, secrets, (e) => redact(treeErrorMessage(e, errorContext), secrets.knownSecrets()), log);
+  const webhooksTree = new WebhooksTreeProvider(
+    backend,
+    secrets,
+    (e) => redact(treeErrorMessage(e, errorContext), secrets.knownSecrets()),
+    log,
+    webhookDirectory,
+  );
   const details = new WebhookDetailsProvider(backend);
   const backendStatusBar = new BackendStatusBar(backend);
   context.subscriptions.push(
@@ -99,6 +109,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       details,
       clipboard: vscode.env.clipboard,
       onNewSecret: handler.env.afterNewSecret,
+      // Create Webhook fills in the local receiver's URL (the walkthrough's next step points a webhook at it).
+      receiverUrl: () => receiver.url,
     }),
   );
   void backend.ready().catch(() => undefined);
@@ -108,12 +120,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   context.subscriptions.push(
     receiver,
     backend.onDidChange(() => void receiver.defaultJwksChanged()),
+    // Secret labels carry the webhook's name: rebuild them when a name changes.
+    webhookDirectory.onDidChange(() => void receiver.refreshSecrets()),
   );
   shutdown.add(() => receiver.shutdown());
 
   // Events: the inspector webview, the Events view, the receiver status bar and the event commands.
   const feed = new EventFeed(receiver);
-  const inspector = new InspectorController(context.extensionUri, feed, log);
+  const inspector = new InspectorController(context.extensionUri, feed, log, webhookDirectory);
   const eventsTree = new EventsTreeProvider(feed);
   const receiverStatusBar = new ReceiverStatusBar(feed, inspector.onDidView, () => inspector.isVisible);
   context.subscriptions.push(
@@ -123,7 +137,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     receiverStatusBar,
     registerInspectorSerializer(inspector),
     vscode.window.createTreeView(VIEWS.events, { treeDataProvider: eventsTree }),
-    ...registerEventCommands(commands, { feed, inspector, secrets, ui, log, backend, receiver, clipboard: vscode.env.clipboard }),
+    ...registerEventCommands(commands, {
+      feed,
+      inspector,
+      secrets,
+      ui,
+      log,
+      backend,
+      receiver,
+      clipboard: vscode.env.clipboard,
+      webhookNames: (id) => webhookDirectory.name(id),
+    }),
+  );
+
+  // The walkthrough ticks its steps on what exists: a webhook pointing at the receiver, a verified delivery.
+  const walkthrough = new WalkthroughContext({
+    webhooks: webhookDirectory,
+    receiverUrl: () => receiver.expectedUrl,
+    onReceiverChange: receiver.onDidChangeState,
+    deliveries: () => feed.records(),
+    onHistoryChange: feed.onDidChangeState,
+    onDelivery: feed.onDidAppend,
+  });
+  context.subscriptions.push(
+    walkthrough,
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS.receiver) && walkthrough.refresh()),
   );
 
   log.info(`Gemini Webhooks activated (VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);

@@ -16,6 +16,7 @@ import type { Frame, FrameLocator } from 'playwright-core';
 import { EVENT_CATALOG } from '../../src/core/events/catalog';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import { freePort } from '../harness/codeServer';
+import { measureContrast } from '../harness/contrast';
 import { REPO_ROOT, frameWith, openWorkbench, type Workbench } from '../harness/workbench';
 
 const LABEL = 'e2e-secret';
@@ -55,6 +56,29 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await answer(`>${title}`, title);
     await quickRow(title).waitFor({ state: 'detached', timeout: 15_000 });
   };
+  /** Preferences: Color Theme, then a click on the theme (Enter could land on "Browse Additional Color Themes…"). */
+  const exactRow = (label: string) =>
+    quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) })
+      .first();
+  const pickTheme = async (theme: string) => {
+    await wb.page.keyboard.press('F1');
+    const box = quickInput().locator('input.input').first();
+    await box.waitFor({ timeout: 15_000 });
+    await box.fill('>Preferences: Color Theme');
+    await exactRow('Preferences: Color Theme').click();
+    await wb.page.waitForFunction(
+      () => (document.querySelector<HTMLInputElement>('.quick-input-widget input.input')?.placeholder ?? '').includes('Color Theme'),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await box.fill(theme);
+    const row = exactRow(theme);
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await row.waitFor({ state: 'hidden', timeout: 15_000 });
+  };
   const inspector = (): FrameLocator => wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
   const inspectorFrame = (): Promise<Frame> => frameWith(wb.page, '#list', 0);
   const listCount = async () => Number(await inspector().locator('#list').getAttribute('data-count'));
@@ -84,6 +108,8 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
         'geminiWebhooks.receiver.port': receiverPort,
         'geminiWebhooks.receiver.forwardTo': `http://127.0.0.1:${(app.address() as AddressInfo).port}/hook`,
       },
+      // Sample webhooks with stored secrets ("Batch results", …): deliveries signed with theirs go by their names.
+      env: { GEMINI_WEBHOOKS_SAMPLE_DATA: '1' },
       viewport: { width: 1440, height: 860 },
     });
   });
@@ -174,27 +200,39 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await waitForCount(EVENT_CATALOG.length + 2);
   });
 
-  it('opens details by keyboard (arrows, Enter): verdict, signature method and key, user_metadata, headers, body', async () => {
+  it('opens details by keyboard (arrows, Enter): verdict, signature method and key, then the body, then collapsible headers', async () => {
     const frame = inspector();
     await frame.locator('#list .row').first().click();
     const detail = frame.locator('#detail');
     await detail.locator('h2', { hasText: 'batch.succeeded' }).waitFor({ timeout: 15_000 });
-    assert.match(await detail.innerText(), /Signature\s+v1a Ed25519[\s\S]*Matched key[\s\S]*Thumbprint[\s\S]*user_metadata[\s\S]*vscode-test-event/i);
+    // The body right under the verdict; the latency of a dynamic delivery split into key set and verification.
+    assert.match(
+      await detail.innerText(),
+      /Signature\s+v1a Ed25519[\s\S]*Matched key[\s\S]*Thumbprint[\s\S]*Latency\s+[\d.]+ ms — key set [\d.]+ ms \((fetched|cached)\), verification [\d.]+ ms[\s\S]*Body \(\d+ bytes\)[\s\S]*user_metadata[\s\S]*vscode-test-event[\s\S]*Headers \(\d+\)/i,
+    );
+    const order = await frame.locator('#detail > section > h3, #detail > section .section-head h3, #detail > details h3').allInnerTexts();
+    assert.deepEqual(
+      order.slice(0, 2).map((t) => t.split(' (')[0].toUpperCase()),
+      ['VERDICT', 'BODY'],
+      order.join(' | '),
+    );
+    const rows = await frame.locator('#list .row .cell.seq').allInnerTexts();
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
-    await detail
-      .locator('h2', { hasText: 'batch.' })
-      .or(detail.locator('h2', { hasText: 'interaction.' }))
-      .or(detail.locator('h2', { hasText: 'video.' }))
-      .first()
-      .waitFor();
+    // The third row's detail (not the first's, still shown until the answer comes).
+    await detail.locator('h2', { hasText: `${rows[2]} ` }).waitFor({ timeout: 15_000 });
     const focused = await frame.locator('#list .row:focus').count();
     assert.equal(focused, 1, 'the active row has the keyboard focus');
     const text = await detail.innerText();
     assert.match(text, /Matched secret[\s\S]*e2e-secret/i);
-    assert.match(text, /webhook-signature/);
-    assert.ok(!text.includes(secret.slice(6)), 'the secret is never shown');
+    assert.doesNotMatch(text, /webhook-signature/, 'the headers start collapsed');
+    // Headers open by keyboard (a native disclosure) and stay open for the next delivery.
+    await detail.locator('details.headers > summary').focus();
+    await wb.page.keyboard.press('Enter');
+    await detail.locator('details.headers[open]').waitFor({ timeout: 15_000 });
+    assert.match(await detail.innerText(), /webhook-signature/);
+    assert.ok(!(await detail.innerText()).includes(secret.slice(6)), 'the secret is never shown');
     await shot('detail');
   });
 
@@ -237,12 +275,150 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
     await shot('xss-inert');
   });
 
+  it('disables Replay to app on a rejected delivery, with the reason in its tooltip', async () => {
+    const frame = inspector();
+    await frame.locator('#filter-verdict').selectOption('rejected');
+    await waitForCount(1);
+    await frame.locator('#list .row').first().click();
+    const replay = frame.locator('#detail button[data-action="replay"]');
+    await frame.locator('#detail h2', { hasText: 'video.generated' }).waitFor({ timeout: 15_000 });
+    assert.equal(await replay.isDisabled(), true);
+    assert.match((await replay.getAttribute('title')) ?? '', /Only verified deliveries are replayed to your app: this one was rejected \(/);
+    await frame.locator('#filter-verdict').selectOption('');
+  });
+
+  it("names a webhook's deliveries by its name: the signing picker, the source column and filter, the matched secret", async () => {
+    await runPromptingCommand('Gemini Webhooks: Trigger Test Event');
+    await answer('batch.expired', 'batch.expired');
+    await quickRow("Sign with Batch results's stored secret").waitFor({ timeout: 15_000 });
+    await shot('trigger-by-name');
+    await answer("Batch results's stored secret", "Sign with Batch results's stored secret");
+    await wb.waitForNotification(/Sent batch\.expired: verified/);
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 4);
+    const row = frame.locator('#list .row').first();
+    const source = row.locator('.cell.source');
+    assert.equal(await source.innerText(), 'Batch results');
+    assert.match((await source.getAttribute('title')) ?? '', /^webhook [a-z0-9]{20,}$/, 'the id in the tooltip');
+    const option = frame.locator('#filter-source option', { hasText: 'Batch results' });
+    assert.equal(await option.count(), 1);
+    await frame.locator('#filter-source').selectOption({ label: 'Batch results' });
+    await waitForCount(1);
+    await row.click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: 'batch.expired' }).waitFor({ timeout: 15_000 });
+    assert.match(await detail.innerText(), /Source\s+Batch results[\s\S]*Matched secret\s+Batch results \(current\)[\s\S]*Webhook id\s+[a-z0-9]{20,}/);
+    await frame.locator('#filter-source').selectOption('');
+  });
+
+  it('shows the body as received or pretty without changing a token (Raw / Pretty by keyboard), and replays it byte for byte', async () => {
+    const body =
+      '{"type":"batch.succeeded","version":"v1","timestamp":"' +
+      new Date().toISOString() +
+      '","data":{"id":"batches/raw","count":12345678901234567890,"huge":1e400,"name":"caf\\u00e9","dup":1,"dup":2}}';
+    const sent = await sendStaticTestEvent(`http://127.0.0.1:${receiverPort}/webhooks`, 'batch.succeeded', secret, { body });
+    assert.equal(sent.answer.status, 'verified');
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 5);
+    await frame.locator('#list .row').first().click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: `#${sent.answer.seq} batch.succeeded` }).waitFor({ timeout: 15_000 });
+    const pre = detail.locator('pre.body');
+    const pretty = await pre.innerText();
+    assert.match(pretty, /"count": 12345678901234567890,/);
+    assert.match(pretty, /"huge": 1e400,/);
+    assert.match(pretty, /"name": "caf\\u00e9"/);
+    assert.equal(pretty.match(/"dup":/g)?.length, 2, 'both duplicate keys');
+    assert.equal(
+      pretty.replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_m, str: string | undefined) => str ?? ''),
+      body,
+      'whitespace is all that differs',
+    );
+    // Raw: the toggle is a pair of buttons, reached with Tab and pressed with Space.
+    const raw = detail.locator('.view-toggle button[data-view="raw"]');
+    await raw.focus();
+    await wb.page.keyboard.press('Space');
+    assert.equal(await raw.getAttribute('aria-pressed'), 'true');
+    assert.equal(await pre.innerText(), body, 'the raw body, exactly as received');
+    await shot('raw-body');
+    const before = appBodies.length;
+    await detail.locator('button[data-action="replay"]').click();
+    await detail.locator('.status.ok', { hasText: 'Replayed: your app answered 200' }).waitFor({ timeout: 30_000 });
+    assert.ok(appBodies.length > before);
+    assert.equal(appBodies.at(-1), body, 'the app gets the same bytes');
+    // Back to pretty for what follows (the choice is kept from one delivery to the next).
+    await detail.locator('.view-toggle button[data-view="pretty"]').click();
+  });
+
+  it('says a body was not read rather than "0 bytes" beside its content-length', async () => {
+    const res = await fetch(`http://127.0.0.1:${receiverPort}/not-the-path`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(res.status, 404);
+    const frame = inspector();
+    await waitForCount(EVENT_CATALOG.length + 6);
+    await frame.locator('#list .row').first().click();
+    const detail = frame.locator('#detail');
+    await detail.locator('h2', { hasText: '(rejected)' }).waitFor({ timeout: 15_000 });
+    assert.match(await detail.locator('.body-section h3').innerText(), /Body \(not read: the request was refused before its body; content-length 2\)/i);
+    assert.equal(await frame.locator('#list .row').first().locator('.cell.type').innerText(), '(rejected)', 'the same words in the list');
+  });
+
+  it('is readable in every theme: text at 4.5:1 or more, marks at 3:1, in Light, Dark and both High Contrast themes', async () => {
+    const frame = inspector();
+    // A verified delivery with a status message, in the list and in the detail.
+    await frame.locator('#list .row.verdict-verified').first().click();
+    await frame.locator('#detail h2').waitFor();
+    await frame.locator('#detail button[data-action="copyCurl"]').click();
+    await frame.locator('#detail .status.ok').waitFor({ timeout: 15_000 });
+    const failures: string[] = [];
+    for (const [theme, kind] of [
+      // The picker's labels (the setting's ids are "Default Light Modern" and so on); the 2026 ones are the defaults.
+      ['Light 2026', 'vscode-light'],
+      ['Dark 2026', 'vscode-dark'],
+      ['Light Modern', 'vscode-light'],
+      ['Dark Modern', 'vscode-dark'],
+      ['Dark High Contrast', 'vscode-high-contrast'],
+      ['Light High Contrast', 'vscode-high-contrast-light'],
+    ] as const) {
+      await pickTheme(theme);
+      const real = await inspectorFrame();
+      const end = Date.now() + 30_000;
+      while (!(await real.evaluate((k) => document.body.classList.contains(k), kind))) {
+        if (Date.now() > end) throw new Error(`the inspector did not switch to ${theme}`);
+        await wb.page.waitForTimeout(200);
+      }
+      await wb.page.waitForTimeout(300);
+      const text = await measureContrast(
+        real,
+        '#list .row .cell, .toolbar .count, .toolbar .receiver, .toolbar select, #detail :is(h2 span:not(.mark), h3, th, td, pre, p, .status, button, summary)',
+      );
+      const marks = [
+        ...(await measureContrast(real, '#detail .title .mark, #list .row .mark')),
+        ...(await measureContrast(real, '#detail .status, .toolbar .receiver', '::before')),
+      ];
+      assert.ok(text.length > 20 && marks.length > 0, `measured ${text.length} texts and ${marks.length} marks`);
+      for (const t of text) if (t.ratio < 4.5) failures.push(`${theme}: ${t.what} ${t.ratio}:1 (${t.color} on ${t.background})`);
+      for (const m of marks) if (m.ratio < 3) failures.push(`${theme}: mark ${m.what} ${m.ratio}:1 (${m.color} on ${m.background})`);
+      await wb.screenshot(`inspector-theme-${kind}`);
+    }
+    await pickTheme('Light 2026');
+    assert.deepEqual(failures, []);
+  });
+
+  it('the receiver status bar item reads as plain words to a screen reader', async () => {
+    const item = wb.page.locator('.statusbar-item', { hasText: `:${receiverPort}` }).first();
+    const label = (await item.getAttribute('aria-label')) ?? (await item.locator('[aria-label]').first().getAttribute('aria-label')) ?? '';
+    assert.match(label, /Receiving webhooks at http:\/\/127\.0\.0\.1:\d+\/webhooks/);
+    assert.doesNotMatch(label, /&nbsp;|&#|\\/, label);
+  });
+
   it('saves the inspector screenshot for the README', async () => {
     const frame = inspector();
     await wb.runCommand('Notifications: Clear All Notifications');
-    // The emulator's v1a delivery: verdict, method and key, user_metadata and the forward result in one view.
-    await frame.locator('#list .row', { hasText: 'batch.succeeded' }).first().click();
-    await frame.locator('#detail h2', { hasText: 'batch.succeeded' }).waitFor();
+    // The emulator's v1a delivery: verdict, method and key, the latency split, the body right below.
+    const row = frame.locator('#list .row', { hasText: 'dynamic webhook' }).first();
+    const seq = await row.locator('.cell.seq').innerText();
+    await row.click();
+    await frame.locator('#detail h2', { hasText: `${seq} batch.succeeded` }).waitFor();
     const file = await shot('readme');
     // README images are refreshed on request only, so a test run leaves the work tree clean.
     if (process.env.GEMINI_WEBHOOKS_UPDATE_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(REPO_ROOT, 'media', 'screenshot-inspector.png'));

@@ -136,6 +136,31 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await shot('edited');
   });
 
+  it('disables, enables and copies the id from the command palette, picking the webhook by name, state and URI', async () => {
+    await runPromptingCommand('Gemini Webhooks: Disable Webhook');
+    const pick = quickRow(NAME);
+    await pick.waitFor({ timeout: 15_000 });
+    const text = await pick.innerText();
+    assert.match(text, /enabled/);
+    assert.match(text, /https:\/\/example\.com\/hooks\/journey/);
+    assert.equal(await quickRow('Video pipeline (paused)').count(), 0, 'a disabled webhook is not offered to Disable');
+    await shot('palette-disable');
+    await pick.click();
+    await treeRow(NAME).filter({ hasText: 'disabled' }).waitFor({ timeout: 30_000 });
+    await runPromptingCommand('Gemini Webhooks: Enable Webhook');
+    await quickRow(NAME).waitFor({ timeout: 15_000 });
+    await quickRow('Video pipeline (paused)').waitFor();
+    assert.equal(await quickRow('Batch results').count(), 0, 'an enabled webhook is not offered to Enable');
+    await quickRow(NAME).click();
+    await treeRow(NAME).filter({ hasText: 'enabled' }).waitFor({ timeout: 30_000 });
+    await runPromptingCommand('Gemini Webhooks: Copy ID');
+    await quickRow(NAME).click();
+    await wb.waitForNotification(/Copied the id [a-z0-9]{20,}/);
+    await runPromptingCommand('Gemini Webhooks: Copy URI');
+    await quickRow(NAME).click();
+    await wb.waitForNotification('Copied https://example.com/hooks/journey');
+  });
+
   it('rotates the signing secret, keeping the previous one for 24 hours', async () => {
     await contextMenu(treeRow(NAME), 'Rotate Signing Secret');
     await quickRow('Revoke previous after 24 hours').waitFor({ timeout: 15_000 });
@@ -147,7 +172,18 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     const text = await dialog.innerText();
     assert.match(text, new RegExp(`New signing secret for "${NAME}"`));
     assert.match(text, /whsec_[A-Za-z0-9+/=]{20,}/, 'the modal shows the new secret once');
-    assert.match(text, /previous one keeps working until/);
+    assert.match(text, /previous one keeps working until in 2[34] h — /);
+    assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:/, 'no raw ISO time');
+    // The rotation has happened: Copy and Close, no Cancel.
+    const buttons = await dialog.locator('.monaco-button').allInnerTexts();
+    // (The dialog orders its buttons by platform.)
+    assert.deepEqual(
+      buttons
+        .map((b) => b.trim())
+        .filter(Boolean)
+        .sort(),
+      ['Close', 'Copy'],
+    );
     await shot('rotate-secret-modal');
     await dialog.locator('.monaco-button', { hasText: 'Copy' }).first().click();
     await wb.waitForNotification('Signing secret copied to the clipboard.');
@@ -157,6 +193,12 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
     await wb.page.keyboard.press('ArrowRight');
     await treeRow(/expires .*full secret stored locally/).waitFor({ timeout: 30_000 });
     await treeRow(/current · full secret stored locally/).waitFor();
+    // Tooltips (a row's ARIA label) read local times, and no row's label carries markup entities.
+    const labels = await wb.treeRows('Webhooks');
+    const expiring = labels.find((l) => /expires in 2[34] h/.test(l));
+    assert.ok(expiring, labels.join(' | '));
+    assert.doesNotMatch(expiring, /\d{4}-\d\d-\d\dT\d\d:/);
+    for (const label of labels) assert.doesNotMatch(label, /&nbsp;|&#|\*\*/, label);
     await treeRow(/^\s*Events/).click();
     await wb.page.keyboard.press('ArrowRight');
     await treeRow(/^\s*video\.generated/).waitFor();

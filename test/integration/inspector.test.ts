@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ForwardResult } from '../../src/core/receiver/types';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
+import { EVENT_CATALOG } from '../../src/core/events/catalog';
+import { EMULATOR_JOB_TYPES } from '../../src/core/api/testEventJobs';
 import type { ExtensionApi } from '../../src/extension/extension';
 import type { PageMessage } from '../../src/webview/inspector/protocol';
 import { activateApi, confirm, input, pickLabel, script } from './webhooksHelpers';
@@ -160,6 +162,29 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
     await api.secrets.removeManualSecret('it other secret');
   });
 
+  it('Trigger Test Event offers the emulator route for every type: available where a simulated job ends that way, with the reason where not', async () => {
+    const types = EVENT_CATALOG.map((e) => e.type);
+    for (const type of types) {
+      const ui = script(api, pickLabel(type), { kind: 'pick', choose: () => undefined });
+      await vscode.commands.executeCommand('geminiWebhooks.triggerTestEvent').then(undefined, () => undefined);
+      const routes = ui.shown[1]?.items ?? [];
+      const emulator = routes.filter((r) => r.includes('Through the emulator (dynamic delivery, v1a Ed25519)'));
+      assert.equal(emulator.length, 1, `${type}: ${routes.join(' | ')}`);
+      assert.equal(emulator[0].startsWith('$(circle-slash)'), !EMULATOR_JOB_TYPES[type], `${type}: ${emulator[0]}`);
+    }
+    // Picking it where it does not apply says why, then asks again (here: dismissed).
+    const ui = script(api, pickLabel('batch.failed'), pickLabel('Through the emulator'), { kind: 'pick', choose: () => undefined });
+    await vscode.commands.executeCommand('geminiWebhooks.triggerTestEvent');
+    assert.ok(
+      ui.shown.some(
+        (s) => s.kind === 'info' && /batch jobs .* only succeed or are cancelled: none expires or fails, so none ends as batch\.failed/.test(s.message),
+      ),
+      JSON.stringify(ui.shown),
+    );
+    assert.equal(ui.shown.filter((s) => s.kind === 'pick').length, 3, 'the route picker came back');
+    assert.equal(ui.pending, 0);
+  });
+
   it('Replay Event asks for forwardTo, then replays to the app', async () => {
     const seq = api.receiver.history?.all().find((r) => r.verdict === 'verified')?.seq as number;
     const ui = script(api);
@@ -187,6 +212,24 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
       await config().update('forwardTo', undefined, vscode.ConfigurationTarget.Global);
       await new Promise((r) => app.close(r));
     }
+  });
+
+  it('Replay Event refuses a rejected delivery with a warning and the next step, never an error', async () => {
+    const rejected = api.receiver.history?.all().find((r) => r.verdict === 'rejected')?.seq as number;
+    assert.ok(rejected, 'the suite has a rejected delivery');
+    const ui = script(api);
+    const result = await vscode.commands.executeCommand<ForwardResult | undefined>('geminiWebhooks.replayEvent', { seq: rejected });
+    assert.equal(result, undefined);
+    assert.ok(
+      ui.shown.some((s) => s.kind === 'warn' && /was rejected .*only verified deliveries are replayed.*Trigger Test Event/.test(s.message)),
+      JSON.stringify(ui.shown),
+    );
+    assert.ok(!ui.shown.some((s) => s.kind === 'error'), 'not reported as a failure');
+    // From the palette, only what can be replayed is offered.
+    const picker = script(api, { kind: 'pick', choose: () => undefined });
+    await vscode.commands.executeCommand('geminiWebhooks.replayEvent');
+    const offered = picker.shown.find((s) => s.kind === 'pick')?.items ?? [];
+    assert.ok(offered.length > 0 && !offered.some((label) => label === `#${rejected} (rejected)` || label.startsWith(`#${rejected} `)), offered.join(' | '));
   });
 
   it('Export Events writes JSON lines; Clear Events asks first, then empties view and page', async () => {

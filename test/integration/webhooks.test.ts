@@ -162,11 +162,15 @@ describe('webhooks: commands against the embedded emulator', () => {
     assert.equal(remote.signing_secrets?.length, 2);
     const candidates = await api.secrets.candidates();
     assert.equal(candidates.filter((c) => c.webhookId === webhook.id).length, 2, 'the receiver verifies with both');
-    assert.ok(ui.shown.some((s) => s.kind === 'info' && /previous one keeps working until/.test(s.message)));
+    // Local time with how far off it is, not an ISO string.
+    assert.ok(
+      ui.shown.some((s) => s.kind === 'info' && /previous one keeps working until in 2[34] h — \S/.test(s.message) && !/\d{4}-\d\d-\d\dT/.test(s.message)),
+    );
     const shownNew = ui.shown.filter((s) => `${s.message}\n${s.detail ?? ''}`.includes(stored[0].secret));
     assert.equal(shownNew.length, 1, 'the new secret is shown exactly once');
     assert.equal(shownNew[0].kind, 'modal');
     assert.equal(shownNew[0].message, `New signing secret for "${webhook.name}"`);
+    assert.deepEqual(shownNew[0].items, ['Copy', 'Close'], 'the rotation happened: Copy and Close, nothing to cancel');
 
     const immediate = script(api, pickLabel('Revoke immediately'), confirm(true), modal(undefined));
     await vscode.commands.executeCommand('geminiWebhooks.rotateSigningSecret', (await nodeFor(api, webhook.id)).node);

@@ -199,6 +199,7 @@ export class DeliveryHandler {
     if (extras.userMetadata !== undefined) record.userMetadata = extras.userMetadata;
     if (webhookId !== undefined) record.webhookId = webhookId;
     record.latencyMs = latencyMs;
+    if (verdict.timings) record.timings = verdict.timings;
     record.httpStatus = status;
     if (duplicateOf !== undefined) record.duplicateOf = duplicateOf;
     this.later(record, raw);

@@ -2,9 +2,9 @@
  * What the receiver keeps about every request, accepted or not: the event inspector renders these,
  * the history persists them (one JSON object per line), the CLI and output channel print them.
  */
-import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary, Verdict } from '../verify/verdict';
+import { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary, Verdict, VerifyTimings } from '../verify/verdict';
 
-export type { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary } from '../verify/verdict';
+export type { MatchedKey, MatchedSecret, RejectionCode, Scheme, SignatureMethod, TokenSummary, VerifyTimings } from '../verify/verdict';
 
 export type DeliveryVerdict = 'verified' | 'duplicate' | 'rejected';
 
@@ -64,6 +64,8 @@ export interface ReceivedDelivery {
   readonly userMetadata?: Record<string, unknown>;
   /** ms from the request's arrival to the acknowledgement. */
   readonly latencyMs: number;
+  /** Dynamic deliveries: how much of it went to the key set and how much to the signature check. */
+  readonly timings?: VerifyTimings;
   readonly httpStatus: number;
   /** Fields shortened (or, for user_metadata, left out) to keep the record bounded; see recordBounds.ts. */
   readonly clipped?: readonly string[];

@@ -11,7 +11,7 @@
 import { JwtInput, verifyJwt } from './jwtVerifier';
 import { KeySet, KeySetError, KeySetSnapshot, PublicKey } from './keySet';
 import { matchV1a } from './ed25519Signature';
-import { reject, Verdict } from './verdict';
+import { reject, Verdict, VerifyTimings } from './verdict';
 
 export interface DynamicVerifierOptions {
   readonly jwksUri?: string;
@@ -65,16 +65,18 @@ export class DynamicVerifier {
     if (!this.keySet) return reject('dynamic', 'no_jwks_configured', 'dynamic (v1a Ed25519) delivery but no JWKS URI is configured', undefined, method);
     const cached = this.keySet.cached();
     if (cached) {
+      const t = performance.now();
       const match = this.matchV1a(input, cached.keys);
-      if (match) return this.v1aVerified(match);
+      if (match) return withTimings(this.v1aVerified(match), { keySetMs: 0, keySetFetched: false, verifyMs: round(performance.now() - t) });
     }
-    return this.verifyV1aAsync(input);
+    const clock = new Stopwatch();
+    return this.verifyV1aAsync(input, clock).then((verdict) => clock.stamp(verdict));
   }
 
-  private async verifyV1aAsync(input: V1aDelivery): Promise<Verdict> {
+  private async verifyV1aAsync(input: V1aDelivery, clock: Stopwatch): Promise<Verdict> {
     const method = 'v1a Ed25519' as const;
     const keySet = this.keySet!;
-    const found = await this.withKeys((keys) => this.matchV1a(input, keys));
+    const found = await this.withKeys((keys) => this.matchV1a(input, keys), clock);
     if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message, undefined, method);
     if (found.match) return this.v1aVerified(found.match);
     const ed25519 = found.snapshot.keys.filter((k) => k.algorithm === 'EdDSA').length;
@@ -111,19 +113,21 @@ export class DynamicVerifier {
     const jwt: JwtInput = { ...input, audience: this.expectedAudience(), toleranceSeconds: this.options.clockToleranceSeconds ?? 60 };
     const cached = this.keySet.cached();
     if (cached) {
+      const t = performance.now();
       const verdict = verifyJwt(jwt, cached.keys, this.keySet.source);
-      if (verdict.ok || !isKeyMiss(verdict)) return verdict;
+      if (verdict.ok || !isKeyMiss(verdict)) return withTimings(verdict, { keySetMs: 0, keySetFetched: false, verifyMs: round(performance.now() - t) });
     }
-    return this.verifyJwtAsync(jwt);
+    const clock = new Stopwatch();
+    return this.verifyJwtAsync(jwt, clock).then((verdict) => clock.stamp(verdict));
   }
 
-  private async verifyJwtAsync(jwt: JwtInput): Promise<Verdict> {
+  private async verifyJwtAsync(jwt: JwtInput, clock: Stopwatch): Promise<Verdict> {
     let last: Verdict | undefined;
     const found = await this.withKeys((keys) => {
       last = verifyJwt(jwt, keys, this.keySet!.source);
       // A verdict about the key (none matched the kid, none verified) may change with a fresh set.
       return last.ok || !isKeyMiss(last) ? last : undefined;
-    });
+    }, clock);
     if (found instanceof KeySetError) return reject('dynamic', 'jwks_unavailable', found.message);
     if (found.match) return found.match;
     if (last && !last.ok && found.refetched) return { ...last, reason: `${last.reason} (even after refetching it)` };
@@ -133,18 +137,19 @@ export class DynamicVerifier {
   /** Runs `attempt` on the cached keys, and once more on a refetched set after a miss (cooldown permitting). */
   private async withKeys<T>(
     attempt: (keys: readonly PublicKey[]) => T | undefined | Promise<T | undefined>,
+    clock: Stopwatch,
   ): Promise<{ match: T | undefined; snapshot: KeySetSnapshot; refetched: boolean } | KeySetError> {
     const keySet = this.keySet!;
     try {
-      let snapshot = await keySet.current();
-      let match = await attempt(snapshot.keys);
+      let snapshot = await clock.keys(keySet, () => keySet.current());
+      let match = await clock.check(() => attempt(snapshot.keys));
       let refetched = false;
       if (match === undefined) {
-        const fresh = await keySet.refreshAfterMiss();
+        const fresh = await clock.keys(keySet, () => keySet.refreshAfterMiss());
         if (fresh) {
           snapshot = fresh;
           refetched = true;
-          match = await attempt(fresh.keys);
+          match = await clock.check(() => attempt(fresh.keys));
         }
       }
       return { match, snapshot, refetched };
@@ -170,4 +175,49 @@ export function keyName(key: PublicKey): { kid?: string; thumbprint: string } {
 
 function skippedNote(snapshot: KeySetSnapshot): string {
   return snapshot.skipped.length > 0 ? ` (skipped ${snapshot.skipped.join(', ')})` : '';
+}
+
+/** The verdict with how long its key-set read and signature check took. */
+function withTimings(verdict: Verdict, timings: VerifyTimings): Verdict {
+  return { ...verdict, timings };
+}
+
+/** Two clock readings around the key-set read and around the signature check; nothing else. */
+class Stopwatch {
+  private keySetMs = 0;
+  private verifyMs = 0;
+  private fetched = false;
+  private used = false;
+
+  async keys<T>(keySet: KeySet, read: () => Promise<T>): Promise<T> {
+    this.used = true;
+    const t = performance.now();
+    const fetches = keySet.fetches;
+    try {
+      return await read();
+    } finally {
+      this.keySetMs += performance.now() - t;
+      // A fetch started while this delivery waited for the set (its own, or a concurrent miss's it shared).
+      if (keySet.fetches !== fetches) this.fetched = true;
+    }
+  }
+
+  async check<T>(run: () => T | Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.verifyMs += performance.now() - t;
+    }
+  }
+
+  /** The verdict with its timings, once the key set was reached. */
+  stamp(verdict: Verdict): Verdict {
+    if (!this.used) return verdict;
+    return withTimings(verdict, { keySetMs: round(this.keySetMs), keySetFetched: this.fetched, verifyMs: round(this.verifyMs) });
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

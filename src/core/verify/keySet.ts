@@ -54,6 +54,8 @@ export class KeySet {
   private snapshot: KeySetSnapshot | undefined;
   private inFlight: Promise<KeySetSnapshot> | undefined;
   private lastFetchAt = -Infinity;
+  /** Fetches started so far (a verifier tells a fetched set from a cached one by it). */
+  fetches = 0;
 
   constructor(private readonly options: KeySetOptions) {
     this.source = safeUrl(options.uri);
@@ -106,6 +108,7 @@ export class KeySet {
 
   private async load(): Promise<KeySetSnapshot> {
     this.lastFetchAt = Date.now();
+    this.fetches++;
     const text = await download(this.options.uri, this.options.timeoutMs ?? 5_000, this.source);
     const snapshot = parseKeySet(text, this.source);
     this.snapshot = snapshot;

@@ -69,6 +69,19 @@ export interface MatchedKey {
 export const BODY_UNBOUND_NOTE =
   'body not bound by the token: the token carries no digest of the body, so anyone holding it could pair it with another body until it expires';
 
+/**
+ * Where a dynamic delivery's verification time went: reading the key set (the cache, or a fetch) and
+ * checking the signature. Two clock readings around what the verifier does anyway.
+ */
+export interface VerifyTimings {
+  /** ms spent getting the key set (≈ 0 from the cache). */
+  readonly keySetMs: number;
+  /** Whether the key set was fetched (or refetched after a miss) for this delivery. */
+  readonly keySetFetched: boolean;
+  /** ms spent checking the signature (and the token's claims). */
+  readonly verifyMs: number;
+}
+
 export interface VerifiedVerdict {
   readonly ok: true;
   readonly scheme: 'static' | 'dynamic';
@@ -80,6 +93,8 @@ export interface VerifiedVerdict {
   readonly token?: TokenSummary;
   /** JWT deliveries whose token has no body digest: accepted, with BODY_UNBOUND_NOTE shown beside them. */
   readonly bodyUnbound?: true;
+  /** Dynamic deliveries: key-set and signature time. */
+  readonly timings?: VerifyTimings;
 }
 
 export interface RejectedVerdict {
@@ -93,6 +108,8 @@ export interface RejectedVerdict {
   /** When the header's form was recognised. */
   readonly signatureMethod?: SignatureMethod;
   readonly token?: TokenSummary;
+  /** Dynamic deliveries that reached the key set: key-set and signature time. */
+  readonly timings?: VerifyTimings;
 }
 
 export type Verdict = VerifiedVerdict | RejectedVerdict;

@@ -65,6 +65,12 @@ export const CONTEXT_KEYS = {
   empty: 'geminiWebhooks.empty',
   receiverRunning: 'geminiWebhooks.receiverRunning',
   hasEvents: 'geminiWebhooks.hasEvents',
+  /** The walkthrough's steps tick on real state: the embedded emulator is the live backend and runs… */
+  emulatorRunning: 'geminiWebhooks.emulatorRunning',
+  /** …a webhook's URI is the receiver's URL… */
+  webhookAtReceiver: 'geminiWebhooks.webhookAtReceiver',
+  /** …and the receiver has verified a delivery (not an imported capture). */
+  eventVerified: 'geminiWebhooks.eventVerified',
 } as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];

@@ -3,7 +3,7 @@
  * what was shown (messages, items) so tests can assert on what the user would have seen.
  */
 import * as vscode from 'vscode';
-import { UserCancelledError, UserInterface } from './userInterface';
+import { PromptFlow, UserCancelledError, UserInterface } from './userInterface';
 
 export type ScriptedAnswer =
   | { kind: 'pick'; choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined }
@@ -33,6 +33,22 @@ export class ScriptedUi implements UserInterface {
     this.answers.push(...answers);
     return this;
   }
+
+  /** A flow's prompts take the same queue of answers (and are recorded the same way). */
+  flow(): PromptFlow {
+    return {
+      input: (options) => this.input(options),
+      pick: (items, options) => this.pick(items, options),
+      pickMany: (items, options) => this.pickMany(items, options),
+      busy: () => undefined,
+      close: () => {
+        this.flowsClosed++;
+      },
+    };
+  }
+
+  /** Flows closed so far (a command must close what it opens). */
+  flowsClosed = 0;
 
   get pending(): number {
     return this.answers.length;
@@ -93,8 +109,8 @@ export class ScriptedUi implements UserInterface {
     return uri;
   }
 
-  async modal(message: string, detail: string): Promise<string | undefined> {
-    this.shown.push({ kind: 'modal', message, detail });
+  async modal(message: string, detail: string, buttons: readonly string[] = [], close?: string): Promise<string | undefined> {
+    this.shown.push({ kind: 'modal', message, detail, items: [...buttons, ...(close ? [close] : [])] });
     return this.next('modal', message).button;
   }
 

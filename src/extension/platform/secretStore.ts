@@ -11,6 +11,7 @@
  * Other windows may change the same storage: `onDidChange` re-emits those changes.
  */
 import * as vscode from 'vscode';
+import { localTime } from '../../core/util/when';
 import { SecretCandidate } from '../../core/verify/secretCandidates';
 import { SECRET_KEYS } from './ids';
 import { ManualSecret, SecretIndex, StoredSigningSecret, emptyIndex, parseIndex, parseManualSecret, parseWebhookSecrets } from './storedSecrets';
@@ -47,6 +48,8 @@ export class SecretStore extends Disposable {
     /** The editor's SecretStorage (tests reach it to check what is stored, and to make it fail). */
     readonly storage: vscode.SecretStorage,
     private readonly log?: vscode.LogOutputChannel,
+    /** The name a webhook was given (the Webhooks view's list): secret labels read "My app (current)", not the id. */
+    private readonly webhookName: (webhookId: string) => string | undefined = () => undefined,
   ) {
     super();
     this.register(
@@ -187,13 +190,14 @@ export class SecretStore extends Disposable {
     const snapshot = await this.snapshot();
     const out: SecretCandidate[] = [];
     for (const [webhookId, secrets] of snapshot.webhooks) {
+      const name = this.webhookName(webhookId) ?? webhookId;
       secrets.forEach((s, i) => {
         const notAfter = s.expireTime ? Date.parse(s.expireTime) : undefined;
         if (notAfter !== undefined && notAfter <= now) return;
         out.push({
           secret: s.secret,
           webhookId,
-          label: i === 0 ? `${webhookId} (current)` : `${webhookId} (previous, until ${s.expireTime})`,
+          label: i === 0 ? `${name} (current)` : `${name} (previous, until ${s.expireTime ? localTime(s.expireTime) : 'revoked'})`,
           ...(notAfter !== undefined ? { notAfter } : {}),
         });
       });

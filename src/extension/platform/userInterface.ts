@@ -15,7 +15,26 @@ export class UserCancelledError extends Error {
   }
 }
 
+/**
+ * Prompts that follow one another in ONE quick input, as the steps of a wizard: the widget stays open
+ * from one step to the next, so the keyboard focus never goes back to the editor in between. (With a
+ * quick input per step, the input box closed on Enter, VS Code gave the focus back to what had it —
+ * the walkthrough's button — that Enter's keyup landed there, and the walkthrough then re-selected its
+ * step and took the focus 250 ms later, away from the next prompt: the typed URI went nowhere.)
+ * `close()` ends it (after the work the answers were for, so the last Enter is spent in the prompt).
+ */
+export interface PromptFlow {
+  input(options: vscode.InputBoxOptions): Promise<string>;
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T>;
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[]>;
+  /** Shows the open prompt as busy (the work its answers start is under way). */
+  busy(): void;
+  close(): void;
+}
+
 export interface UserInterface {
+  /** Several prompts in one quick input (see PromptFlow); close it when done. */
+  flow(): PromptFlow;
   /** One choice; throws UserCancelledError when dismissed. */
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T>;
   /** Several choices (QuickPick multi-select); throws UserCancelledError when dismissed. */
@@ -28,14 +47,21 @@ export interface UserInterface {
   saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
   /** An open dialog for one file; resolves to it, throws UserCancelledError when dismissed. */
   openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri>;
-  /** A modal with buttons; resolves to the chosen one, undefined when dismissed. */
-  modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined>;
+  /**
+   * A modal with buttons; resolves to the chosen one, undefined when dismissed. With `close`, that
+   * button replaces VS Code's Cancel (for what has happened already: there is nothing to cancel).
+   */
+  modal(message: string, detail: string, buttons: readonly string[], close?: string): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
   warn(message: string, ...actions: string[]): Promise<string | undefined>;
   error(message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
 export class VsCodeUi implements UserInterface {
+  flow(): PromptFlow {
+    return new QuickInputFlow();
+  }
+
   async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
     const picked = await vscode.window.showQuickPick(items, { ...options, canPickMany: false, ignoreFocusOut: true });
     if (!picked) throw new UserCancelledError();
@@ -71,8 +97,11 @@ export class VsCodeUi implements UserInterface {
     return uris[0];
   }
 
-  async modal(message: string, detail: string, ...buttons: string[]): Promise<string | undefined> {
-    return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
+  async modal(message: string, detail: string, buttons: readonly string[], close?: string): Promise<string | undefined> {
+    const items: vscode.MessageItem[] = buttons.map((title) => ({ title }));
+    if (close) items.push({ title: close, isCloseAffordance: true });
+    const choice = await vscode.window.showInformationMessage(message, { modal: true, detail }, ...items);
+    return choice?.title;
   }
 
   async info(message: string, ...actions: string[]): Promise<string | undefined> {
@@ -102,4 +131,120 @@ function notify(
     return Promise.resolve(undefined);
   }
   return Promise.resolve(show(message, ...actions));
+}
+
+/**
+ * A PromptFlow on `createInputBox` / `createQuickPick`: each step is shown before the previous one is
+ * disposed, so the quick input is replaced in place and never hides in between.
+ */
+class QuickInputFlow implements PromptFlow {
+  private current: vscode.QuickInput | undefined;
+  private closed = false;
+
+  input(options: vscode.InputBoxOptions): Promise<string> {
+    const box = vscode.window.createInputBox();
+    box.title = options.title;
+    box.prompt = options.prompt;
+    box.placeholder = options.placeHolder;
+    box.value = options.value ?? '';
+    if (options.valueSelection) box.valueSelection = options.valueSelection;
+    box.password = options.password ?? false;
+    box.ignoreFocusOut = true;
+    return this.run(box, (resolve, subscriptions) => {
+      const validate = async (value: string): Promise<string | undefined> => {
+        const result = await options.validateInput?.(value);
+        return typeof result === 'string' ? result || undefined : (result?.message ?? undefined);
+      };
+      let checked = 0;
+      subscriptions.push(
+        box.onDidChangeValue(async (value) => {
+          const turn = ++checked;
+          const message = await validate(value);
+          if (turn === checked) box.validationMessage = message;
+        }),
+        box.onDidAccept(async () => {
+          const value = box.value;
+          const message = await validate(value);
+          box.validationMessage = message;
+          if (message !== undefined) return;
+          // Stays on screen, focused, until the next step replaces it or the flow closes (a disabled
+          // input would drop the focus, and it would go back to the editor: just what this avoids).
+          box.busy = true;
+          resolve(value);
+        }),
+      );
+    });
+  }
+
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
+    return this.quickPick(items, options, false).then((picked) => picked[0]);
+  }
+
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[]> {
+    return this.quickPick(items, options, true);
+  }
+
+  busy(): void {
+    // Busy, not disabled: disabling it would drop the focus (see above).
+    if (this.current) this.current.busy = true;
+  }
+
+  close(): void {
+    this.closed = true;
+    const current = this.current;
+    this.current = undefined;
+    current?.dispose();
+  }
+
+  private quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions, many: boolean): Promise<T[]> {
+    const pick = vscode.window.createQuickPick<T>();
+    pick.title = options.title;
+    pick.placeholder = options.placeHolder;
+    pick.canSelectMany = many;
+    pick.matchOnDescription = options.matchOnDescription ?? false;
+    pick.matchOnDetail = options.matchOnDetail ?? false;
+    pick.ignoreFocusOut = true;
+    pick.items = items;
+    if (many) pick.selectedItems = items.filter((i) => i.picked);
+    return this.run(pick, (resolve, subscriptions) => {
+      subscriptions.push(
+        pick.onDidAccept(() => {
+          const chosen = many ? [...pick.selectedItems] : pick.activeItems.slice(0, 1);
+          if (!many && chosen.length === 0) return;
+          pick.busy = true;
+          resolve(chosen);
+        }),
+      );
+    });
+  }
+
+  /** Shows `input` in place of the current step; settles when it is answered, or rejects when dismissed. */
+  private run<Q extends vscode.QuickInput, R>(input: Q, wire: (resolve: (value: R) => void, subscriptions: vscode.Disposable[]) => void): Promise<R> {
+    if (this.closed) {
+      input.dispose();
+      return Promise.reject(new UserCancelledError());
+    }
+    return new Promise<R>((resolve, reject) => {
+      const subscriptions: vscode.Disposable[] = [];
+      let settled = false;
+      wire((value) => {
+        settled = true;
+        subscriptions.forEach((d) => d.dispose());
+        resolve(value);
+      }, subscriptions);
+      subscriptions.push(
+        input.onDidHide(() => {
+          subscriptions.forEach((d) => d.dispose());
+          if (this.current === input) this.current = undefined;
+          input.dispose();
+          if (!settled) reject(new UserCancelledError());
+        }),
+      );
+      const previous = this.current;
+      this.current = input;
+      input.show();
+      // Replaced in place: the previous step leaves without the quick input ever closing.
+      previous?.dispose();
+    });
+  }
 }

@@ -1,25 +1,46 @@
-/** The detail pane: one delivery, every field rendered as text (never HTML). */
-import { DetailRecord, ForwardSummary } from './protocol';
-import { VERDICT_MARK, clear, el, pretty } from './dom';
+/**
+ * The detail pane: one delivery, every field rendered as text (never HTML). It leads with what people
+ * look for — the verdict, then the body (raw as received, or pretty-printed without changing a token)
+ * — and keeps headers and token claims in collapsible sections below.
+ */
+import { BodyView, Collapsible, DetailRecord, ForwardSummary } from './protocol';
+import { VERDICT_MARK, clear, el } from './dom';
 
 export type DetailAction = 'copyBody' | 'copyCurl' | 'replay' | 'openJson';
+
+export interface DetailPaneOptions {
+  readonly onAction: (action: DetailAction, seq: number) => void;
+  readonly onJump: (seq: number) => void;
+  /** The user switched raw/pretty or opened/closed a section: the page keeps it for the next delivery. */
+  readonly onViewChange: (view: BodyView, open: readonly Collapsible[]) => void;
+  readonly view?: BodyView;
+  readonly open?: readonly Collapsible[];
+}
 
 export class DetailPane {
   private record: DetailRecord | undefined;
   private readonly status: HTMLElement;
+  private bodyView: BodyView;
+  private readonly open: Set<Collapsible>;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly onAction: (action: DetailAction, seq: number) => void,
-    private readonly onJump: (seq: number) => void,
+    private readonly options: DetailPaneOptions,
   ) {
     this.status = el('div', 'status');
     this.status.setAttribute('role', 'status');
+    this.bodyView = options.view ?? 'pretty';
+    this.open = new Set(options.open ?? []);
     this.empty('Select an event to see its details.');
   }
 
   get seq(): number | undefined {
     return this.record?.seq;
+  }
+
+  /** Raw or pretty: what the pane shows, and what Open JSON opens. */
+  get view(): BodyView {
+    return this.record?.display?.prettyBody === undefined ? 'raw' : this.bodyView;
   }
 
   empty(message: string): void {
@@ -35,12 +56,20 @@ export class DetailPane {
 
   show(record: DetailRecord): void {
     const same = this.record?.seq === record.seq;
+    const scroll = same ? this.root.scrollTop : 0;
     this.record = record;
     clear(this.root);
-    if (!same) this.status.textContent = '';
+    if (!same) {
+      this.status.textContent = '';
+      this.status.className = 'status';
+    }
+    const display = record.display;
 
     const title = el('h2', `title verdict-${record.verdict}`);
-    title.append(el('span', 'mark', VERDICT_MARK[record.verdict] ?? ''), el('span', '', ` #${record.seq} ${record.eventType ?? '(no event type)'}`));
+    const type = display?.typeLabel ?? record.eventType ?? (record.verdict === 'rejected' ? '(rejected)' : '(no event type)');
+    const mark = el('span', 'mark', VERDICT_MARK[record.verdict] ?? '');
+    mark.setAttribute('aria-hidden', 'true');
+    title.append(mark, el('span', '', ` #${record.seq} ${type}`));
     this.root.appendChild(title);
     // Not received by this receiver: verified from a capture (Verify Captured Delivery).
     if (record.imported) this.root.appendChild(el('p', 'imported', `Imported from ${record.imported.from}`));
@@ -55,65 +84,102 @@ export class DetailPane {
         ['Reason', record.reason],
         ['Code', record.code],
         ['Signature', record.signatureMethod ?? record.scheme],
+        ['Source', display?.source, display?.sourceTitle],
+        ['Matched secret', display?.secretLabel ?? record.matchedSecret?.label, record.matchedSecret?.webhookId],
+        ['Webhook id', record.matchedSecret?.webhookId],
+        ['Matched key', record.matchedKey ? (record.matchedKey.kid ? `kid ${record.matchedKey.kid}` : 'no kid') : undefined],
+        ['Thumbprint', record.matchedKey?.thumbprint],
         ['HTTP status', String(record.httpStatus)],
         ['Received', record.receivedAt],
-        ['Latency', `${record.latencyMs} ms`],
+        ['Latency', latency(record)],
         ['Request', `${record.method} ${record.path}`],
         ['webhook-id', record.webhookId],
       ]),
+      'verdict',
     );
-    if (record.matchedSecret)
-      this.section(
-        'Matched secret',
-        this.table([
-          ['Label', record.matchedSecret.label],
-          ['Webhook', record.matchedSecret.webhookId],
-        ]),
-      );
-    if (record.matchedKey)
-      this.section(
-        'Matched key',
-        this.table([
-          ['kid', record.matchedKey.kid],
-          ['Thumbprint', record.matchedKey.thumbprint],
-        ]),
-      );
-    if (record.token) {
-      const rows: Array<[string, string | undefined]> = Object.entries(record.token).map(([k, v]) => [k, formatClaim(k, v)]);
-      this.section('JWT', this.table(rows));
-    }
+    this.body(record);
     if (record.duplicateOf !== undefined) {
       const p = el('p', 'duplicate', `Duplicate webhook-id: first received as #${record.duplicateOf}. `);
       const jump = el('button', 'link', `Show #${record.duplicateOf}`);
-      jump.addEventListener('click', () => this.onJump(record.duplicateOf as number));
+      jump.addEventListener('click', () => this.options.onJump(record.duplicateOf as number));
       p.appendChild(jump);
       this.section('Duplicate', p);
     }
-    if (record.userMetadata) this.section('user_metadata', el('pre', 'json', JSON.stringify(record.userMetadata, null, 2)));
+    if (display?.userMetadata !== undefined || record.userMetadata)
+      this.section('user_metadata', el('pre', 'json metadata', display?.userMetadata ?? JSON.stringify(record.userMetadata, null, 2)));
     if (record.forward) this.section('Forwarded to your app', this.forward(record.forward));
     if (record.replays && record.replays.length > 0) {
       const list = el('div', 'replays');
       record.replays.forEach((r) => list.appendChild(this.forward(r)));
       this.section(`Replays (${record.replays.length})`, list);
     }
-    this.section('Headers', this.table(Object.entries(record.headers), 'headers'));
-    const bodyTitle = `Body (${record.bodyBytes} bytes${record.bodyTruncated ? ', truncated' : ''}${record.bodyEncoding === 'base64' ? ', base64' : ''})`;
-    this.section(bodyTitle, el('pre', 'json body', record.bodyEncoding === 'base64' ? record.body : pretty(record.body)));
+    const headers = Object.entries(record.headers);
+    this.collapsible('headers', `Headers (${headers.length})`, this.table(headers, 'headers'));
+    if (record.token) {
+      const rows: Array<[string, string | undefined]> = Object.entries(record.token).map(([k, v]) => [k, formatClaim(k, v)]);
+      this.collapsible('token', 'Token claims (JWT)', this.table(rows));
+    }
+    if (same) this.root.scrollTop = scroll;
+  }
+
+  private body(record: DetailRecord): void {
+    const pretty = record.display?.prettyBody;
+    const section = el('section', 'body-section');
+    const head = el('div', 'section-head');
+    head.appendChild(el('h3', '', bodyTitle(record)));
+    const pre = el('pre', 'json body');
+    pre.tabIndex = 0;
+    pre.setAttribute('aria-label', 'Body');
+    const render = () => {
+      pre.textContent = this.view === 'pretty' && pretty !== undefined ? pretty : record.body;
+      pre.dataset.view = this.view;
+      toggle.querySelectorAll<HTMLButtonElement>('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.view === this.view)));
+    };
+    // Raw / Pretty: two toggle buttons (Tab reaches them, Enter or Space switches).
+    const toggle = el('div', 'view-toggle');
+    toggle.setAttribute('role', 'group');
+    toggle.setAttribute('aria-label', 'Show the body');
+    for (const [view, label, hint] of [
+      ['raw', 'Raw', 'The body exactly as received'],
+      ['pretty', 'Pretty', 'Indented; every string, number and key exactly as received'],
+    ] as const) {
+      const b = el('button', 'toggle', label);
+      b.type = 'button';
+      b.dataset.view = view;
+      b.title = view === 'pretty' && pretty === undefined ? 'The body is not JSON text: it is shown as received' : hint;
+      if (view === 'pretty' && pretty === undefined) b.disabled = true;
+      b.addEventListener('click', () => {
+        this.bodyView = view;
+        render();
+        this.options.onViewChange(this.bodyView, [...this.open]);
+      });
+      toggle.appendChild(b);
+    }
+    head.appendChild(toggle);
+    section.append(head, pre);
+    this.root.appendChild(section);
+    render();
   }
 
   private actions(record: DetailRecord): HTMLElement {
     const bar = el('div', 'actions');
-    const button = (label: string, action: DetailAction, hint: string) => {
+    const button = (label: string, action: DetailAction, hint: string, blocked?: string) => {
       const b = el('button', '', label);
-      b.title = hint;
+      b.type = 'button';
+      b.title = blocked ?? hint;
       b.dataset.action = action;
-      b.addEventListener('click', () => this.onAction(action, record.seq));
+      if (blocked) {
+        // Disabled, with the reason where a pointer or a screen reader finds it.
+        b.disabled = true;
+        b.setAttribute('aria-description', blocked);
+      }
+      b.addEventListener('click', () => this.options.onAction(action, record.seq));
       bar.appendChild(b);
     };
-    button('Copy body', 'copyBody', 'Copy the raw body to the clipboard');
+    button('Copy body', 'copyBody', 'Copy the body, exactly as received, to the clipboard');
     button('Copy as curl', 'copyCurl', 'Copy a curl command that sends this delivery to the receiver again');
-    button('Replay to app', 'replay', 'Send this delivery to your app (geminiWebhooks.receiver.forwardTo) again');
-    button('Open JSON', 'openJson', 'Open the body in an editor');
+    button('Replay to app', 'replay', 'Send this delivery to your app (geminiWebhooks.receiver.forwardTo) again', record.display?.replayBlocked);
+    button('Open JSON', 'openJson', 'Open the body in an editor, raw or pretty as shown here');
     return bar;
   }
 
@@ -129,24 +195,64 @@ export class DetailPane {
     ]);
   }
 
-  private section(title: string, content: HTMLElement): void {
-    const section = el('section');
+  private section(title: string, content: HTMLElement, className?: string): void {
+    const section = el('section', className);
     section.append(el('h3', '', title), content);
     this.root.appendChild(section);
   }
 
-  private table(rows: ReadonlyArray<readonly [string, string | undefined]>, className = 'fields'): HTMLElement {
+  /** A <details> section: a native disclosure (Tab to its summary, Enter or Space opens it); its state is kept. */
+  private collapsible(id: Collapsible, title: string, content: HTMLElement): void {
+    const details = el('details', `collapsible ${id}`);
+    details.open = this.open.has(id);
+    const summary = el('summary');
+    summary.appendChild(el('h3', '', title));
+    details.append(summary, content);
+    details.addEventListener('toggle', () => {
+      if (details.open) this.open.add(id);
+      else this.open.delete(id);
+      this.options.onViewChange(this.bodyView, [...this.open]);
+    });
+    this.root.appendChild(details);
+  }
+
+  private table(rows: ReadonlyArray<readonly [string, string | undefined, string?]>, className = 'fields'): HTMLElement {
     const table = el('table', className);
     const body = el('tbody');
-    for (const [name, value] of rows) {
+    for (const [name, value, title] of rows) {
       if (value === undefined || value === '') continue;
       const tr = el('tr');
-      tr.append(el('th', '', name), el('td', '', value));
+      const td = el('td', '', value);
+      if (title) td.title = title;
+      tr.append(el('th', '', name), td);
       body.appendChild(tr);
     }
     table.appendChild(body);
     return table;
   }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function bodyTitle(record: DetailRecord): string {
+  const declared = Number(record.headers['content-length']);
+  // Refused before the body was read (wrong path or method): say so rather than "0 bytes" beside content-length.
+  if (record.bodyBytes === 0 && declared > 0) return `Body (not read: the request was refused before its body; content-length ${declared})`;
+  const notes = [plural(record.bodyBytes, 'byte', 'bytes'), record.bodyTruncated ? 'truncated' : '', record.bodyEncoding === 'base64' ? 'base64' : ''];
+  return `Body (${notes.filter(Boolean).join(', ')})`;
+}
+
+function latency(record: DetailRecord): string {
+  const total = `${record.latencyMs} ms`;
+  const t = record.timings;
+  if (!t) return total;
+  return `${total} — key set ${ms(t.keySetMs)} (${t.keySetFetched ? 'fetched' : 'cached'}), verification ${ms(t.verifyMs)}`;
+}
+
+function ms(value: number): string {
+  return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 }
 
 function formatClaim(name: string, value: unknown): string {

@@ -39,12 +39,3 @@ export function clock(iso: string): string {
 }
 
 export const VERDICT_MARK: Record<string, string> = { verified: '✓', duplicate: '⧉', rejected: '✕' };
-
-/** Pretty JSON when the text parses, otherwise the text as is. */
-export function pretty(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}

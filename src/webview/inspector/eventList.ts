@@ -99,12 +99,14 @@ export class EventList {
     row.setAttribute('role', 'option');
     row.dataset.seq = String(data.seq);
     row.title = data.reason ? `${data.verdict}: ${data.reason}` : data.verdict;
+    const source = el('span', 'cell source', data.sourceLabel ?? data.source ?? '');
+    if (data.sourceTitle) source.title = data.sourceTitle;
     row.append(
       el('span', 'cell seq', `#${data.seq}`),
       el('span', 'cell time', clock(data.receivedAt)),
-      el('span', `cell verdict`, `${VERDICT_MARK[data.verdict] ?? ''} ${data.verdict}`),
-      el('span', 'cell type', data.eventType ?? (data.verdict === 'rejected' ? '(rejected)' : '(unknown)')),
-      el('span', 'cell source', data.source ?? data.webhookId ?? ''),
+      verdictCell(data.verdict),
+      el('span', 'cell type', data.eventType ?? (data.verdict === 'rejected' ? '(rejected)' : '(no event type)')),
+      source,
     );
     return row;
   }
@@ -146,4 +148,13 @@ export class EventList {
     const row = this.layer.querySelector<HTMLElement>('.row[tabindex="0"]');
     row?.focus({ preventScroll: true });
   }
+}
+
+/** "✓ verified": the mark in the verdict's colour (a symbol, aria-hidden), the word in the text colour. */
+function verdictCell(verdict: string): HTMLElement {
+  const cell = el('span', 'cell verdict');
+  const mark = el('span', 'mark', VERDICT_MARK[verdict] ?? '');
+  mark.setAttribute('aria-hidden', 'true');
+  cell.append(mark, document.createTextNode(` ${verdict}`));
+  return cell;
 }

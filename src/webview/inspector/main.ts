@@ -6,7 +6,7 @@ import { DetailAction, DetailPane } from './detailPane';
 import { byId, clear, el } from './dom';
 import { EventList } from './eventList';
 import { HostMessage, PageMessage, PageState, ReceiverState, Verdict, isHostMessage, isPageState } from './protocol';
-import { RowStore } from './rowStore';
+import { RowStore, countText } from './rowStore';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -27,11 +27,17 @@ const sourceSelect = byId<HTMLSelectElement>('filter-source');
 const count = byId<HTMLElement>('count');
 const receiver = byId<HTMLElement>('receiver');
 
-const detail = new DetailPane(
-  byId('detail'),
-  (action: DetailAction, seq: number) => post({ type: action, seq }),
-  (seq) => list.open(seq, true),
-);
+const detail = new DetailPane(byId('detail'), {
+  // Open JSON opens the body as the pane shows it: raw, or pretty-printed token for token.
+  onAction: (action: DetailAction, seq: number) => post(action === 'openJson' ? { type: action, seq, view: detail.view } : { type: action, seq }),
+  onJump: (seq) => list.open(seq, true),
+  onViewChange: (bodyView, open) => {
+    state = { ...state, bodyView, open };
+    vscode.setState(state);
+  },
+  ...(state.bodyView ? { view: state.bodyView } : {}),
+  ...(state.open ? { open: state.open } : {}),
+});
 const list = new EventList(byId('list'), (seq) => {
   state = { ...state, selected: seq };
   vscode.setState(state);
@@ -49,12 +55,14 @@ function applyFilter(): void {
 
 let optionKeys = { eventType: '', source: '' };
 function refreshOptions(): void {
-  for (const [field, select, all] of [
-    ['eventType', typeSelect, 'All types'],
-    ['source', sourceSelect, 'All sources'],
+  const types = store.distinct('eventType').map((value) => ({ value, label: value }));
+  // Sources by the name a person reads (the webhook's), filtered by what identifies them (its id).
+  const sources = store.sourceOptions();
+  for (const [field, select, all, options] of [
+    ['eventType', typeSelect, 'All types', types],
+    ['source', sourceSelect, 'All sources', sources],
   ] as const) {
-    const values = store.distinct(field);
-    const key = values.join('\n');
+    const key = options.map((o) => `${o.value}\t${o.label}`).join('\n');
     if (key === optionKeys[field]) continue;
     optionKeys = { ...optionKeys, [field]: key };
     const current = select.value;
@@ -62,19 +70,20 @@ function refreshOptions(): void {
     const any = el('option', '', all);
     any.value = '';
     select.appendChild(any);
-    for (const value of values) {
-      const option = el('option', '', value);
+    for (const { value, label } of options) {
+      const option = el('option', '', label);
       option.value = value;
+      if (label !== value) option.title = value;
       select.appendChild(option);
     }
-    select.value = values.includes(current) ? current : '';
+    select.value = options.some((o) => o.value === current) ? current : '';
   }
 }
 
 function refresh(): void {
   const rows = store.view();
   list.setRows(rows);
-  count.textContent = rows.length === store.size ? `${store.size} events` : `${rows.length} of ${store.size} events`;
+  count.textContent = countText(rows.length, store.size);
 }
 
 function showReceiver(r: ReceiverState): void {
@@ -103,6 +112,7 @@ function handle(message: HostMessage): void {
       break;
     case 'update':
       store.update(message.rows);
+      refreshOptions();
       refresh();
       if (detail.seq !== undefined && message.rows.some((r) => r.seq === detail.seq)) post({ type: 'requestDetail', seq: detail.seq });
       break;

@@ -17,19 +17,48 @@ export interface RowSummary {
   readonly verdict: Verdict;
   readonly eventType?: string;
   readonly webhookId?: string;
-  /** The webhook the delivery came from: the matched secret's webhook, a token's issuer, or a manual secret's label. */
+  /** The webhook the delivery came from (what the source filter matches): the matched secret's webhook id, a token's issuer, or a manual secret's label. */
   readonly source?: string;
+  /** The source as a person reads it: the webhook's name (the id when it has none). */
+  readonly sourceLabel?: string;
+  /** Tooltip of the source: the id behind the name. */
+  readonly sourceTitle?: string;
   readonly reason?: string;
   readonly httpStatus: number;
   /** Lower-cased ids and (the start of) the body, for the page's text search. */
   readonly haystack: string;
 }
 
+/** What the host works out for the detail pane (the page holds no core code: it imports types only). */
+export interface DetailDisplay {
+  /** The event type, or "(rejected)" / "(no event type)" — the same words as the list. */
+  readonly typeLabel: string;
+  /** The webhook the delivery came from, by name; its id in `sourceTitle`. */
+  readonly source?: string;
+  readonly sourceTitle?: string;
+  /** The matched secret's label with the webhook's current name. */
+  readonly secretLabel?: string;
+  /** The body pretty-printed token for token (core/util/jsonFormat); absent when the body is not JSON text. */
+  readonly prettyBody?: string;
+  /** `user_metadata` exactly as written in the body, pretty-printed the same way. */
+  readonly userMetadata?: string;
+  /** Why "Replay to app" cannot send this delivery (the button is disabled, this is its tooltip). */
+  readonly replayBlocked?: string;
+}
+
 /**
  * A delivery as shown in the detail pane: the receiver's record itself (JSON data; type-only import, no
- * code), with the host's notes on it (e.g. the body-unbound warning), since the page holds no core text.
+ * code), with the host's notes on it (e.g. the body-unbound warning) and what it worked out for display.
  */
-export type DetailRecord = ReceivedDelivery & { readonly notes?: readonly string[] };
+export type DetailRecord = ReceivedDelivery & { readonly notes?: readonly string[]; readonly display?: DetailDisplay };
+
+/** How the body is shown: as received, or pretty-printed without changing a token. */
+export type BodyView = 'raw' | 'pretty';
+export const BODY_VIEWS: readonly BodyView[] = ['raw', 'pretty'];
+
+/** The detail pane's collapsible sections. */
+export type Collapsible = 'headers' | 'token';
+export const COLLAPSIBLES: readonly Collapsible[] = ['headers', 'token'];
 
 /** A forward or replay result, as the receiver records it. */
 export type ForwardSummary = ForwardResult;
@@ -47,7 +76,8 @@ export type PageMessage =
   | { readonly type: 'copyBody'; readonly seq: number }
   | { readonly type: 'copyCurl'; readonly seq: number }
   | { readonly type: 'replay'; readonly seq: number }
-  | { readonly type: 'openJson'; readonly seq: number }
+  /** Opens the body in an editor, as the pane shows it (raw by default). */
+  | { readonly type: 'openJson'; readonly seq: number; readonly view?: BodyView }
   /** The page's rows with these seqs became visible (used by tests and the ingest benchmark). */
   | { readonly type: 'rendered'; readonly seqs: readonly number[]; readonly at: number };
 
@@ -66,6 +96,10 @@ export type HostMessage =
 /** State the page persists with `setState`, handed back to the serializer after a reload. */
 export interface PageState {
   readonly selected?: number;
+  /** Raw or pretty, kept from one delivery to the next. */
+  readonly bodyView?: BodyView;
+  /** The collapsible sections the user opened. */
+  readonly open?: readonly Collapsible[];
 }
 
 const SEQ_MESSAGES = new Set(['requestDetail', 'copyBody', 'copyCurl', 'replay', 'openJson']);
@@ -82,6 +116,7 @@ function isSeq(value: unknown): value is number {
 export function isPageMessage(value: unknown): value is PageMessage {
   if (!isObject(value) || typeof value.type !== 'string') return false;
   if (value.type === 'ready') return true;
+  if (value.type === 'openJson' && value.view !== undefined && !BODY_VIEWS.includes(value.view as BodyView)) return false;
   if (SEQ_MESSAGES.has(value.type)) return isSeq(value.seq);
   if (value.type === 'rendered') return Array.isArray(value.seqs) && value.seqs.every(isSeq) && typeof value.at === 'number';
   return false;
@@ -123,5 +158,10 @@ export function isHostMessage(value: unknown): value is HostMessage {
 }
 
 export function isPageState(value: unknown): value is PageState {
-  return isObject(value) && (value.selected === undefined || isSeq(value.selected));
+  return (
+    isObject(value) &&
+    (value.selected === undefined || isSeq(value.selected)) &&
+    (value.bodyView === undefined || BODY_VIEWS.includes(value.bodyView as BodyView)) &&
+    (value.open === undefined || (Array.isArray(value.open) && value.open.every((c) => COLLAPSIBLES.includes(c as Collapsible))))
+  );
 }

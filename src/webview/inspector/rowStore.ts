@@ -92,6 +92,13 @@ export class RowStore {
     return this.filtered;
   }
 
+  /** The source filter's options: each source once, by the name a person reads, sorted by it. */
+  sourceOptions(): Array<{ value: string; label: string }> {
+    const labels = new Map<string, string>();
+    for (const row of this.rows) if (row.source) labels.set(row.source, row.sourceLabel ?? row.source);
+    return [...labels].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label) || a.value.localeCompare(b.value));
+  }
+
   /** Distinct values for the filter drop-downs, sorted. */
   distinct(field: 'eventType' | 'source'): string[] {
     const values = new Set<string>();
@@ -127,4 +134,10 @@ export function visibleWindow(total: number, scrollTop: number, viewportHeight: 
   const start = Math.min(total, Math.max(0, first - overscan));
   const end = Math.min(total, first + count + overscan);
   return { start, end: Math.max(start, end) };
+}
+
+/** The toolbar's count: "1 event", "14 events", "3 of 14 events". */
+export function countText(shown: number, total: number): string {
+  const events = (n: number) => `${n} ${n === 1 ? 'event' : 'events'}`;
+  return shown === total ? events(total) : `${shown} of ${events(total)}`;
 }

@@ -10,6 +10,8 @@ describe('inspector protocol guards', () => {
       { type: 'copyCurl', seq: 3 },
       { type: 'replay', seq: 4 },
       { type: 'openJson', seq: 5 },
+      { type: 'openJson', seq: 5, view: 'raw' },
+      { type: 'openJson', seq: 5, view: 'pretty' },
       { type: 'rendered', seqs: [1, 2], at: 1 },
     ]) {
       assert.ok(isPageMessage(m), JSON.stringify(m));
@@ -25,6 +27,7 @@ describe('inspector protocol guards', () => {
       { type: 'replay', seq: 0 },
       { type: 'replay', seq: 1.5 },
       { type: 'rendered', seqs: ['x'], at: 1 },
+      { type: 'openJson', seq: 5, view: 'reformatted' },
       { type: '__proto__' },
     ]) {
       assert.ok(!isPageMessage(m), JSON.stringify(m));
@@ -61,6 +64,9 @@ describe('inspector protocol guards', () => {
   it('guards the persisted page state', () => {
     assert.ok(isPageState({}));
     assert.ok(isPageState({ selected: 3 }));
+    assert.ok(isPageState({ selected: 3, bodyView: 'raw', open: ['headers', 'token'] }));
+    assert.ok(!isPageState({ bodyView: 'html' }));
+    assert.ok(!isPageState({ open: ['everything'] }));
     assert.ok(!isPageState({ selected: 'x' }));
     assert.ok(!isPageState(null));
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RowSummary, Verdict } from '../../../src/webview/inspector/protocol';
-import { NO_FILTER, RowStore, matches, visibleWindow } from '../../../src/webview/inspector/rowStore';
+import { NO_FILTER, RowStore, countText, matches, visibleWindow } from '../../../src/webview/inspector/rowStore';
 import { toRowSummary } from '../../../src/extension/events/inspector/summary';
 import { ReceivedDelivery } from '../../../src/core/receiver/types';
 
@@ -78,6 +78,30 @@ describe('inspector rows: summary, filter and search', () => {
     );
     store.clear();
     assert.deepEqual(store.view(), []);
+  });
+
+  it('counts in words that agree with the number: 1 event, 2 events, 1 of 2 events', () => {
+    assert.equal(countText(1, 1), '1 event');
+    assert.equal(countText(0, 0), '0 events');
+    assert.equal(countText(14, 14), '14 events');
+    assert.equal(countText(1, 14), '1 of 14 events');
+    assert.equal(countText(0, 1), '0 of 1 event');
+  });
+
+  it('offers each source once in the filter, by name, keyed by the webhook id', () => {
+    const store = new RowStore(10);
+    const names = (id: string) => ({ 'webhooks/one': 'Zeta app', 'webhooks/two': 'Alpha app' })[id];
+    store.reset([
+      toRowSummary(record(1), names),
+      toRowSummary(record(2, { matchedSecret: { label: 'x', webhookId: 'webhooks/two' } }), names),
+      toRowSummary(record(3), names),
+      toRowSummary(record(4, { matchedSecret: { label: 'hand (added by hand)' } }), names),
+    ]);
+    assert.deepEqual(store.sourceOptions(), [
+      { value: 'webhooks/two', label: 'Alpha app' },
+      { value: 'hand (added by hand)', label: 'hand (added by hand)' },
+      { value: 'webhooks/one', label: 'Zeta app' },
+    ]);
   });
 
   it('lists distinct types and sources for the drop-downs', () => {

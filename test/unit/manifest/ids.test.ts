@@ -69,6 +69,8 @@ describe('ids.ts and package.json', () => {
         .flat()
         .map((m) => m.when),
       ...c.viewsWelcome.map((v) => v.when),
+      // Walkthrough steps complete on context keys too (onContext:<expression>).
+      ...c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => s.completionEvents ?? [])).map((e) => (e.startsWith('onContext:') ? e.slice(10) : undefined)),
     ];
     const notContext = new Set<string>([...Object.values(COMMANDS), ...Object.values(VIEWS), ...Object.values(WEBVIEWS)]);
     const read = sorted(whens.flatMap(contextKeysIn).filter((k) => !notContext.has(k)));

@@ -108,6 +108,9 @@ describe('receiver ← emulator over HTTP', function () {
         assert.equal(record.signatureMethod, method);
         assert.deepEqual(record.userMetadata, { job: 'nightly', run: 3 });
         assert.ok(record.matchedKey?.thumbprint);
+        // The latency of a dynamic delivery, split: the key set (fetched for this first one) and the check.
+        assert.equal(record.timings?.keySetFetched, true, JSON.stringify(record.timings));
+        assert.ok(record.timings.verifyMs > 0 && record.timings.keySetMs <= record.latencyMs);
         if (mode === 'jwt') {
           assert.equal(record.token?.jti, record.webhookId);
           assert.equal(record.token?.bodyBound, true);

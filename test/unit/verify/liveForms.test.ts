@@ -51,6 +51,21 @@ describe('v1a Ed25519 deliveries (the live form)', function () {
     assert.equal(jwks.fetches, 1, 'the key set is fetched once and cached');
   });
 
+  it('splits the time into the key-set read (a fetch the first time, the cache after) and the signature check', async () => {
+    const v = verifier();
+    const first = await check(v, signedV1a([keys[0]], undefined, NOW));
+    const second = await check(v, signedV1a([keys[1]], undefined, NOW));
+    assert.ok(first.ok && second.ok);
+    assert.equal(first.timings?.keySetFetched, true);
+    assert.equal(second.timings?.keySetFetched, false);
+    for (const t of [first.timings, second.timings]) {
+      assert.ok(t && t.keySetMs >= 0 && t.verifyMs > 0, JSON.stringify(t));
+    }
+    assert.ok(first.timings!.keySetMs > second.timings!.keySetMs, 'a fetch takes longer than the cache');
+    const forged = await check(v, signedV1a([newEd25519Key()], undefined, NOW));
+    assert.ok(!forged.ok && forged.timings, 'a rejection that reached the key set is timed too');
+  });
+
   it('names the key by its kid when the set gives one', async () => {
     const named = newEd25519Key('ed-2026');
     jwks.keys = [named.publicJwk];

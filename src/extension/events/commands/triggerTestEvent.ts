@@ -1,14 +1,17 @@
 /**
  * Trigger Test Event: pick a catalog type, then how to send it — signed with a stored secret
- * (a webhook's, or one added by hand), through the emulator (a job whose webhook_config points at
- * the receiver: a dynamic delivery, signed `v1a` Ed25519 or as a JWT per the emulator's
- * dynamicSigning setting), or unsigned (to see a rejection). The receiver is started first when it is off.
+ * (a webhook's, named as the user named the webhook, or one added by hand), through the emulator (a
+ * job whose webhook_config points at the receiver: a dynamic delivery, signed `v1a` Ed25519 or as a
+ * JWT per the emulator's dynamicSigning setting), or unsigned (to see a rejection). Every type is
+ * offered the emulator route; where it cannot apply (the Gemini API is in use, the emulator is not
+ * running, or no simulated job ends that way) the choice says why instead of being missing. The
+ * receiver is started first when it is off.
  */
 import * as vscode from 'vscode';
 import { ApiError, EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
 import { DYNAMIC_SIGNING_LABELS } from '../../../core/emulator/dynamicSigner';
 import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
-import { EVENT_CATALOG } from '../../../core/events/catalog';
+import { EVENT_CATALOG, describeEventType } from '../../../core/events/catalog';
 import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
 import { EventCommandDeps } from './deps';
 
@@ -23,9 +26,15 @@ export interface TriggerArgs {
 interface Route {
   readonly label: string;
   readonly description?: string;
+  readonly detail?: string;
   readonly id: string;
   readonly secret?: string;
+  /** A way that does not apply to this type, and why (picking it says so and asks again). */
+  readonly unavailable?: string;
 }
+
+/** The route id of the emulator's dynamic delivery. */
+const EMULATOR = 'emulator';
 
 export interface TriggerResult {
   readonly type: string;
@@ -46,9 +55,17 @@ export function triggerTestEvent(deps: EventCommandDeps) {
       type = (await ui.pick(items, { placeHolder: vscode.l10n.t('Pick the event type to send to the receiver'), matchOnDescription: true })).label;
     }
     const routes = await routesFor(deps, type);
-    const route = args?.via
-      ? routes.find((r) => r.id === args.via)
-      : await ui.pick(routes, { placeHolder: vscode.l10n.t('How should the {0} event be sent?', type) });
+    let route: Route | undefined;
+    if (args?.via) {
+      route = routes.find((r) => r.id === args.via);
+      if (route?.unavailable) throw new Error(route.unavailable);
+    } else {
+      for (;;) {
+        route = await ui.pick(routes, { placeHolder: vscode.l10n.t('How should the {0} event be sent?', type), matchOnDetail: true });
+        if (!route.unavailable) break;
+        await ui.info(route.unavailable);
+      }
+    }
     if (!route) throw new Error(vscode.l10n.t('No way to send the event named "{0}": add a signing secret or use the emulator.', String(args?.via)));
 
     const receiver = deps.feed.receiver;
@@ -56,7 +73,7 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     const url = receiver.url;
     if (!url) throw new Error(vscode.l10n.t('The receiver is not running: start it with "Gemini Webhooks: Start Receiver".'));
 
-    if (route.id === 'emulator') {
+    if (route.id === EMULATOR) {
       const emulatorUrl = deps.backend?.emulatorUrl();
       if (!emulatorUrl) throw new Error(vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".'));
       const jobs = new JobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: 10_000 });
@@ -98,31 +115,55 @@ async function routesFor(deps: EventCommandDeps, type: string): Promise<Route[]>
     const key = c.webhookId ?? c.label;
     if (seen.has(key)) continue; // the current secret comes first
     seen.add(key);
-    routes.push(
-      c.webhookId
-        ? {
-            id: `secret:${c.webhookId}`,
-            label: vscode.l10n.t("Sign with {0}'s stored secret", c.webhookId),
-            description: vscode.l10n.t('Standard Webhooks (HMAC)'),
-            secret: c.secret,
-          }
-        : {
-            id: `secret:${c.label}`,
-            label: vscode.l10n.t('Sign with "{0}"', c.label.replace(/ \(added by hand\)$/, '')),
-            description: vscode.l10n.t('added by hand · Standard Webhooks (HMAC)'),
-            secret: c.secret,
-          },
-    );
+    if (c.webhookId) {
+      // The webhook by the name the user gave it; its id beside it.
+      const name = deps.webhookNames?.(c.webhookId);
+      routes.push({
+        id: `secret:${c.webhookId}`,
+        label: vscode.l10n.t("Sign with {0}'s stored secret", name ?? c.webhookId),
+        description: name ? vscode.l10n.t('Standard Webhooks (HMAC) · {0}', c.webhookId) : vscode.l10n.t('Standard Webhooks (HMAC)'),
+        secret: c.secret,
+      });
+    } else
+      routes.push({
+        id: `secret:${c.label}`,
+        label: vscode.l10n.t('Sign with "{0}"', c.label.replace(/ \(added by hand\)$/, '')),
+        description: vscode.l10n.t('added by hand · Standard Webhooks (HMAC)'),
+        secret: c.secret,
+      });
   }
-  if (deps.backend?.kind === 'emulator' && deps.backend.emulatorUrl() && EMULATOR_JOB_TYPES[type]) {
-    routes.push({
-      id: 'emulator',
-      label: vscode.l10n.t('Through the emulator (dynamic delivery, {0})', signingLabel(deps)),
-      description: EMULATOR_JOB_TYPES[type],
-    });
-  }
+  const label = vscode.l10n.t('Through the emulator (dynamic delivery, {0})', signingLabel(deps));
+  const why = emulatorUnavailable(deps, type);
+  routes.push(
+    why
+      ? { id: EMULATOR, label: `$(circle-slash) ${label}`, description: vscode.l10n.t('not available for {0}', type), detail: why, unavailable: why }
+      : { id: EMULATOR, label, description: EMULATOR_JOB_TYPES[type] },
+  );
   routes.push({ id: 'unsigned', label: vscode.l10n.t('Unsigned'), description: vscode.l10n.t('See how the receiver rejects an unsigned delivery') });
   return routes;
+}
+
+/** Why the emulator cannot deliver `type` dynamically now, or undefined when it can. */
+function emulatorUnavailable(deps: EventCommandDeps, type: string): string | undefined {
+  if (deps.backend?.kind !== 'emulator')
+    return vscode.l10n.t('Dynamic test deliveries come from the local emulator, and the Gemini API is in use: run "Start Local Emulator" to use it.');
+  if (!deps.backend.emulatorUrl()) return vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".');
+  if (EMULATOR_JOB_TYPES[type]) return undefined;
+  // Every job kind (batches, interactions, video operations) takes a webhook_config; the simulated jobs end only some ways.
+  switch (describeEventType(type).family) {
+    case 'batch':
+      return vscode.l10n.t(
+        "The emulator's batch jobs (which take a webhook_config) only succeed or are cancelled: none expires or fails, so none ends as {0}. Sign it with a stored secret instead.",
+        type,
+      );
+    case 'interaction':
+      return vscode.l10n.t(
+        "The emulator's background interactions (which take a webhook_config) only complete or are cancelled: none fails or waits for an action, so none ends as {0}. Sign it with a stored secret instead.",
+        type,
+      );
+    default:
+      return vscode.l10n.t('No job of the emulator ends as {0}, so it cannot deliver it dynamically. Sign it with a stored secret instead.', type);
+  }
 }
 
 /** The form the embedded emulator signs dynamic deliveries in: "v1a Ed25519" or "JWT RS256". */

@@ -10,10 +10,11 @@ import { AppendBatcher } from './appendBatcher';
 import { buildCurl } from './curl';
 import { EventFeed } from '../eventFeed';
 import { inspectorHtml, localResourceRoots } from './html';
-import { bodyText, toDetail, toRowSummary } from './summary';
+import { bodyText, toDetail, toRowSummary, WebhookNames } from './summary';
 import { readReceiverSettings } from '../receiver/receiverSettings';
 import { COMMANDS, WEBVIEWS } from '../../platform/ids';
 import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
+import type { WebhookDirectory } from '../../platform/webhookDirectory';
 
 /** Counters the integration tests and the benchmark read. */
 export interface InspectorStats {
@@ -39,24 +40,29 @@ export class InspectorController extends Disposable {
   /** Every valid message from the page (tests wait on `ready` and `rendered`). */
   readonly onDidReceiveMessage = this.pageMessages.event;
   readonly stats: InspectorStats = { posted: 0, appendFlushes: 0, appendedRows: 0, queued: 0, readyCount: 0 };
+  /** Webhooks by name: the source column, its filter and the matched secret read "My batch app", not the id. */
+  private readonly names: WebhookNames;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly feed: EventFeed,
     private readonly log: vscode.LogOutputChannel,
+    directory?: Pick<WebhookDirectory, 'name' | 'onDidChange'>,
   ) {
     super();
+    this.names = (id) => directory?.name(id);
+    const summary = (r: ReceivedDelivery) => toRowSummary(r, this.names);
     this.appends = this.register(
       new AppendBatcher({
         capacity: feed.capacity,
         flush: (records) => {
           this.stats.appendFlushes++;
           this.stats.appendedRows += records.length;
-          this.post({ type: 'append', rows: records.map(toRowSummary) });
+          this.post({ type: 'append', rows: records.map(summary) });
         },
       }),
     );
-    this.updates = this.register(new AppendBatcher({ flush: (records) => this.post({ type: 'update', rows: [...new Set(records)].map(toRowSummary) }) }));
+    this.updates = this.register(new AppendBatcher({ flush: (records) => this.post({ type: 'update', rows: [...new Set(records)].map(summary) }) }));
     this.register(feed.onDidAppend((r) => this.ready && this.panel && this.appends.push(r)));
     this.register(feed.onDidUpdate((r) => this.ready && this.panel && this.updates.push(r)));
     this.register(
@@ -67,6 +73,8 @@ export class InspectorController extends Disposable {
       }),
     );
     this.register(feed.onDidChangeState(() => this.post({ type: 'status', receiver: this.receiverState() })));
+    // A webhook got its name (the list loaded after the history) or was renamed: the rows say so.
+    if (directory) this.register(directory.onDidChange(() => this.ready && this.post({ type: 'update', rows: this.feed.records().map(summary) })));
     // Registered last, so disposed first: closing the panel detaches it while the batchers still exist.
     this.register(toDisposable(() => this.panel?.dispose()));
   }
@@ -162,10 +170,11 @@ export class InspectorController extends Disposable {
         return this.onReady();
       case 'requestDetail': {
         const record = this.feed.get(message.seq);
-        return this.post(record ? { type: 'detail', record: toDetail(record) } : { type: 'missing', seq: message.seq });
+        return this.post(record ? { type: 'detail', record: toDetail(record, this.names) } : { type: 'missing', seq: message.seq });
       }
       case 'copyBody':
         return void this.withRecord(message.seq, async (r) => {
+          // The body as received, byte for byte (a pretty view never changes what is copied).
           await vscode.env.clipboard.writeText(bodyText(r, false));
           this.post({ type: 'replayResult', seq: r.seq, ok: true, message: vscode.l10n.t('Body copied to the clipboard.') });
         });
@@ -179,7 +188,8 @@ export class InspectorController extends Disposable {
         });
       case 'openJson':
         return void this.withRecord(message.seq, async (r) => {
-          const document = await vscode.workspace.openTextDocument({ language: 'json', content: bodyText(r) });
+          // As the pane shows it: raw, or pretty-printed token for token (never re-serialized).
+          const document = await vscode.workspace.openTextDocument({ language: 'json', content: bodyText(r, message.view === 'pretty') });
           await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
         });
       case 'replay':
@@ -197,7 +207,7 @@ export class InspectorController extends Disposable {
     const pending = this.queue;
     this.queue = [];
     this.stats.queued = 0;
-    const rows = this.feed.records().map(toRowSummary);
+    const rows = this.feed.records().map((r) => toRowSummary(r, this.names));
     this.post({ type: 'init', rows, capacity: this.feed.capacity, receiver: this.receiverState() });
     for (const message of pending) this.post(message);
   }

@@ -87,6 +87,16 @@ export class ReceiverService extends Disposable {
     return this.receiver?.port;
   }
 
+  /** Where deliveries should go: the URL while running, else the one the settings give (unknown on port 0). */
+  get expectedUrl(): string | undefined {
+    if (this.receiver) return this.receiver.url;
+    const settings = readReceiverSettings();
+    if (!settings.port) return undefined;
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const path = settings.path.startsWith('/') ? settings.path : `/${settings.path}`;
+    return `http://${host}:${settings.port}${path}`;
+  }
+
   /** The history (kept while stopped); undefined only until it has loaded. */
   get history(): History | undefined {
     return this.historyInstance;
@@ -198,9 +208,7 @@ export class ReceiverService extends Disposable {
     const settings = (running && this.settings) || readReceiverSettings();
     const jwksUri = running && this.activeJwks ? this.activeJwks.uri : settings.jwksUri || this.defaultJwksUri();
     // The receiver's own default: its URL (unknown while stopped on port 0, then not checked and said so).
-    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-    const path = settings.path.startsWith('/') ? settings.path : `/${settings.path}`;
-    const url = running?.url ?? (settings.port ? `http://${host}:${settings.port}${path}` : undefined);
+    const url = running?.url ?? this.expectedUrl;
     const audience = settings.audience || (url ? ownAudiences(url) : undefined);
     return { secrets: () => this.candidates, jwksUri, toleranceSeconds: settings.toleranceSeconds, ...(audience ? { audience } : {}) };
   }

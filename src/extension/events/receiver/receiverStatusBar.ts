@@ -74,24 +74,31 @@ export class ReceiverStatusBar extends Disposable {
     if (!receiver.running) {
       this.item.text = `$(circle-slash) ${vscode.l10n.t('Webhooks receiver off')}`;
       this.item.tooltip = vscode.l10n.t('The local webhook receiver is not running. Click to start it.');
+      this.item.accessibilityInformation = { label: vscode.l10n.t('Webhooks receiver off. Click to start it.') };
       this.item.command = COMMANDS.startReceiver;
       this.item.backgroundColor = undefined;
       return;
     }
     const rejected = this.rejectedStreak > 0;
     this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
-    const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.appendText(`${vscode.l10n.t('Receiving webhooks at {0}', receiver.url ?? '')}\n`);
-    tooltip.appendText(
+    const lines = [
+      vscode.l10n.t('Receiving webhooks at {0}', receiver.url ?? ''),
       this.unseen === 1
         ? vscode.l10n.t('1 new event since the inspector was last viewed.')
         : vscode.l10n.t('{0} new events since the inspector was last viewed.', this.unseen),
-    );
-    if (rejected)
-      tooltip.appendText(
-        `\n${this.rejectedStreak === 1 ? vscode.l10n.t('The latest delivery was rejected: open the inspector to see why.') : vscode.l10n.t('The latest {0} deliveries were rejected: open the inspector to see why.', this.rejectedStreak)}`,
-      );
+      ...(rejected
+        ? [
+            this.rejectedStreak === 1
+              ? vscode.l10n.t('The latest delivery was rejected: open the inspector to see why.')
+              : vscode.l10n.t('The latest {0} deliveries were rejected: open the inspector to see why.', this.rejectedStreak),
+          ]
+        : []),
+    ];
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    lines.forEach((line, i) => (i === 0 ? tooltip : tooltip.appendMarkdown('  \n')).appendText(line));
     this.item.tooltip = tooltip;
+    // The workbench reads a markdown tooltip's source aloud (appendText writes spaces as &nbsp;): give it plain words.
+    this.item.accessibilityInformation = { label: lines.join(' ') };
     this.item.command = COMMANDS.openInspector;
     this.item.backgroundColor = rejected ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }

@@ -195,8 +195,7 @@ async function announceKeyServer(deps: HandlerDeps): Promise<void> {
       "Start your handler with GEMINI_WEBHOOK_JWKS_URI={0} (and GEMINI_WEBHOOK_AUDIENCE set to its own URL) so it verifies the probe's dynamic deliveries. The URL stays the same while this window is open.",
       url,
     ),
-    run,
-    copy,
+    [run, copy],
   );
   if (choice === copy) {
     await deps.clipboard.writeText(url);

@@ -115,6 +115,7 @@ export class BackendService extends Disposable {
 
   private async build(settings: BackendSettings): Promise<BackendSnapshot> {
     await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.backend, settings.kind);
+    if (settings.kind !== 'emulator') await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.emulatorRunning, false);
     const previous = this.snapshot;
     this.snapshot = undefined;
     await previous?.client.close().catch(() => undefined);
@@ -149,6 +150,8 @@ export class BackendService extends Disposable {
       this.log.info(`Backend: Gemini API at ${new URL(settings.baseUrl).host} (${settings.apiVersion})`);
     }
     this.snapshot = snapshot;
+    // The walkthrough's first step: done once the embedded emulator really runs.
+    if (snapshot.kind === 'emulator') await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.emulatorRunning, true);
     return snapshot;
   }
 

@@ -1,7 +1,8 @@
 /**
- * Create Webhook: name, uri (validated), events (multi-select of the catalog). The new signing
- * secret is stored under the webhook's id when the secret storage allows it, and always shown once
- * in a modal with "Copy".
+ * Create Webhook: name, uri (validated; the local receiver's URL filled in while it runs on the
+ * emulator), events (multi-select of the catalog) — three steps in one quick input, so the focus stays
+ * in it from the first to the last (see PromptFlow). The new signing secret is stored under the
+ * webhook's id when the secret storage allows it, and always shown once in a modal with "Copy".
  */
 import * as vscode from 'vscode';
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
@@ -11,27 +12,40 @@ import { webhookLabel } from '../tree/webhookPresentation';
 export function createWebhook(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {
     const ui = deps.ui.current;
-    const name = (
-      await ui.input({
-        title: vscode.l10n.t('Create Webhook (1/3)'),
-        prompt: vscode.l10n.t('A name for the webhook (optional)'),
-        placeHolder: vscode.l10n.t('e.g. Batch results'),
-      })
-    ).trim();
-    const uri = (
-      await ui.input({
-        title: vscode.l10n.t('Create Webhook (2/3)'),
-        prompt: vscode.l10n.t('The URL deliveries are POSTed to'),
-        placeHolder: 'https://example.com/webhooks',
-        validateInput: validateWebhookUri,
-      })
-    ).trim();
-    const events = await pickEvents(deps, [], vscode.l10n.t('Create Webhook (3/3)'));
-    const { webhook, newSigningSecret } = await withApiProgress(
-      vscode.l10n.t('Creating webhook…'),
-      (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }),
-      deps,
-    );
+    // The Gemini API cannot reach a loopback receiver: offer its URL only against the emulator.
+    const receiverUrl = deps.backend.kind === 'emulator' ? deps.receiverUrl?.() : undefined;
+    const flow = ui.flow();
+    let created;
+    try {
+      const name = (
+        await flow.input({
+          title: vscode.l10n.t('Create Webhook (1/3)'),
+          prompt: vscode.l10n.t('A name for the webhook (optional)'),
+          placeHolder: vscode.l10n.t('e.g. Batch results'),
+        })
+      ).trim();
+      const uri = (
+        await flow.input({
+          title: vscode.l10n.t('Create Webhook (2/3)'),
+          prompt: receiverUrl
+            ? vscode.l10n.t("The URL deliveries are POSTed to (filled in: the local receiver's)")
+            : vscode.l10n.t('The URL deliveries are POSTed to'),
+          placeHolder: 'https://example.com/webhooks',
+          ...(receiverUrl ? { value: receiverUrl } : {}),
+          validateInput: validateWebhookUri,
+        })
+      ).trim();
+      const events = await pickEvents(deps, [], vscode.l10n.t('Create Webhook (3/3)'), flow);
+      flow.busy();
+      created = await withApiProgress(
+        vscode.l10n.t('Creating webhook…'),
+        (client, signal) => client.create({ name, uri, subscribed_events: events }, { signal }),
+        deps,
+      );
+    } finally {
+      flow.close();
+    }
+    const { webhook, newSigningSecret } = created;
     const label = webhookLabel(webhook);
     deps.log.info(`Created webhook ${webhook.id}.`);
     if (!newSigningSecret) {

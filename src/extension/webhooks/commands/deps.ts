@@ -8,7 +8,7 @@ import { WebhookDetailsProvider } from '../webhookDetailsProvider';
 import { SecretStore } from '../../platform/secretStore';
 import { UiHolder } from '../../platform/commandRunner';
 import type { NewSecretHook } from '../../platform/newSecretHook';
-import type { Clipboard } from '../../platform/userInterface';
+import { UserCancelledError, type Clipboard, type PromptFlow } from '../../platform/userInterface';
 import { stateLabel, webhookLabel, WebhookNode } from '../tree/webhookNode';
 import { WebhooksTreeProvider } from '../tree/webhooksTreeProvider';
 
@@ -22,6 +22,8 @@ export interface WebhookCommandDeps {
   readonly clipboard: Clipboard;
   /** After Create and Rotate showed and stored a new secret (the handler feature's "Write to .env"). */
   readonly onNewSecret?: NewSecretHook;
+  /** The local receiver's URL while it runs: Create Webhook fills it in. */
+  readonly receiverUrl?: () => string | undefined;
 }
 
 /** What a command needs of the node it was invoked on. */
@@ -34,7 +36,13 @@ export const PICKER_LIMIT = 1000;
  * The webhook a command acts on: the node's, or one the user picks from the live list.
  * `placeHolder` is the whole (localised) prompt, e.g. "Pick the webhook to ping".
  */
-export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg, placeHolder: string): Promise<Webhook> {
+export async function resolveWebhook(
+  deps: WebhookCommandDeps,
+  node: WebhookArg,
+  placeHolder: string,
+  /** From the palette, only the webhooks `filter` keeps are offered (Enable offers the disabled ones); `none` says so when there are none. */
+  offer?: { readonly filter: (webhook: Webhook) => boolean; readonly none: string },
+): Promise<Webhook> {
   if (node?.webhook) return node.webhook;
   const client = await deps.backend.client();
   const all: Webhook[] = [];
@@ -48,7 +56,13 @@ export async function resolveWebhook(deps: WebhookCommandDeps, node: WebhookArg,
     }
   }
   if (all.length === 0) throw new NoWebhooksError();
-  const items = all.map((w) => ({ label: webhookLabel(w), description: `${stateLabel(w.state)} · ${w.id}`, detail: w.uri, webhook: w }));
+  const offered = offer ? all.filter(offer.filter) : all;
+  if (offered.length === 0) {
+    // Nothing to do is not a failure: say so, and stop quietly.
+    await deps.ui.current.info(offer?.none ?? vscode.l10n.t('There are no webhooks yet. Create one first.'));
+    throw new UserCancelledError();
+  }
+  const items = offered.map((w) => ({ label: webhookLabel(w), description: `${stateLabel(w.state)} · ${w.id}`, detail: w.uri, webhook: w }));
   const prompt = more
     ? vscode.l10n.t('{0} (the first {1} are listed; for others, use the Webhooks view\'s "Load more")', placeHolder, PICKER_LIMIT)
     : placeHolder;
@@ -105,14 +119,19 @@ export function validateWebhookUri(value: string): string | undefined {
  * may be newer than this catalog); a known type outside the enum (`batch.cancelled`,
  * `interaction.cancelled`) is not — the API refuses it — so an edit drops it, and the log says so.
  */
-export async function pickEvents(deps: WebhookCommandDeps, current: readonly string[], title: string): Promise<string[]> {
+export async function pickEvents(
+  deps: WebhookCommandDeps,
+  current: readonly string[],
+  title: string,
+  prompts: Pick<PromptFlow, 'pickMany'> = deps.ui.current,
+): Promise<string[]> {
   const known = SUBSCRIBABLE_EVENT_TYPES;
   const extra = current.filter((t) => !known.includes(t) && !isKnownEventType(t));
   const dropped = current.filter((t) => !known.includes(t) && isKnownEventType(t));
   if (dropped.length > 0) deps.log.info(`Not offering ${dropped.join(', ')}: known events the API does not accept in subscribed_events.`);
   const items = [...known, ...extra].map((type) => ({ label: type, description: describeEventType(type).description, picked: current.includes(type) }));
   for (;;) {
-    const picked = await deps.ui.current.pickMany(items, {
+    const picked = await prompts.pickMany(items, {
       title,
       placeHolder: vscode.l10n.t('Events this webhook receives (pick at least one)'),
       matchOnDescription: true,

@@ -10,33 +10,41 @@ export function editWebhook(deps: WebhookCommandDeps) {
     const ui = deps.ui.current;
     const webhook = await resolveWebhook(deps, node, vscode.l10n.t('Pick the webhook to edit'));
     const label = webhookLabel(webhook);
-    const name = (await ui.input({ title: vscode.l10n.t('Edit {0} (1/3)', label), prompt: vscode.l10n.t('Name'), value: webhook.name ?? '' })).trim();
-    const uri = (
-      await ui.input({
-        title: vscode.l10n.t('Edit {0} (2/3)', label),
-        prompt: vscode.l10n.t('The URL deliveries are POSTed to'),
-        value: webhook.uri,
-        validateInput: validateWebhookUri,
-      })
-    ).trim();
-    const events = await pickEvents(deps, webhook.subscribed_events, vscode.l10n.t('Edit {0} (3/3)', label));
-    const update: { -readonly [K in keyof WebhookUpdate]: WebhookUpdate[K] } = {};
-    if (name !== (webhook.name ?? '')) update.name = name;
-    if (uri !== webhook.uri) update.uri = uri;
-    if (!sameSet(events, webhook.subscribed_events)) update.subscribed_events = events;
-    if (Object.keys(update).length === 0) {
-      await ui.info(vscode.l10n.t('Nothing changed.'));
-      return;
+    // Three steps in one quick input: the focus never leaves it in between (see PromptFlow).
+    const flow = ui.flow();
+    try {
+      const name = (await flow.input({ title: vscode.l10n.t('Edit {0} (1/3)', label), prompt: vscode.l10n.t('Name'), value: webhook.name ?? '' })).trim();
+      const uri = (
+        await flow.input({
+          title: vscode.l10n.t('Edit {0} (2/3)', label),
+          prompt: vscode.l10n.t('The URL deliveries are POSTed to'),
+          value: webhook.uri,
+          validateInput: validateWebhookUri,
+        })
+      ).trim();
+      const events = await pickEvents(deps, webhook.subscribed_events, vscode.l10n.t('Edit {0} (3/3)', label), flow);
+      const update: { -readonly [K in keyof WebhookUpdate]: WebhookUpdate[K] } = {};
+      if (name !== (webhook.name ?? '')) update.name = name;
+      if (uri !== webhook.uri) update.uri = uri;
+      if (!sameSet(events, webhook.subscribed_events)) update.subscribed_events = events;
+      if (Object.keys(update).length === 0) {
+        flow.close();
+        await ui.info(vscode.l10n.t('Nothing changed.'));
+        return;
+      }
+      flow.busy();
+      const updated = await onExistingWebhook(
+        deps,
+        webhook,
+        (name) => vscode.l10n.t('Updating {0}…', name),
+        (client, id, signal) => client.update(id, update, { signal }),
+      );
+      deps.log.info(`Updated webhook ${webhook.id} (${Object.keys(update).join(', ')}).`);
+      deps.tree.upsert(updated);
+      deps.details.refreshAll();
+    } finally {
+      flow.close();
     }
-    const updated = await onExistingWebhook(
-      deps,
-      webhook,
-      (name) => vscode.l10n.t('Updating {0}…', name),
-      (client, id, signal) => client.update(id, update, { signal }),
-    );
-    deps.log.info(`Updated webhook ${webhook.id} (${Object.keys(update).join(', ')}).`);
-    deps.tree.upsert(updated);
-    deps.details.refreshAll();
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { RevocationBehavior } from '../../../core/api';
+import { formatWhen } from '../../../core/util/when';
 import { WebhookArg, WebhookCommandDeps, resolveWebhook } from './deps';
 import { onExistingWebhook } from './webhookAction';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
@@ -56,8 +57,9 @@ export function rotateSigningSecret(deps: WebhookCommandDeps) {
     );
     await deps.tree.refresh();
     deps.details.refreshAll();
+    // "in 24 h — Dec 2, 09:01": local time with how far off it is, not an ISO string.
     const previous = previousExpiry
-      ? vscode.l10n.t('The previous one keeps working until {0}.', previousExpiry)
+      ? vscode.l10n.t('The previous one keeps working until {0}.', formatWhen(previousExpiry))
       : vscode.l10n.t('The previous one no longer works.');
     await showSecretOnce(
       deps,

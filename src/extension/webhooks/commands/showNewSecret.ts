@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { WebhookCommandDeps } from './deps';
 
 const COPY = vscode.l10n.t('Copy');
+const CLOSE = vscode.l10n.t('Close');
 
 /** Tries to store the secret; answers whether it was stored. Never throws, never logs the secret. */
 export async function tryStoreSecret(deps: WebhookCommandDeps, webhookId: string, secret: string, previousExpireTime?: string): Promise<boolean> {
@@ -28,7 +29,8 @@ export async function showSecretOnce(deps: WebhookCommandDeps, title: string, in
     : vscode.l10n.t(
         'It could NOT be stored in this editor\'s secret storage (see the log): copy it now; to let the local receiver verify with it, add it later with "Add Signing Secret".',
       );
-  const choice = await ui.modal(title, `${intro} ${where}\n\n${secret}`, COPY);
+  // The webhook was created (or the secret rotated) already: nothing to cancel, so Copy and Close.
+  const choice = await ui.modal(title, `${intro} ${where}\n\n${secret}`, [COPY], CLOSE);
   if (choice === COPY) {
     await deps.clipboard.writeText(secret);
     await ui.info(vscode.l10n.t('Signing secret copied to the clipboard.'));

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Webhook } from '../../../core/api';
 import { describeEventType } from '../../../core/events/catalog';
 import { StoredSigningSecret } from '../../platform/secretStore';
+import { localTime } from '../../../core/util/when';
 import { InfoNode, TreeNode } from './treeNode';
 import { STATE_ICON, WebhookRow, eventCount, matchesTruncated, presentWebhook, relative, stateLabel, webhookLabel } from './webhookPresentation';
 
@@ -45,6 +46,8 @@ export class WebhookNode extends TreeNode {
     item.iconPath = this.busy ? new vscode.ThemeIcon('loading~spin') : stateIcon(this.webhook.state);
     item.contextValue = row.contextValue;
     item.tooltip = tooltipOf(row);
+    // Plain words for screen readers: without it the label is the tooltip's markdown source (&nbsp; and all).
+    item.accessibilityInformation = { label: `${row.label}, ${row.description}, ${row.tooltipLines.join(', ')}` };
     return item;
   }
 
@@ -121,7 +124,7 @@ class SecretsNode extends TreeNode {
       const local = this.stored.some((st) => matchesTruncated(s.truncated_secret, st.secret));
       const when = s.expire_time ? vscode.l10n.t('expires {0}', relative(s.expire_time)) : vscode.l10n.t('current');
       const where = local ? vscode.l10n.t('full secret stored locally') : vscode.l10n.t('full secret not stored here');
-      const exact = s.expire_time ? ` (${s.expire_time})` : '';
+      const exact = s.expire_time ? ` (${localTime(s.expire_time)})` : '';
       return new InfoNode(
         `${this.base}:secret:${i}:${truncated}`,
         truncated,

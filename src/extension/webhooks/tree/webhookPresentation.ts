@@ -3,6 +3,7 @@
  * plain Node): label, description, context value, icon id and tooltip lines. Never a full secret.
  */
 import type { Webhook } from '../../../core/api';
+import { formatWhen, relativeTime } from '../../../core/util/when';
 
 const STATE_LABEL: Record<string, string> = {
   enabled: 'enabled',
@@ -40,8 +41,9 @@ export function eventCount(n: number): string {
 
 export function presentWebhook(w: Webhook): WebhookRow {
   const lines = [`id: ${w.id}`, `uri: ${w.uri}`, `state: ${stateLabel(w.state)}`, `events: ${w.subscribed_events.join(', ') || 'none'}`];
-  if (w.create_time) lines.push(`created: ${w.create_time}`);
-  if (w.update_time) lines.push(`updated: ${w.update_time}`);
+  // Local time with how long ago ("3 min ago — Dec 1, 08:58"), not the API's ISO string.
+  if (w.create_time) lines.push(`created: ${formatWhen(w.create_time)}`);
+  if (w.update_time) lines.push(`updated: ${formatWhen(w.update_time)}`);
   return {
     id: `webhook:${w.id}`,
     label: webhookLabel(w),
@@ -52,16 +54,8 @@ export function presentWebhook(w: Webhook): WebhookRow {
   };
 }
 
-/** "in 23 h", "in 5 min", "now" — for an ISO time. */
-export function relative(iso: string, now = Date.now()): string {
-  const ms = Date.parse(iso) - now;
-  if (Number.isNaN(ms)) return iso;
-  if (ms <= 0) return 'now';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `in ${Math.max(1, minutes)} min`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `in ${hours} h` : `in ${Math.round(hours / 24)} days`;
-}
+/** "in 23 h", "5 min ago", "now" — for an ISO time. */
+export const relative = relativeTime;
 
 const SECRET_SCHEME = 'whsec_';
 

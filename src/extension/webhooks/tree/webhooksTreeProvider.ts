@@ -12,6 +12,7 @@ import { TreeNode } from './treeNode';
 import { WebhookNode } from './webhookNode';
 import { CONTEXT_KEYS, VIEWS } from '../../platform/ids';
 import { Disposable, toDisposable } from '../../platform/disposable';
+import { WebhookDirectory } from '../../platform/webhookDirectory';
 
 export const PAGE_SIZE = 50;
 
@@ -38,6 +39,8 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
     private readonly secrets: SecretStore,
     private readonly errorMessage: ErrorMessage,
     private readonly log: vscode.LogOutputChannel,
+    /** Told every list this view loads, so other features can show webhooks by name. */
+    private readonly directory?: WebhookDirectory,
   ) {
     super();
     this.register(backend.onDidChange(() => void this.refresh({ resetPages: true })));
@@ -111,6 +114,7 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
           this.nextPageToken = undefined;
           this.pagesLoaded = 0;
           this.state = { kind: 'needsKey' };
+          this.directory?.replace([]);
           return;
         }
         const loaded = await vscode.window.withProgress({ location: { viewId: VIEWS.webhooks } }, async () => {
@@ -130,6 +134,7 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
         this.nextPageToken = loaded.token;
         this.pagesLoaded = loaded.count;
         this.state = { kind: 'loaded' };
+        this.directory?.replace(this.webhooks);
         await this.setContext(true, this.webhooks.length === 0);
       } catch (error) {
         if (generation !== this.generation || controller.signal.aborted) return;
@@ -157,6 +162,7 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
       if (generation !== this.generation) return;
       const known = new Set(this.webhooks.map((w) => w.id));
       this.webhooks.push(...page.webhooks.filter((w) => !known.has(w.id)));
+      this.directory?.upsert(...page.webhooks);
       this.nextPageToken = page.nextPageToken;
       this.pagesLoaded++;
     } finally {
@@ -178,6 +184,7 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
   upsert(webhook: Webhook): void {
     const i = this.webhooks.findIndex((w) => w.id === webhook.id);
     if (i >= 0) this.webhooks[i] = webhook;
+    this.directory?.upsert(webhook);
     this.changed.fire(undefined);
   }
 
