@@ -6,6 +6,7 @@
  * editor's receiver (its URL is refused), so none of them lands in the inspector's history.
  */
 import * as vscode from 'vscode';
+import { urlProblemMessage } from '../../platform/urlProblem';
 import { validateSigningSecret } from '../../../core/verify/secretFormat';
 import { safeUrl } from '../../../core/util/redact';
 import { checkHttpUrl } from '../../../core/util/url';
@@ -77,19 +78,7 @@ export async function runChecks(deps: HandlerDeps, request: CheckRequest, fromPa
 /** An absolute http(s) URL that is not this editor's receiver, or why not. */
 export function validateHandlerUrl(value: string, receiverUrl: string | undefined): string | undefined {
   const check = checkHttpUrl(value);
-  if (!check.ok) {
-    switch (check.problem) {
-      case 'empty':
-      case 'not_absolute':
-        return vscode.l10n.t('Enter an absolute URL, e.g. {0}', DEFAULT_HANDLER_URL);
-      case 'not_http':
-        return vscode.l10n.t('The URL must start with http:// or https://');
-      case 'no_host':
-        return vscode.l10n.t('The URL must name a host, e.g. https://example.com/webhooks');
-      case 'credentials':
-        return vscode.l10n.t('Leave credentials out of the URL.');
-    }
-  }
+  if (!check.ok) return urlProblemMessage(check.problem, DEFAULT_HANDLER_URL);
   if (receiverUrl && sameEndpoint(check.url, receiverUrl))
     return vscode.l10n.t(
       "That is this editor's own receiver. Enter your handler's URL (the probe checks your app, and its requests stay out of the inspector).",

@@ -1,5 +1,6 @@
 /** What the webhook commands share: the services they act through, and small prompts used by several. */
 import * as vscode from 'vscode';
+import { urlProblemMessage } from '../../platform/urlProblem';
 import { Webhook, WebhooksClient } from '../../../core/api';
 import { SUBSCRIBABLE_EVENT_TYPES, describeEventType, isKnownEventType } from '../../../core/events/catalog';
 import { checkHttpUrl } from '../../../core/util/url';
@@ -98,19 +99,7 @@ export async function withApiProgress<T>(
 /** An absolute http(s) URL with a host and no credentials (the core's checkHttpUrl, as the CLI and the emulator), or the reason it is not. */
 export function validateWebhookUri(value: string): string | undefined {
   const check = checkHttpUrl(value);
-  if (check.ok) return undefined;
-  switch (check.problem) {
-    case 'empty':
-      return vscode.l10n.t('Enter the URL deliveries are sent to.');
-    case 'not_absolute':
-      return vscode.l10n.t('Enter an absolute URL, e.g. https://example.com/webhooks');
-    case 'not_http':
-      return vscode.l10n.t('The URL must start with http:// or https://');
-    case 'no_host':
-      return vscode.l10n.t('The URL must name a host, e.g. https://example.com/webhooks');
-    case 'credentials':
-      return vscode.l10n.t('Leave credentials out of the URL.');
-  }
+  return check.ok ? undefined : urlProblemMessage(check.problem, undefined, vscode.l10n.t('Enter the URL deliveries are sent to.'));
 }
 
 /**
