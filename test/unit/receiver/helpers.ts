@@ -1,5 +1,6 @@
 /** Test helpers: POSTing over real HTTP, a recording "user app", waiting for history records. */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { ReceivedDelivery, Receiver } from '../../../src/core/receiver';
@@ -88,4 +89,28 @@ export class TestApp {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** A small verified record with seq `seq` (and msg_<seq> as its webhook-id), for history tests. */
+export function historyRecord(seq: number, extra: Partial<ReceivedDelivery> = {}): ReceivedDelivery {
+  return {
+    seq,
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    path: '/webhooks',
+    headers: { 'webhook-id': `msg_${seq}` },
+    body: `{"n":${seq}}`,
+    bodyBytes: 7,
+    verdict: 'verified',
+    scheme: 'static',
+    webhookId: `msg_${seq}`,
+    latencyMs: 1,
+    httpStatus: 200,
+    ...extra,
+  };
+}
+
+/** The non-empty lines of a JSON-lines file. */
+export async function fileLines(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
 }

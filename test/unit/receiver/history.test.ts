@@ -6,29 +6,7 @@ import { History, startReceiver } from '../../../src/core/receiver';
 import { ReceivedDelivery } from '../../../src/core/receiver/types';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { newSecret, signedStatic } from '../verify/fixtures';
-import { nextRecords, post } from './helpers';
-
-function record(seq: number, extra: Partial<ReceivedDelivery> = {}): ReceivedDelivery {
-  return {
-    seq,
-    receivedAt: new Date().toISOString(),
-    method: 'POST',
-    path: '/webhooks',
-    headers: { 'webhook-id': `msg_${seq}` },
-    body: `{"n":${seq}}`,
-    bodyBytes: 7,
-    verdict: 'verified',
-    scheme: 'static',
-    webhookId: `msg_${seq}`,
-    latencyMs: 1,
-    httpStatus: 200,
-    ...extra,
-  };
-}
-
-async function lines(file: string): Promise<string[]> {
-  return (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
-}
+import { fileLines, historyRecord, nextRecords, post } from './helpers';
 
 describe('delivery history', function () {
   this.timeout(20_000);
@@ -38,7 +16,7 @@ describe('delivery history', function () {
 
   it('keeps at most `size` records, evicting the oldest', async () => {
     const h = await History.open({ size: 3 });
-    for (let i = 1; i <= 5; i++) h.append(record(i));
+    for (let i = 1; i <= 5; i++) h.append(historyRecord(i));
     assert.deepEqual(
       h.all().map((r) => r.seq),
       [3, 4, 5],
@@ -49,13 +27,13 @@ describe('delivery history', function () {
   it('persists as JSON lines and loads them back (round trip, updates included)', async () => {
     const file = path.join(dir, 'nested', 'history.jsonl');
     const h = await History.open({ path: file });
-    const first = record(1);
+    const first = historyRecord(1);
     h.append(first);
-    h.append(record(2, { verdict: 'rejected', reason: 'no secret matched', code: 'no_secret_matched', httpStatus: 401 }));
+    h.append(historyRecord(2, { verdict: 'rejected', reason: 'no secret matched', code: 'no_secret_matched', httpStatus: 401 }));
     first.forward = { target: 'http://127.0.0.1:1/app', at: new Date().toISOString(), ok: true, status: 204, durationMs: 3 };
     h.update(first);
     await h.flush();
-    assert.equal((await lines(file)).length, 3, 'append-only: an update is one more line');
+    assert.equal((await fileLines(file)).length, 3, 'append-only: an update is one more line');
     const loaded = await History.open({ path: file });
     assert.deepEqual(loaded.all(), h.all());
     assert.equal(loaded.get(1)?.forward?.status, 204);
@@ -67,7 +45,7 @@ describe('delivery history', function () {
     const file = path.join(dir, 'history.jsonl');
     await fs.writeFile(
       file,
-      [JSON.stringify(record(1)), '{"seq": 2, "verd', 'not json at all', JSON.stringify({ seq: 'x' }), JSON.stringify(record(3)), ''].join('\n'),
+      [JSON.stringify(historyRecord(1)), '{"seq": 2, "verd', 'not json at all', JSON.stringify({ seq: 'x' }), JSON.stringify(historyRecord(3)), ''].join('\n'),
     );
     const warnings: string[] = [];
     const h = await History.open({ path: file, log: { info: () => undefined, warn: (m) => warnings.push(m), error: () => undefined } });
@@ -79,18 +57,18 @@ describe('delivery history', function () {
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /skipped 3 corrupted lines/);
     await h.flush();
-    assert.equal((await lines(file)).length, 2, 'the file is rewritten without the corrupted lines');
+    assert.equal((await fileLines(file)).length, 2, 'the file is rewritten without the corrupted lines');
   });
 
   it('compacts the file when it grows to about twice the bound', async () => {
     const file = path.join(dir, 'history.jsonl');
     const h = await History.open({ path: file, size: 5 });
     for (let i = 1; i <= 40; i++) {
-      h.append(record(i));
+      h.append(historyRecord(i));
       if (i % 3 === 0) await h.flush();
     }
     await h.flush();
-    const count = (await lines(file)).length;
+    const count = (await fileLines(file)).length;
     assert.ok(count <= 10, `file has ${count} lines`);
     const loaded = await History.open({ path: file, size: 5 });
     assert.deepEqual(
@@ -106,12 +84,12 @@ describe('delivery history', function () {
     let cleared = 0;
     h.onDidAppend((r) => appended.push(r.seq));
     h.onDidClear(() => cleared++);
-    h.append(record(1));
-    h.append(record(2));
+    h.append(historyRecord(1));
+    h.append(historyRecord(2));
     const out = path.join(dir, 'export', 'events.jsonl');
     assert.equal(await h.export(out), 2);
     assert.deepEqual(
-      (await lines(out)).map((l) => (JSON.parse(l) as ReceivedDelivery).seq),
+      (await fileLines(out)).map((l) => (JSON.parse(l) as ReceivedDelivery).seq),
       [1, 2],
     );
     await h.clear();

@@ -12,33 +12,11 @@ import { History } from '../../../src/core/receiver/history';
 import { FileLock } from '../../../src/core/receiver/store/fileLock';
 import { scanLines } from '../../../src/core/receiver/store/lineFile';
 import { MAX_SEQ } from '../../../src/core/receiver/store/seqCounter';
-import { ReceivedDelivery } from '../../../src/core/receiver/types';
 import { writerRecord } from '../../load/historyWriter';
+import { fileLines, historyRecord } from './helpers';
 
 const run = promisify(execFile);
 const WRITER = path.join(__dirname, '..', '..', 'load', 'historyWriter.js');
-
-function record(seq: number, extra: Partial<ReceivedDelivery> = {}): ReceivedDelivery {
-  return {
-    seq,
-    receivedAt: new Date().toISOString(),
-    method: 'POST',
-    path: '/webhooks',
-    headers: { 'webhook-id': `msg_${seq}` },
-    body: `{"n":${seq}}`,
-    bodyBytes: 7,
-    verdict: 'verified',
-    scheme: 'static',
-    webhookId: `msg_${seq}`,
-    latencyMs: 1,
-    httpStatus: 200,
-    ...extra,
-  };
-}
-
-async function lines(file: string): Promise<string[]> {
-  return (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
-}
 
 /** Another process appending `n` records to the history file; resolves to the seqs it used. */
 async function otherProcessAppends(file: string, n: number, tag: string): Promise<number[]> {
@@ -62,7 +40,7 @@ describe('delivery history store (issue 12)', function () {
     it('keeps verified bodies whole but evicts the oldest records once the total passes maxBytes', async () => {
       const h = await History.open({ path: file, size: 1_000, maxBytes: 1024 * 1024, log: quiet });
       const body = JSON.stringify({ type: 'batch.succeeded', pad: 'x'.repeat(200 * 1024) });
-      for (let i = 1; i <= 20; i++) h.append(record(h.nextSeq(), { body, bodyBytes: body.length }));
+      for (let i = 1; i <= 20; i++) h.append(historyRecord(h.nextSeq(), { body, bodyBytes: body.length }));
       assert.ok(h.bytes <= 1024 * 1024, `${h.bytes} bytes held`);
       assert.ok(h.count >= 4 && h.count <= 5, `${h.count} records held`);
       assert.ok(
@@ -81,7 +59,7 @@ describe('delivery history store (issue 12)', function () {
       const h = await History.open({ path: file, size: 1_000, maxBytes: 256 * 1024, log: quiet });
       const body = 'y'.repeat(50 * 1024);
       for (let i = 1; i <= 60; i++) {
-        h.append(record(h.nextSeq(), { body }));
+        h.append(historyRecord(h.nextSeq(), { body }));
         if (i % 5 === 0) await h.flush();
       }
       await h.flush();
@@ -101,7 +79,7 @@ describe('delivery history store (issue 12)', function () {
     });
 
     it('loads a file with an unparsable 2 MiB line and a torn last line, counting both as skipped', async () => {
-      const good = [record(1), record(2)].map((r) => JSON.stringify(r));
+      const good = [historyRecord(1), historyRecord(2)].map((r) => JSON.stringify(r));
       await fs.writeFile(file, `${good[0]}\n${'{"seq":9,"body":"' + 'q'.repeat(2 * 1024 * 1024)}\n${good[1]}\n{"seq": 3, "verd`);
       const warnings: string[] = [];
       const h = await History.open({ path: file, maxBytes: 1024 * 1024, log: { ...quiet, warn: (m) => warnings.push(m) } });
@@ -112,7 +90,7 @@ describe('delivery history store (issue 12)', function () {
       assert.equal(h.corruptedLines, 2);
       assert.match(warnings.join('\n'), /skipped 2 corrupted lines/);
       // Appending after a torn line never glues onto it.
-      h.append(record(h.nextSeq()));
+      h.append(historyRecord(h.nextSeq()));
       await h.flush();
       const reloaded = await History.open({ path: file, log: quiet });
       assert.equal(reloaded.count, 3);
@@ -124,7 +102,7 @@ describe('delivery history store (issue 12)', function () {
     it('creates the history file and its seq counter 0600 (and makes an older file 0600)', async function () {
       if (process.platform === 'win32') this.skip();
       const h = await History.open({ path: file, log: quiet });
-      h.append(record(h.nextSeq()));
+      h.append(historyRecord(h.nextSeq()));
       await h.flush();
       assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
       assert.equal((await fs.stat(`${file}.seq`)).mode & 0o777, 0o600);
@@ -135,11 +113,11 @@ describe('delivery history store (issue 12)', function () {
     });
 
     it('a hand-edited record with seq Number.MAX_SAFE_INTEGER does not make later records vanish', async () => {
-      await fs.writeFile(file, [record(1), record(2), record(Number.MAX_SAFE_INTEGER)].map((r) => JSON.stringify(r) + '\n').join(''));
+      await fs.writeFile(file, [historyRecord(1), historyRecord(2), historyRecord(Number.MAX_SAFE_INTEGER)].map((r) => JSON.stringify(r) + '\n').join(''));
       const h = await History.open({ path: file, log: quiet });
       assert.equal(h.corruptedLines, 1, 'the out-of-range seq is skipped as corrupt');
       const seqs = [h.nextSeq(), h.nextSeq(), h.nextSeq()];
-      for (const seq of seqs) h.append(record(seq));
+      for (const seq of seqs) h.append(historyRecord(seq));
       assert.equal(new Set(seqs).size, 3, `distinct seqs: ${seqs.join(', ')}`);
       assert.ok(
         seqs.every((s) => s <= MAX_SEQ),
@@ -197,7 +175,7 @@ describe('delivery history store (issue 12)', function () {
         b.update(mine);
       }
       await b.flush();
-      assert.ok((await lines(file)).length <= 10, 'B compacted the file');
+      assert.ok((await fileLines(file)).length <= 10, 'B compacted the file');
       const reloaded = await History.open({ path: file, size: 10, log: quiet });
       assert.deepEqual(
         reloaded
@@ -211,13 +189,13 @@ describe('delivery history store (issue 12)', function () {
 
     it('lines appended while a compaction waits for the lock are written after it, not dropped', async () => {
       const h = await History.open({ path: file, size: 5, log: quiet });
-      for (let i = 0; i < 10; i++) h.append(record(h.nextSeq()));
+      for (let i = 0; i < 10; i++) h.append(historyRecord(h.nextSeq()));
       await h.flush();
       const other = new FileLock(`${file}.lock`);
       assert.equal(await other.acquire(1_000), true, 'another process writes');
-      for (let i = 0; i < 6; i++) h.append(record(h.nextSeq())); // their flush waits for the lock, then compacts
+      for (let i = 0; i < 6; i++) h.append(historyRecord(h.nextSeq())); // their flush waits for the lock, then compacts
       await new Promise((r) => setTimeout(r, 30));
-      for (let i = 0; i < 4; i++) h.append(record(h.nextSeq())); // pending while it waits
+      for (let i = 0; i < 4; i++) h.append(historyRecord(h.nextSeq())); // pending while it waits
       other.release();
       await h.flush();
       const reloaded = await History.open({ path: file, size: 5, log: quiet });
@@ -253,8 +231,8 @@ describe('delivery history store (issue 12)', function () {
 
     it('a single window reloading keeps its seqs contiguous (the unused block is handed back)', async () => {
       const first = await History.open({ path: file, log: quiet });
-      first.append(record(first.nextSeq()));
-      first.append(record(first.nextSeq()));
+      first.append(historyRecord(first.nextSeq()));
+      first.append(historyRecord(first.nextSeq()));
       await first.flush();
       first.dispose();
       const second = await History.open({ path: file, log: quiet });
@@ -266,11 +244,11 @@ describe('delivery history store (issue 12)', function () {
       const pid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid as number)));
       await fs.writeFile(`${file}.lock`, JSON.stringify({ pid, host: (await import('node:os')).hostname(), at: Date.now() }));
       const h = await History.open({ path: file, log: quiet });
-      h.append(record(h.nextSeq()));
+      h.append(historyRecord(h.nextSeq()));
       const started = Date.now();
       await h.flush();
       assert.ok(Date.now() - started < 2_000, 'not waiting for the dead holder');
-      assert.equal((await lines(file)).length, 1);
+      assert.equal((await fileLines(file)).length, 1);
       await assert.rejects(fs.stat(`${file}.lock`), 'the lock is released after the write');
     });
 
