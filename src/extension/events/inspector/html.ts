@@ -1,24 +1,14 @@
 /** The inspector page's HTML shell: strict CSP with a per-load nonce, local resources only (platform/webviewHtml.ts). */
 import * as vscode from 'vscode';
-import { contentSecurityPolicy, localResourceRoots, nonce } from '../../platform/webviewHtml';
-
-export { contentSecurityPolicy, localResourceRoots, nonce };
+import { webviewPage } from '../../platform/webviewHtml';
 
 export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const n = nonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'inspector.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'inspector.css'));
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, n)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${n}" href="${style.toString()}">
-<title>Webhook Inspector</title>
-</head>
-<body>
-<header class="toolbar" role="search">
+  return webviewPage(
+    webview,
+    extensionUri,
+    'inspector',
+    'Webhook Inspector',
+    `<header class="toolbar" role="search">
   <input id="search" type="search" placeholder="Search ids and body" aria-label="Search ids and body">
   <select id="filter-type" aria-label="Event type"><option value="">All types</option></select>
   <select id="filter-verdict" aria-label="Verdict">
@@ -31,8 +21,6 @@ export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <main class="split">
   <div id="list" class="list" role="listbox" aria-label="Deliveries, newest first"></div>
   <div id="detail" class="detail" aria-label="Delivery details"></div>
-</main>
-<script nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
+</main>`,
+  );
 }

@@ -9,7 +9,8 @@ import { HostMessage, PageMessage, PageState, ReceiverState, isPageMessage, isPa
 import { AppendBatcher } from './appendBatcher';
 import { buildCurl } from './curl';
 import { EventFeed } from '../eventFeed';
-import { inspectorHtml, localResourceRoots } from './html';
+import { localResourceRoots } from '../../platform/webviewHtml';
+import { inspectorHtml } from './html';
 import { bodyText, toDetail, toRowSummary, WebhookNames } from './summary';
 import { readReceiverSettings } from '../receiver/receiverSettings';
 import { COMMANDS, WEBVIEWS } from '../../platform/ids';
