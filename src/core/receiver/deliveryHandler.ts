@@ -12,7 +12,7 @@ import { DedupeStore, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { BodyResult, readBodyThen } from './readBody';
 import { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
-import { ReceivedDelivery, ReceiverAnswer } from './types';
+import { assignVerdictFields, ReceivedDelivery, ReceiverAnswer } from './types';
 import { nestsTooDeep, tooDeepReason } from '../util/jsonDepth';
 import { clip } from '../util/text';
 
@@ -185,16 +185,7 @@ export class DeliveryHandler {
     record.bodyBytes = bytes;
     if (bytes > stored.length) record.bodyTruncated = true;
     record.verdict = !verdict.ok ? 'rejected' : duplicateOf === undefined ? 'verified' : 'duplicate';
-    if (!verdict.ok) {
-      record.reason = verdict.reason;
-      record.code = verdict.code;
-    }
-    record.scheme = verdict.scheme;
-    if (verdict.signatureMethod) record.signatureMethod = verdict.signatureMethod;
-    if (verdict.ok && verdict.matched) record.matchedSecret = verdict.matched;
-    if (verdict.ok && verdict.matchedKey) record.matchedKey = verdict.matchedKey;
-    if (verdict.ok && verdict.bodyUnbound) record.bodyUnbound = true;
-    if (verdict.token) record.token = verdict.token;
+    assignVerdictFields(record, verdict);
     if (extras.eventType !== undefined) record.eventType = extras.eventType;
     if (extras.userMetadata !== undefined) record.userMetadata = extras.userMetadata;
     if (webhookId !== undefined) record.webhookId = webhookId;
