@@ -27,7 +27,10 @@ try {
     toolchain,
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, 'out/test/integration/index'),
-    extensionEnv: { GEMINI_WEBHOOKS_TEST: '1' },
+    extensionEnv: {
+      GEMINI_WEBHOOKS_TEST: '1',
+      ...(process.env.GEMINI_WEBHOOKS_TEST_GREP ? { GEMINI_WEBHOOKS_TEST_GREP: process.env.GEMINI_WEBHOOKS_TEST_GREP } : {}),
+    },
     settings: { 'geminiWebhooks.backend': 'emulator' },
     timeoutMs: Number(process.env.GEMINI_WEBHOOKS_INTEGRATION_TIMEOUT_MS ?? 300_000),
   });

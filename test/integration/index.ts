@@ -19,7 +19,9 @@ function findTests(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000 });
+  // GEMINI_WEBHOOKS_TEST_GREP (passed through by run-integration.mjs) runs only the matching tests while writing them.
+  const grep = process.env.GEMINI_WEBHOOKS_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
   const files = findTests(__dirname);
   for (const file of files) mocha.addFile(file);
   return new Promise((resolve, reject) => {
