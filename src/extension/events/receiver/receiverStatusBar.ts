@@ -59,6 +59,11 @@ export class ReceiverStatusBar extends Disposable {
     return this.item.text;
   }
 
+  /** The tooltip's words (as read aloud). */
+  get tooltipText(): string {
+    return this.item.accessibilityInformation?.label ?? '';
+  }
+
   get warning(): boolean {
     return this.item.backgroundColor !== undefined;
   }
