@@ -160,6 +160,15 @@ describe('the receiver public URL: setting, ngrok, none', function () {
     assert.equal(copied, urls?.forwarded ?? api.receiver.url);
     assert.ok(!copyUi.shown.some((s) => s.kind === 'pick'), 'no picker with only one address');
     assert.ok(!api.receiverStatusBar.tooltipText.includes('Public URL'));
+    // A setting that is not a URL is ignored, and said so.
+    await root().update('receiver.publicUrl', 'abc.ngrok.app', vscode.ConfigurationTarget.Global);
+    const warned = script(api);
+    assert.equal(await vscode.commands.executeCommand<string>('geminiWebhooks.copyReceiverUrl'), copied);
+    assert.deepEqual(
+      warned.shown.filter((s) => s.kind === 'warn').map((s) => s.message),
+      ['The setting geminiWebhooks.receiver.publicUrl is ignored. Enter an absolute URL, e.g. https://abc.ngrok.app'],
+    );
+    await root().update('receiver.publicUrl', undefined, vscode.ConfigurationTarget.Global);
 
     await useBackend('gemini');
     try {

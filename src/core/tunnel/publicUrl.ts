@@ -11,7 +11,7 @@
  * or answers nonsense is skipped with a note, never thrown.
  */
 import { sameEndpoint } from '../util/sameEndpoint';
-import { checkHttpUrl, hostScope } from '../util/url';
+import { checkHttpUrl, HttpUrlProblem, hostScope } from '../util/url';
 
 export type PublicUrlSource = 'setting' | 'forwarded' | 'ngrok';
 
@@ -27,6 +27,8 @@ export interface ReceiverUrls {
   readonly public?: PublicUrl;
   /** The editor's forwarded address when it differs from `local` (in a remote window: the local URL as the browser reaches it); public or not (code-server on this machine forwards to a loopback address). */
   readonly forwarded?: string;
+  /** What is wrong with the public URL setting, when it is set but unusable (then ignored). */
+  readonly settingProblem?: HttpUrlProblem;
   /** Why a source gave nothing (for the log). */
   readonly notes: readonly string[];
 }
@@ -52,12 +54,16 @@ export async function resolveReceiverUrls(sources: PublicUrlSources): Promise<Re
   const timeoutMs = sources.timeoutMs ?? PUBLIC_URL_TIMEOUT_MS;
   let found: PublicUrl | undefined;
   let forwarded: string | undefined;
+  let settingProblem: HttpUrlProblem | undefined;
 
   const setting = sources.setting?.trim() ?? '';
   if (setting !== '') {
     const check = checkHttpUrl(setting);
     if (check.ok) found = { url: withReceiverPath(check.url.toString(), path), source: 'setting' };
-    else notes.push(`the public URL setting is not an absolute http(s) URL without credentials (${check.problem}): ignored`);
+    else {
+      settingProblem = check.problem;
+      notes.push(`the public URL setting is not an absolute http(s) URL without credentials (${check.problem}): ignored`);
+    }
   }
 
   // Asked even when the setting decided: in a remote window it is the local address as the browser sees it.
@@ -79,7 +85,7 @@ export async function resolveReceiverUrls(sources: PublicUrlSources): Promise<Re
     else found = { url: withReceiverPath(answer.value.url, path), source: 'ngrok' };
   }
 
-  return { local, ...(found ? { public: found } : {}), ...(forwarded ? { forwarded } : {}), notes };
+  return { local, ...(found ? { public: found } : {}), ...(forwarded ? { forwarded } : {}), ...(settingProblem ? { settingProblem } : {}), notes };
 }
 
 /** `base` with the receiver's path when it names none (`https://abc.ngrok.app` → `https://abc.ngrok.app/webhooks`); otherwise as given. */

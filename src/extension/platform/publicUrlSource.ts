@@ -1,7 +1,8 @@
-/** The editor's words for where the receiver's public URL came from (the core's PublicUrlSource), shared by every feature that shows one. */
+/** The editor's words for the receiver's public URL (the core's ReceiverUrls): where it came from, and a setting that is ignored. Shared by every feature that shows one. */
 import * as vscode from 'vscode';
-import type { PublicUrlSource } from '../../core/tunnel/publicUrl';
+import type { PublicUrlSource, ReceiverUrls } from '../../core/tunnel/publicUrl';
 import { SETTINGS } from './ids';
+import { urlProblemMessage } from './urlProblem';
 
 export function publicUrlSourceLabel(source: PublicUrlSource): string {
   switch (source) {
@@ -12,4 +13,10 @@ export function publicUrlSourceLabel(source: PublicUrlSource): string {
     case 'ngrok':
       return vscode.l10n.t('ngrok tunnel');
   }
+}
+
+/** A public URL setting that is set but unusable (so ignored): what is wrong and what to do; undefined when there is nothing to say. */
+export function publicUrlSettingProblem(urls: ReceiverUrls | undefined): string | undefined {
+  if (!urls?.settingProblem) return undefined;
+  return vscode.l10n.t('The setting {0} is ignored. {1}', SETTINGS.receiverPublicUrl, urlProblemMessage(urls.settingProblem, 'https://abc.ngrok.app'));
 }

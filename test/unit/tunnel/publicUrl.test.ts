@@ -60,6 +60,7 @@ describe('the receiver public URL: setting, then the editor forwarded port, then
     });
     assert.deepEqual(urls, {
       local,
+      settingProblem: 'not_absolute',
       notes: [
         'the public URL setting is not an absolute http(s) URL without credentials (not_absolute): ignored',
         "the editor's forwarded address: no remote authority",
@@ -68,6 +69,7 @@ describe('the receiver public URL: setting, then the editor forwarded port, then
     });
     const credentials = await resolveReceiverUrls({ localUrl: local, setting: 'https://u:p@x.example/', forwarded: never, timeoutMs: 50 });
     assert.equal(credentials.public, undefined);
+    assert.equal(credentials.settingProblem, 'credentials');
     assert.match(credentials.notes[0], /\(credentials\)/);
   });
 

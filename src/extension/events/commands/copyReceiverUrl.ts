@@ -4,13 +4,15 @@
  * of both, each saying where it came from; with only one, it is copied at once.
  */
 import * as vscode from 'vscode';
-import { publicUrlSourceLabel } from '../../platform/publicUrlSource';
+import { publicUrlSettingProblem, publicUrlSourceLabel } from '../../platform/publicUrlSource';
 import { EventCommandDeps } from './deps';
 
 export function copyReceiverUrl({ receiver: service, ui, clipboard }: EventCommandDeps) {
   return async (): Promise<string | undefined> => {
     const urls = await service.publicUrl.resolve();
     if (!urls) throw new Error(vscode.l10n.t('The receiver is not running: start it first (Gemini Webhooks: Start Receiver).'));
+    const problem = publicUrlSettingProblem(urls);
+    if (problem) void ui.current.warn(problem);
     const local = {
       label: urls.forwarded && urls.forwarded !== urls.public?.url ? urls.forwarded : urls.local,
       description: urls.forwarded && urls.forwarded !== urls.public?.url ? vscode.l10n.t("local, through VS Code's forwarded port") : vscode.l10n.t('local'),

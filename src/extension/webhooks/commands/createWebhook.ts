@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { safeUrl } from '../../../core/util/redact';
 import { urlHostScope } from '../../../core/util/url';
 import { SETTINGS } from '../../platform/ids';
-import { publicUrlSourceLabel } from '../../platform/publicUrlSource';
+import { publicUrlSettingProblem, publicUrlSourceLabel } from '../../platform/publicUrlSource';
 import { UserCancelledError } from '../../platform/userInterface';
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
@@ -33,6 +33,8 @@ export function createWebhook(deps: WebhookCommandDeps) {
         })
       ).trim();
       const urls = await receiverUrls;
+      const problem = onEmulator ? undefined : publicUrlSettingProblem(urls);
+      if (problem) void ui.warn(problem);
       // The Gemini API cannot reach a loopback receiver: the local URL only on the emulator, the public one on the API.
       const receiverUrl = onEmulator ? urls?.local : urls?.public?.url;
       const uri = (
