@@ -1,4 +1,7 @@
 /**
+ * URLs, judged once for every front end. hostScope() below tells who can reach a host (loopback,
+ * private, public): Create Webhook on the real API and the public-URL lookup ask it.
+ *
  * The one test of "an absolute http(s) URL" every front end applies: the CLI's URL flags
  * (`--forward-to`, `--jwks-uri`), the Create/Edit Webhook prompt and the emulator's `uri` fields.
  * Parsed with `new URL` (WHATWG, as undici and Node will read it), never matched by a pattern, and
