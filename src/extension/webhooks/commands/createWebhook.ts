@@ -7,6 +7,7 @@
  * in a modal with "Copy".
  */
 import * as vscode from 'vscode';
+import type { ReceiverUrls } from '../../../core/tunnel/publicUrl';
 import { safeUrl } from '../../../core/util/redact';
 import { urlHostScope } from '../../../core/util/url';
 import { SETTINGS } from '../../platform/ids';
@@ -40,14 +41,7 @@ export function createWebhook(deps: WebhookCommandDeps) {
       const uri = (
         await flow.input({
           title: vscode.l10n.t('Create Webhook (2/3)'),
-          prompt:
-            onEmulator && receiverUrl
-              ? vscode.l10n.t("The URL deliveries are POSTed to (filled in: the local receiver's)")
-              : urls?.public
-                ? vscode.l10n.t("The URL deliveries are POSTed to (filled in: the receiver's public URL, {0})", publicUrlSourceLabel(urls.public.source))
-                : urls
-                  ? vscode.l10n.t('The URL deliveries are POSTed to (the receiver has no public URL: set {0} or start ngrok)', SETTINGS.receiverPublicUrl)
-                  : vscode.l10n.t('The URL deliveries are POSTed to'),
+          prompt: uriPrompt(onEmulator, urls),
           placeHolder: 'https://example.com/webhooks',
           ...(receiverUrl ? { value: receiverUrl } : {}),
           validateInput: validateWebhookUri,
@@ -83,6 +77,15 @@ export function createWebhook(deps: WebhookCommandDeps) {
     );
     await deps.onNewSecret?.({ webhookId: webhook.id, label, secret: newSigningSecret, reason: 'created' });
   };
+}
+
+/** The URI step's prompt: what was filled in and from where, or why nothing was (on the Gemini API, with the receiver running). */
+function uriPrompt(onEmulator: boolean, urls: ReceiverUrls | undefined): string {
+  if (!urls) return vscode.l10n.t('The URL deliveries are POSTed to');
+  if (onEmulator) return vscode.l10n.t("The URL deliveries are POSTed to (filled in: the local receiver's)");
+  if (urls.public)
+    return vscode.l10n.t("The URL deliveries are POSTed to (filled in: the receiver's public URL, {0})", publicUrlSourceLabel(urls.public.source));
+  return vscode.l10n.t('The URL deliveries are POSTed to (the receiver has no public URL: set {0} or start ngrok)', SETTINGS.receiverPublicUrl);
 }
 
 /**
