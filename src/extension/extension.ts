@@ -109,8 +109,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       details,
       clipboard: vscode.env.clipboard,
       onNewSecret: handler.env.afterNewSecret,
-      // Create Webhook fills in the local receiver's URL (the walkthrough's next step points a webhook at it).
-      receiverUrl: () => receiver.url,
+      // Create Webhook fills in the receiver's URL: the local one on the emulator (the walkthrough's next step points a webhook at it), else the public one.
+      receiverUrls: () => receiver.publicUrl.resolve(),
     }),
   );
   void backend.ready().catch(() => undefined);
@@ -129,7 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const feed = new EventFeed(receiver);
   const inspector = new InspectorController(context.extensionUri, feed, log, webhookDirectory);
   const eventsTree = new EventsTreeProvider(feed);
-  const receiverStatusBar = new ReceiverStatusBar(feed, inspector.onDidView, () => inspector.isVisible);
+  const receiverStatusBar = new ReceiverStatusBar(feed, inspector.onDidView, () => inspector.isVisible, receiver.publicUrl);
   context.subscriptions.push(
     feed,
     inspector,

@@ -41,8 +41,10 @@ export interface ReceiverOptions {
   /** Every live signing secret; called synchronously per request. */
   readonly secrets?: () => readonly SecretCandidate[];
   readonly jwksUri?: string;
-  /** Expected `aud` of dynamic deliveries; default: this receiver's own URL (127.0.0.1 and localhost forms). */
+  /** Expected `aud` of dynamic deliveries; default: this receiver's own URL (127.0.0.1 and localhost forms) and its public URLs. */
   readonly audience?: Audience;
+  /** The URLs the receiver is reached at from outside (a tunnel, a forwarded port), read per token: without `audience`, tokens for them are accepted too. */
+  readonly publicUrls?: () => readonly string[];
   readonly jwksCooldownMs?: number;
   readonly jwksCacheMaxAgeMs?: number;
   /** The user's app: verified, non-duplicate events are POSTed there byte for byte. */
@@ -119,7 +121,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     now,
     toleranceSeconds: options.toleranceSeconds,
     jwksUri: options.jwksUri,
-    audience: options.audience ?? (() => (url ? ownAudiences(url) : undefined)),
+    audience: options.audience ?? (() => (url ? ownAudiences(url, options.publicUrls?.()) : undefined)),
     cooldownMs: options.jwksCooldownMs,
     cacheMaxAgeMs: options.jwksCacheMaxAgeMs,
   });
@@ -221,8 +223,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   };
 }
 
-/** The audiences a token addressed to this receiver may carry: its URL, with loopback spelled either way. */
-export function ownAudiences(url: string): string[] {
+/** The audiences a token addressed to this receiver may carry: its URL, with loopback spelled either way, and the public URLs it is reached at. */
+export function ownAudiences(url: string, publicUrls: readonly string[] = []): string[] {
   const forms = new Set([url]);
   const u = new URL(url);
   const other = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname === '127.0.0.1' || u.hostname === '[::1]' ? 'localhost' : undefined;
@@ -230,6 +232,7 @@ export function ownAudiences(url: string): string[] {
     u.hostname = other;
     forms.add(u.toString());
   }
+  for (const publicUrl of publicUrls) forms.add(publicUrl);
   return [...forms];
 }
 

@@ -83,6 +83,8 @@ export const SETTINGS = {
   apiBaseUrl: 'geminiWebhooks.api.baseUrl',
   receiverPort: 'geminiWebhooks.receiver.port',
   receiverForwardTo: 'geminiWebhooks.receiver.forwardTo',
+  /** The receiver's public URL (first in the resolution order; see docs/public-url.md). */
+  receiverPublicUrl: 'geminiWebhooks.receiver.publicUrl',
   /** How the embedded emulator signs dynamic deliveries: `v1a` (default) or `jwt`. */
   emulatorDynamicSigning: 'geminiWebhooks.emulator.dynamicSigning',
   /** After Create and Rotate: write the signing secret(s) to the workspace's .env — `ask`, `always` or `never`. */

@@ -22,6 +22,8 @@ export interface ShownPrompt {
   items?: string[];
   /** For input boxes: the message the validator gave for the answered value, if any. */
   validation?: string;
+  /** For input boxes: the value it was filled in with, if any. */
+  value?: string;
 }
 
 export class ScriptedUi implements UserInterface {
@@ -77,7 +79,11 @@ export class ScriptedUi implements UserInterface {
 
   async input(options: vscode.InputBoxOptions): Promise<string> {
     const { value } = this.next('input', options.prompt ?? '');
-    const shown: ShownPrompt = { kind: 'input', message: options.prompt ?? options.title ?? '' };
+    const shown: ShownPrompt = {
+      kind: 'input',
+      message: options.prompt ?? options.title ?? '',
+      ...(options.value !== undefined ? { value: options.value } : {}),
+    };
     this.shown.push(shown);
     if (value === undefined) throw new UserCancelledError();
     const check = await options.validateInput?.(value);

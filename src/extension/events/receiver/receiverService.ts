@@ -23,6 +23,7 @@ import { safeUrl } from '../../../core/util/redact';
 import { checkHttpUrl } from '../../../core/util/url';
 import { SecretStore } from '../../platform/secretStore';
 import { readReceiverSettings, ReceiverSettings, sameSettings } from './receiverSettings';
+import { ReceiverPublicUrl } from './publicUrl';
 import { CONTEXT_KEYS, ContextKey, SETTINGS } from '../../platform/ids';
 import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
 
@@ -49,6 +50,8 @@ export class ReceiverService extends Disposable {
   private activeJwks: { uri: string; fromDefault: boolean } | undefined;
   private readonly historySubscriptions = this.register(new DisposableStore());
   private transition: Promise<unknown> = Promise.resolve();
+  /** The receiver's public URL (setting, editor forwarding, ngrok): Create Webhook and Copy Receiver URL offer it; JWTs for it are accepted. */
+  readonly publicUrl: ReceiverPublicUrl;
 
   constructor(
     private readonly secrets: SecretStore,
@@ -58,6 +61,7 @@ export class ReceiverService extends Disposable {
     private readonly defaultJwksUri: () => string,
   ) {
     super();
+    this.publicUrl = this.register(new ReceiverPublicUrl(this, log));
     this.register(secrets.onDidChange((key) => key === 'signingSecrets' && void this.refreshSecrets()));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTINGS.receiver) && void this.settingsChanged()));
     // Disposed first (registered last): the server closes, then its history is released.
@@ -133,6 +137,7 @@ export class ReceiverService extends Disposable {
         secrets: () => this.candidates,
         jwksUri,
         audience: settings.audience || undefined,
+        publicUrls: () => this.publicUrl.audiences(),
         forwardTo: settings.forwardTo || undefined,
         history,
         log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
@@ -209,7 +214,7 @@ export class ReceiverService extends Disposable {
     const jwksUri = running && this.activeJwks ? this.activeJwks.uri : settings.jwksUri || this.defaultJwksUri();
     // The receiver's own default: its URL (unknown while stopped on port 0, then not checked and said so).
     const url = running?.url ?? this.expectedUrl;
-    const audience = settings.audience || (url ? ownAudiences(url) : undefined);
+    const audience = settings.audience || (url ? ownAudiences(url, running ? this.publicUrl.audiences() : []) : undefined);
     return { secrets: () => this.candidates, jwksUri, toleranceSeconds: settings.toleranceSeconds, ...(audience ? { audience } : {}) };
   }
 

@@ -41,3 +41,8 @@ function clampInt(value: unknown, min: number, max: number, fallback: number): n
   const n = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : fallback;
   return Math.min(max, Math.max(min, n));
 }
+
+/** geminiWebhooks.receiver.publicUrl, read on its own: a change needs no restart (the public URL is resolved each time it is asked for). */
+export function readPublicUrlSetting(): string {
+  return vscode.workspace.getConfiguration(SETTINGS.receiver).get<string>('publicUrl', '').trim();
+}

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { EventFeed } from '../eventFeed';
 import { Disposable, toDisposable } from '../../platform/disposable';
 import { COMMANDS, STATUS_BAR_ITEMS } from '../../platform/ids';
+import { publicUrlSourceLabel } from '../../platform/publicUrlSource';
+import type { ReceiverPublicUrl } from './publicUrl';
 
 export class ReceiverStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem(STATUS_BAR_ITEMS.receiver, vscode.StatusBarAlignment.Left, 49));
@@ -20,6 +22,8 @@ export class ReceiverStatusBar extends Disposable {
     private readonly feed: EventFeed,
     onInspectorViewed: vscode.Event<void>,
     private readonly inspectorVisible: () => boolean,
+    /** Its latest answer is shown in the tooltip. */
+    private readonly publicUrl?: Pick<ReceiverPublicUrl, 'latest' | 'onDidChange'>,
   ) {
     super();
     this.item.name = vscode.l10n.t('Gemini Webhooks receiver');
@@ -45,6 +49,7 @@ export class ReceiverStatusBar extends Disposable {
     );
     this.register(feed.onDidChangeState(() => this.update()));
     this.register(onInspectorViewed(() => this.markSeen()));
+    if (publicUrl) this.register(publicUrl.onDidChange(() => this.update()));
     this.update();
     this.item.show();
   }
@@ -52,6 +57,11 @@ export class ReceiverStatusBar extends Disposable {
   /** What the item shows now (tests read them). */
   get text(): string {
     return this.item.text;
+  }
+
+  /** The tooltip's words (as read aloud). */
+  get tooltipText(): string {
+    return this.item.accessibilityInformation?.label ?? '';
   }
 
   get warning(): boolean {
@@ -81,8 +91,10 @@ export class ReceiverStatusBar extends Disposable {
     }
     const rejected = this.rejectedStreak > 0;
     this.item.text = `$(radio-tower) :${receiver.port ?? ''}${this.unseen > 0 ? ` $(bell-dot) ${this.unseen}` : ''}`;
+    const publicUrl = this.publicUrl?.latest?.public;
     const lines = [
       vscode.l10n.t('Receiving webhooks at {0}', receiver.url ?? ''),
+      ...(publicUrl ? [vscode.l10n.t('Public URL: {0} ({1})', publicUrl.url, publicUrlSourceLabel(publicUrl.source))] : []),
       this.unseen === 1
         ? vscode.l10n.t('1 new event since the inspector was last viewed.')
         : vscode.l10n.t('{0} new events since the inspector was last viewed.', this.unseen),

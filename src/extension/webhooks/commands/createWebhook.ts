@@ -1,10 +1,18 @@
 /**
- * Create Webhook: name, uri (validated; the local receiver's URL filled in while it runs on the
- * emulator), events (multi-select of the catalog) — three steps in one quick input, so the focus stays
- * in it from the first to the last (see PromptFlow). The new signing secret is stored under the
- * webhook's id when the secret storage allows it, and always shown once in a modal with "Copy".
+ * Create Webhook: name, uri (validated; while the receiver runs, its URL filled in: the local one on
+ * the emulator, the public one on the Gemini API), events (multi-select of the catalog) — three steps
+ * in one quick input, so the focus stays in it from the first to the last (see PromptFlow). On the
+ * Gemini API a loopback or private URI is questioned before anything is created. The new signing
+ * secret is stored under the webhook's id when the secret storage allows it, and always shown once
+ * in a modal with "Copy".
  */
 import * as vscode from 'vscode';
+import type { ReceiverUrls } from '../../../core/tunnel/publicUrl';
+import { safeUrl } from '../../../core/util/redact';
+import { urlHostScope } from '../../../core/util/url';
+import { SETTINGS } from '../../platform/ids';
+import { publicUrlSettingProblem, publicUrlSourceLabel } from '../../platform/publicUrlSource';
+import { UserCancelledError } from '../../platform/userInterface';
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
 import { webhookLabel } from '../tree/webhookPresentation';
@@ -12,8 +20,9 @@ import { webhookLabel } from '../tree/webhookPresentation';
 export function createWebhook(deps: WebhookCommandDeps) {
   return async (): Promise<void> => {
     const ui = deps.ui.current;
-    // The Gemini API cannot reach a loopback receiver: offer its URL only against the emulator.
-    const receiverUrl = deps.backend.kind === 'emulator' ? deps.receiverUrl?.() : undefined;
+    const onEmulator = deps.backend.kind === 'emulator';
+    // Looked up while the name is typed (the ngrok lookup and the editor's forwarding take a moment).
+    const receiverUrls = deps.receiverUrls?.().catch(() => undefined);
     const flow = ui.flow();
     let created;
     try {
@@ -24,18 +33,22 @@ export function createWebhook(deps: WebhookCommandDeps) {
           placeHolder: vscode.l10n.t('e.g. Batch results'),
         })
       ).trim();
+      const urls = await receiverUrls;
+      const problem = onEmulator ? undefined : publicUrlSettingProblem(urls);
+      if (problem) void ui.warn(problem);
+      // The Gemini API cannot reach a loopback receiver: the local URL only on the emulator, the public one on the API.
+      const receiverUrl = onEmulator ? urls?.local : urls?.public?.url;
       const uri = (
         await flow.input({
           title: vscode.l10n.t('Create Webhook (2/3)'),
-          prompt: receiverUrl
-            ? vscode.l10n.t("The URL deliveries are POSTed to (filled in: the local receiver's)")
-            : vscode.l10n.t('The URL deliveries are POSTed to'),
+          prompt: uriPrompt(onEmulator, urls),
           placeHolder: 'https://example.com/webhooks',
           ...(receiverUrl ? { value: receiverUrl } : {}),
           validateInput: validateWebhookUri,
         })
       ).trim();
       const events = await pickEvents(deps, [], vscode.l10n.t('Create Webhook (3/3)'), flow);
+      if (!onEmulator && (await unreachable(deps, uri, () => flow.close()))) throw new UserCancelledError();
       flow.busy();
       created = await withApiProgress(
         vscode.l10n.t('Creating webhook…'),
@@ -64,4 +77,43 @@ export function createWebhook(deps: WebhookCommandDeps) {
     );
     await deps.onNewSecret?.({ webhookId: webhook.id, label, secret: newSigningSecret, reason: 'created' });
   };
+}
+
+/** The URI step's prompt: what was filled in and from where, or why nothing was (on the Gemini API, with the receiver running). */
+function uriPrompt(onEmulator: boolean, urls: ReceiverUrls | undefined): string {
+  if (!urls) return vscode.l10n.t('The URL deliveries are POSTed to');
+  if (onEmulator) return vscode.l10n.t("The URL deliveries are POSTed to (filled in: the local receiver's)");
+  if (urls.public)
+    return vscode.l10n.t("The URL deliveries are POSTed to (filled in: the receiver's public URL, {0})", publicUrlSourceLabel(urls.public.source));
+  return vscode.l10n.t('The URL deliveries are POSTed to (the receiver has no public URL: set {0} or start ngrok)', SETTINGS.receiverPublicUrl);
+}
+
+/**
+ * On the Gemini API, a URI only this machine or its network reaches gets a modal before anything is
+ * created: "Create Anyway", or the next step (the public URL setting). True: stop here.
+ */
+async function unreachable(deps: WebhookCommandDeps, uri: string, closeFlow: () => void): Promise<boolean> {
+  const scope = urlHostScope(uri);
+  if (scope === undefined || scope === 'public') return false;
+  closeFlow();
+  const createAnyway = vscode.l10n.t('Create Anyway');
+  const setPublicUrl = vscode.l10n.t('Set Public URL');
+  const answer = await deps.ui.current.modal(
+    vscode.l10n.t('The Gemini API cannot deliver to {0}', safeUrl(uri)),
+    [
+      scope === 'loopback'
+        ? vscode.l10n.t('It is a loopback address: only this machine reaches it.')
+        : vscode.l10n.t('It is a private-network address: the internet does not reach it.'),
+      vscode.l10n.t(
+        'Every delivery would fail and be retried for 24 hours. Give the receiver a public URL: a tunnel (ngrok http {0}) or a forwarded port, or set {1}.',
+        String(new URL(uri).port || (uri.startsWith('https:') ? 443 : 80)),
+        SETTINGS.receiverPublicUrl,
+      ),
+    ].join(' '),
+    [createAnyway, setPublicUrl],
+    vscode.l10n.t('Cancel'),
+  );
+  if (answer === createAnyway) return false;
+  if (answer === setPublicUrl) void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.receiverPublicUrl);
+  return true;
 }

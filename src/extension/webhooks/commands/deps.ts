@@ -4,6 +4,7 @@ import { urlProblemMessage } from '../../platform/urlProblem';
 import { Webhook, WebhooksClient } from '../../../core/api';
 import { SUBSCRIBABLE_EVENT_TYPES, describeEventType, isKnownEventType } from '../../../core/events/catalog';
 import { checkHttpUrl } from '../../../core/util/url';
+import type { ReceiverUrls } from '../../../core/tunnel/publicUrl';
 import { BackendService } from '../backend/backendService';
 import { WebhookDetailsProvider } from '../webhookDetailsProvider';
 import { SecretStore } from '../../platform/secretStore';
@@ -23,8 +24,8 @@ export interface WebhookCommandDeps {
   readonly clipboard: Clipboard;
   /** After Create and Rotate showed and stored a new secret (the handler feature's "Write to .env"). */
   readonly onNewSecret?: NewSecretHook;
-  /** The local receiver's URL while it runs: Create Webhook fills it in. */
-  readonly receiverUrl?: () => string | undefined;
+  /** The receiver's local and public URLs while it runs (resolved now, under a short deadline): Create Webhook fills one in. */
+  readonly receiverUrls?: () => Promise<ReceiverUrls | undefined>;
 }
 
 /** What a command needs of the node it was invoked on. */
