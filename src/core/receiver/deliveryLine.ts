@@ -2,7 +2,7 @@
 import { redact } from '../util/redact';
 import { BODY_UNBOUND_NOTE, describeKey } from '../verify/verdict';
 import { describeRehearsal } from './failurePlan';
-import { ReceivedDelivery } from './types';
+import { ReceivedDelivery, RehearsedAnswer } from './types';
 
 export function formatDeliveryLine(record: ReceivedDelivery): string {
   const time = record.receivedAt.slice(11, 23);
@@ -37,8 +37,21 @@ export function deliveryJson(record: ReceivedDelivery): Record<string, unknown> 
     ...(record.token?.kid ? { kid: record.token.kid } : {}),
     ...(record.bodyUnbound ? { body_unbound: true, note: BODY_UNBOUND_NOTE } : {}),
     ...(record.duplicateOf !== undefined ? { duplicate_of: record.duplicateOf } : {}),
-    ...(record.rehearsal ? { rehearsal: { ...record.rehearsal, description: describeRehearsal(record.rehearsal) } } : {}),
+    ...(record.rehearsal ? { rehearsal: rehearsalJson(record.rehearsal) } : {}),
     ...(record.userMetadata ? { user_metadata: record.userMetadata } : {}),
+  };
+}
+
+function rehearsalJson(r: RehearsedAnswer): Record<string, unknown> {
+  return {
+    kind: r.kind,
+    plan: r.plan,
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    ...(r.retryAfterSeconds !== undefined ? { retry_after_seconds: r.retryAfterSeconds } : {}),
+    ...(r.delaySeconds !== undefined ? { delay_seconds: r.delaySeconds } : {}),
+    ...(r.heldMs !== undefined ? { held_ms: r.heldMs } : {}),
+    ...(r.senderHungUp ? { sender_hung_up: true } : {}),
+    description: describeRehearsal(r),
   };
 }
 
