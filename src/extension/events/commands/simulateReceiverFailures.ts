@@ -102,7 +102,10 @@ export function simulateReceiverFailures({ ui, rehearsal, receiver }: EventComma
               title,
               prompt: vscode.l10n.t('The status to answer (400 to 599)'),
               value: '429',
-              validateInput: (v) => problem(v.trim(), vscode.l10n.t('Enter a status from 400 to 599.')),
+              validateInput: (v) => {
+                const message = vscode.l10n.t('Enter a status from 400 to 599.');
+                return /^\d{3}$/.test(v.trim()) ? problem(v.trim(), message) : message;
+              },
             })
           ).trim();
         }
