@@ -82,6 +82,11 @@ describe('failure rehearsal: Simulate Receiver Failures, the emulator retrying, 
     assert.equal(record.httpStatus, 410);
     assert.equal(record.rehearsal?.plan, '410:1');
     assert.equal(record.matchedSecret?.webhookId, id, 'a verified delivery of that webhook');
+    // The Events view says what was answered.
+    await until(() => api.eventsTree.nodes().some((n) => n.record.seq === record.seq), 'the event in the Events view');
+    const eventItem = api.eventsTree.getTreeItem(api.eventsTree.nodes().find((n) => n.record.seq === record.seq)!);
+    assert.match(String(eventItem.description), /verified · rehearsed 410$/);
+    assert.match(String(eventItem.tooltip), /answered 410 \(rehearsed\)/);
     await until(async () => (await client.get(id)).state === 'disabled_due_to_failed_deliveries', 'the emulator disabling the webhook');
     await until(() => !api.failureStatusBar.visible, 'the used-up plan to leave the status bar');
     // The output channel logs the rehearsal and each rehearsed answer.
