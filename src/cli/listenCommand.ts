@@ -1,6 +1,6 @@
 /** `gemini-webhooks listen`: runs the receiver until SIGINT/SIGTERM, printing one line per request. */
 import { GOOGLE_JWKS_URI } from '../core/events/dynamicToken';
-import { startReceiver, PortInUseError } from '../core/receiver';
+import { FAILURE_SPEC_FORMS, FailurePlan, FailureSpecError, startReceiver, PortInUseError } from '../core/receiver';
 import { deliveryJson, formatDeliveryLine } from '../core/receiver/deliveryLine';
 import { forwardResultLine } from '../core/receiver/forwardLine';
 import { redact, safeUrl } from '../core/util/redact';
@@ -22,19 +22,29 @@ const FLAGS = {
   audience: { type: 'string', description: "expected aud claim of dynamic deliveries (default: this receiver's URL)", placeholder: 'AUD' },
   tolerance: { type: 'string', description: 'seconds a webhook-timestamp may differ from now (default 300)', placeholder: 'S' },
   'forward-to': { type: 'string', description: 'your app: verified deliveries are forwarded there byte for byte', placeholder: 'URL' },
+  fail: {
+    type: 'string',
+    description: 'rehearse failures: answer verified deliveries 500:3, 503:2:retry-after=5, timeout:1, slow:5:2 or 50%:500 (see below)',
+    placeholder: 'SPEC',
+  },
   json: { type: 'boolean', description: 'one JSON object per request instead of a text line' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 } as const satisfies FlagTable;
 
 function help(): string {
-  return formatHelp(
-    'listen',
-    [
-      'Receives webhook deliveries, verifies them (Standard Webhooks v1 HMAC, v1a Ed25519 or a JWT), prints one line per request.',
-      'First line: "receiver listening on http://HOST:PORT/PATH". Stops on Ctrl+C.',
-    ],
-    FLAGS,
-  );
+  return [
+    formatHelp(
+      'listen',
+      [
+        'Receives webhook deliveries, verifies them (Standard Webhooks v1 HMAC, v1a Ed25519 or a JWT), prints one line per request.',
+        'First line: "receiver listening on http://HOST:PORT/PATH". Stops on Ctrl+C.',
+      ],
+      FLAGS,
+    ),
+    '',
+    'Failure rehearsal (--fail SPEC): verified deliveries only; a failed one is neither forwarded nor remembered as processed.',
+    ...FAILURE_SPEC_FORMS.map((f) => `  ${f}`),
+  ].join('\n');
 }
 
 export const listenCommand: CliCommand = {
@@ -64,6 +74,13 @@ export const listenCommand: CliCommand = {
     }
     if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`--port must be an integer from 0 to 65535, got ${port}`);
     if (!(tolerance > 0)) return fail(`--tolerance must be a positive number of seconds, got ${tolerance}`);
+    let failurePlan: FailurePlan | undefined;
+    try {
+      failurePlan = flags.fail === undefined ? undefined : FailurePlan.parse(flags.fail);
+    } catch (err) {
+      if (!(err instanceof FailureSpecError)) throw err;
+      return fail(`--fail: ${err.message}`);
+    }
     // Never echo the secret itself: the reasons name the problem, not the value.
     const candidates = secretCandidates(flags.secret, ctx.env);
     if (typeof candidates === 'string') return fail(candidates);
@@ -85,6 +102,7 @@ export const listenCommand: CliCommand = {
         audience: flags.audience,
         toleranceSeconds: tolerance,
         forwardTo: flags['forward-to'],
+        failurePlan,
         log: { info: (m) => ctx.stderr(redact(m, known)), warn: (m) => ctx.stderr(redact(m, known)), error: (m) => ctx.stderr(redact(m, known)) },
       });
     } catch (err) {
@@ -97,6 +115,11 @@ export const listenCommand: CliCommand = {
       ctx.stderr(`dynamic deliveries are verified against the key set at ${safeUrl(jwksUri)}`);
       if (flags['forward-to']) ctx.stderr(`verified deliveries are forwarded to ${safeUrl(flags['forward-to'])}`);
       if (candidates.length === 0) ctx.stderr('note: no --secret given; static (HMAC) deliveries will be rejected');
+    }
+    if (failurePlan) {
+      // stderr: stdout stays one line (or JSON object) per request.
+      ctx.stderr(`rehearsing failures (--fail ${failurePlan.spec.text}): ${failurePlan.summary()}`);
+      failurePlan.onDidChange((plan) => plan.done && ctx.stderr('failure rehearsal over: deliveries are answered as usual again'));
     }
     const out = lineBatcher(ctx.stdout);
     receiver.onDelivery((record) => out.push(json ? JSON.stringify(deliveryJson(record)) : formatDeliveryLine(record)));

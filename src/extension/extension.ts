@@ -25,6 +25,8 @@ import { EventFeed } from './events/eventFeed';
 import { InspectorController, registerInspectorSerializer } from './events/inspector/inspectorPanel';
 import { ReceiverService } from './events/receiver/receiverService';
 import { ReceiverStatusBar } from './events/receiver/receiverStatusBar';
+import { FailureRehearsal } from './events/receiver/failureRehearsal';
+import { FailureStatusBar } from './events/receiver/failureStatusBar';
 import { EventsTreeProvider } from './events/tree/eventsTreeProvider';
 // handler: Check My Handler (the probe and its scorecard), Create Webhook Handler, Write to .env
 import { HandlerFeature } from './handler/index';
@@ -46,6 +48,9 @@ export interface ExtensionApi {
   readonly inspector: InspectorController;
   readonly eventsTree: EventsTreeProvider;
   readonly receiverStatusBar: ReceiverStatusBar;
+  /** Simulate Receiver Failures: the plan in use and its status bar item. */
+  readonly rehearsal: FailureRehearsal;
+  readonly failureStatusBar: FailureStatusBar;
   /** Check My Handler's probe session and scorecard, and the .env writer Create and Rotate call. */
   readonly handler: HandlerFeature;
   /** Where this extension keeps state and logs (the secrets-leak test reads every file there). */
@@ -130,11 +135,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
   const inspector = new InspectorController(context.extensionUri, feed, log, webhookDirectory);
   const eventsTree = new EventsTreeProvider(feed);
   const receiverStatusBar = new ReceiverStatusBar(feed, inspector.onDidView, () => inspector.isVisible, receiver.publicUrl);
+  const rehearsal = new FailureRehearsal(receiver, log);
+  const failureStatusBar = new FailureStatusBar(rehearsal);
   context.subscriptions.push(
     feed,
     inspector,
     eventsTree,
     receiverStatusBar,
+    rehearsal,
+    failureStatusBar,
     registerInspectorSerializer(inspector),
     vscode.window.createTreeView(VIEWS.events, { treeDataProvider: eventsTree }),
     ...registerEventCommands(commands, {
@@ -145,6 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       log,
       backend,
       receiver,
+      rehearsal,
       clipboard: vscode.env.clipboard,
       webhookNames: (id) => webhookDirectory.name(id),
     }),
@@ -176,6 +186,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     inspector,
     eventsTree,
     receiverStatusBar,
+    rehearsal,
+    failureStatusBar,
     handler,
     paths: { globalStorage: context.globalStorageUri, logs: context.logUri },
   };

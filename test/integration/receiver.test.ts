@@ -11,17 +11,7 @@ import { JobsClient, startEmulatorJob } from '../../src/core/api';
 import { EMULATOR_LOCAL_KEY } from '../../src/core/emulator/localKey';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { freePort } from '../harness/codeServer';
-import { activateApi, script } from './webhooksHelpers';
-
-function logFiles(dir: string, out: string[] = []): string[] {
-  if (!fs.existsSync(dir)) return out;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) logFiles(full, out);
-    else if (full.endsWith('.log')) out.push(full);
-  }
-  return out;
-}
+import { activateApi, logFiles, script } from './webhooksHelpers';
 
 describe('the in-editor receiver', function () {
   this.timeout(60_000);

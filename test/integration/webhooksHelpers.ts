@@ -1,7 +1,9 @@
 /** Shared by the webhook integration suites: the API, scripted prompts, tree reading, a loopback receiver. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Webhook, WebhooksClient } from '../../src/core/api';
 import type { ExtensionApi } from '../../src/extension/extension';
@@ -102,4 +104,15 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Every `.log` file under `dir` (the extension's logs: the output channel's file among them). */
+export function logFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) logFiles(full, out);
+    else if (full.endsWith('.log')) out.push(full);
+  }
+  return out;
 }

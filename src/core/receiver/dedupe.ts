@@ -97,6 +97,12 @@ export class DedupeStore {
     return undefined;
   }
 
+  /** The seq of the first delivery with this key, without remembering it when there is none (a rehearsed failure was not processed). */
+  first(key: string): number | undefined {
+    this.expire(this.now());
+    return this.seen.get(key)?.seq;
+  }
+
   /** Remembers a key seen earlier (e.g. a record of the history), keeping the earliest sighting; not persisted. */
   seed(key: string, seq: number, at: number): void {
     if (this.seen.has(key) || at < this.now() - this.windowMs) return;

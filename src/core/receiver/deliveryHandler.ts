@@ -1,7 +1,8 @@
 /**
  * The request pipeline: refuse browsers → route → read (bounded) → JSON → verify → dedupe → answer
  * at once → then, after the answer is sent, record in the history (every field bounded), notify
- * listeners and forward.
+ * listeners and forward. A failure rehearsal (failurePlan.ts) may answer a verified delivery otherwise:
+ * a failure status, no answer (held), or the usual answer late.
  */
 import { isUtf8 } from 'node:buffer';
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +13,8 @@ import { DedupeStore, dedupeKey } from './dedupe';
 import { History, ReceiverLog } from './history';
 import { BodyResult, readBodyThen } from './readBody';
 import { REJECTED_BODY_STORE_LIMIT } from './recordBounds';
-import { assignVerdictFields, ReceivedDelivery, ReceiverAnswer } from './types';
+import { FailurePlan, MAX_HELD_REQUESTS, TIMEOUT_HOLD_MS } from './failurePlan';
+import { assignVerdictFields, ReceivedDelivery, ReceiverAnswer, RehearsedAnswer } from './types';
 import { nestsTooDeep, tooDeepReason } from '../util/jsonDepth';
 import { clip } from '../util/text';
 
@@ -30,6 +32,10 @@ export interface HandlerOptions {
   readonly history: History;
   readonly now: () => number;
   readonly log?: ReceiverLog;
+  /** The failure rehearsal in use, if any: read per verified delivery. */
+  readonly failurePlan?: () => FailurePlan | undefined;
+  /** How long a rehearsed timeout holds a request (default TIMEOUT_HOLD_MS). */
+  readonly timeoutHoldMs?: number;
   /** Runs after the answer is sent, for every record (listeners, forwarding): the raw body and headers as received. */
   readonly afterAnswer: (record: ReceivedDelivery, rawBody: Buffer, headers: Readonly<Record<string, string>>) => void;
 }
@@ -150,11 +156,16 @@ export class DeliveryHandler {
   private finish(res: ServerResponse, base: Base, raw: Buffer, bytes: number, verdict: Verdict, extras: Partial<ReceivedDelivery> = {}): void {
     const seq = this.options.history.nextSeq();
     const webhookId = base.headers['webhook-id'];
+    // Only deliveries that verify are rehearsed: a rehearsal is about the sender's retries of real deliveries.
+    const plan = verdict.ok ? this.options.failurePlan?.() : undefined;
+    const rehearse = plan?.take();
     let status: number;
     let payload: ReceiverAnswer;
     let duplicateOf: number | undefined;
     if (verdict.ok) {
-      duplicateOf = this.options.dedupe.firstOrRemember(dedupeKey({ scheme: verdict.scheme, matchedSecret: verdict.matched }, webhookId), seq);
+      const key = dedupeKey({ scheme: verdict.scheme, matchedSecret: verdict.matched }, webhookId);
+      // A rehearsed failure is not processed: it is not remembered, so the sender's retry is no duplicate of it.
+      duplicateOf = rehearse && rehearse.kind !== 'slow' ? this.options.dedupe.first(key) : this.options.dedupe.firstOrRemember(key, seq);
       status = 200;
       payload =
         duplicateOf === undefined
@@ -164,7 +175,77 @@ export class DeliveryHandler {
       status = verdict.httpStatus;
       payload = { status: 'rejected', reason: verdict.reason };
     }
-    if (!res.destroyed && !res.headersSent) answer(res, status, payload);
+    if (!rehearse || !plan) {
+      if (!res.destroyed && !res.headersSent) answer(res, status, payload);
+      return this.record(base, raw, bytes, verdict, extras, seq, status, duplicateOf);
+    }
+    const rehearsal = { kind: rehearse.kind, plan: plan.spec.text };
+    if (rehearse.kind === 'status') {
+      status = rehearse.status;
+      payload = { status: 'rehearsed_failure', webhook_id: webhookId, seq, reason: `rehearsed failure (${plan.spec.text})` };
+      const retryAfter = rehearse.retryAfterSeconds;
+      if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
+      if (!res.destroyed && !res.headersSent) answer(res, status, payload);
+      return this.record(base, raw, bytes, verdict, extras, seq, status, duplicateOf, {
+        ...rehearsal,
+        status,
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+      });
+    }
+    // A timeout holds the request unanswered (until the sender hangs up, at most the hold); a slow answer is the usual one, late.
+    const slow = rehearse.kind === 'slow';
+    this.hold(res, slow ? rehearse.delaySeconds * 1000 : (this.options.timeoutHoldMs ?? TIMEOUT_HOLD_MS), (heldMs, senderHungUp) => {
+      if (!slow) res.destroy();
+      else if (!senderHungUp && !res.destroyed && !res.headersSent) answer(res, status, payload);
+      this.record(base, raw, bytes, verdict, extras, seq, slow ? status : 0, duplicateOf, {
+        ...rehearsal,
+        ...(slow ? { status, delaySeconds: rehearse.delaySeconds } : {}),
+        heldMs: Math.round(heldMs),
+        ...(senderHungUp ? { senderHungUp } : {}),
+      });
+    });
+  }
+
+  /** Requests a rehearsal holds (timeouts, slow answers): each entry ends its hold now. */
+  private readonly held = new Set<() => void>();
+
+  /** Holds `res` for `ms` or until the sender hangs up, whichever comes first, then calls `release` once (at once when too many are held). */
+  private hold(res: ServerResponse, ms: number, release: (heldMs: number, senderHungUp: boolean) => void): void {
+    if (this.held.size >= MAX_HELD_REQUESTS) return release(0, false);
+    const started = performance.now();
+    let ended = false;
+    const end = (senderHungUp: boolean) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      res.off('close', onClose);
+      this.held.delete(endNow);
+      release(performance.now() - started, senderHungUp);
+    };
+    const onClose = () => end(true);
+    const endNow = () => end(false);
+    const timer = setTimeout(endNow, ms);
+    res.on('close', onClose);
+    this.held.add(endNow);
+  }
+
+  /** Ends every hold now (the receiver is stopping): timeouts close unanswered, slow answers go out; all are recorded. */
+  releaseHeld(): void {
+    for (const end of [...this.held]) end();
+  }
+
+  private record(
+    base: Base,
+    raw: Buffer,
+    bytes: number,
+    verdict: Verdict,
+    extras: Partial<ReceivedDelivery>,
+    seq: number,
+    status: number,
+    duplicateOf: number | undefined,
+    rehearsal?: RehearsedAnswer,
+  ): void {
+    const webhookId = base.headers['webhook-id'];
     const latencyMs = Math.round((performance.now() - base.started) * 1000) / 1000;
     // A rejected request is kept for diagnosis only: its stored body is capped well below the limit,
     // so that anyone on the machine cannot fill the history (and the editor's memory) with junk.
@@ -193,6 +274,7 @@ export class DeliveryHandler {
     if (verdict.timings) record.timings = verdict.timings;
     record.httpStatus = status;
     if (duplicateOf !== undefined) record.duplicateOf = duplicateOf;
+    if (rehearsal) record.rehearsal = rehearsal;
     this.later(record, raw);
   }
 

@@ -1,7 +1,8 @@
 /** One human line per delivery (CLI stdout, VS Code output channel), and the CLI's JSON form. Untrusted text is stripped of control characters. */
 import { redact } from '../util/redact';
 import { BODY_UNBOUND_NOTE, describeKey } from '../verify/verdict';
-import { ReceivedDelivery } from './types';
+import { describeRehearsal } from './failurePlan';
+import { ReceivedDelivery, RehearsedAnswer } from './types';
 
 export function formatDeliveryLine(record: ReceivedDelivery): string {
   const time = record.receivedAt.slice(11, 23);
@@ -14,6 +15,7 @@ export function formatDeliveryLine(record: ReceivedDelivery): string {
   if (record.bodyUnbound) parts.push(`[${BODY_UNBOUND_NOTE}]`);
   if (record.duplicateOf !== undefined) parts.push(`of #${record.duplicateOf}`);
   if (record.reason) parts.push(`— ${safe(record.reason)}`);
+  if (record.rehearsal) parts.push(`[${describeRehearsal(record.rehearsal)}]`);
   parts.push(`${record.httpStatus}`, `${record.latencyMs.toFixed(1)} ms`);
   return parts.join(' ');
 }
@@ -35,7 +37,21 @@ export function deliveryJson(record: ReceivedDelivery): Record<string, unknown> 
     ...(record.token?.kid ? { kid: record.token.kid } : {}),
     ...(record.bodyUnbound ? { body_unbound: true, note: BODY_UNBOUND_NOTE } : {}),
     ...(record.duplicateOf !== undefined ? { duplicate_of: record.duplicateOf } : {}),
+    ...(record.rehearsal ? { rehearsal: rehearsalJson(record.rehearsal) } : {}),
     ...(record.userMetadata ? { user_metadata: record.userMetadata } : {}),
+  };
+}
+
+function rehearsalJson(r: RehearsedAnswer): Record<string, unknown> {
+  return {
+    kind: r.kind,
+    plan: r.plan,
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    ...(r.retryAfterSeconds !== undefined ? { retry_after_seconds: r.retryAfterSeconds } : {}),
+    ...(r.delaySeconds !== undefined ? { delay_seconds: r.delaySeconds } : {}),
+    ...(r.heldMs !== undefined ? { held_ms: r.heldMs } : {}),
+    ...(r.senderHungUp ? { sender_hung_up: true } : {}),
+    description: describeRehearsal(r),
   };
 }
 

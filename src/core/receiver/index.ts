@@ -11,6 +11,7 @@ import { SecretCandidate } from '../verify/secretCandidates';
 import { DedupeStore, dedupeKey, dedupePathFor, RETRY_WINDOW_MS } from './dedupe';
 import { DeliveryHandler } from './deliveryHandler';
 import { Emitter } from './emitter';
+import { FailurePlan, isRehearsedFailure } from './failurePlan';
 import { forward, forwardableHeaders } from './forwarder';
 import { History, ReceiverLog } from './history';
 import { replayDelivery } from './replay';
@@ -20,6 +21,7 @@ export * from './types';
 export { History, DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_BYTES } from './history';
 export { DedupeStore, dedupePathFor } from './dedupe';
 export { replayDelivery } from './replay';
+export { FailurePlan, FailureSpecError, parseFailureSpec, describeRehearsal, isRehearsedFailure, FAILURE_SPEC_FORMS } from './failurePlan';
 export { sendStaticTestEvent } from './testEvent';
 export type { ReceiverLog } from './history';
 export type { StaticSendResult } from './testEvent';
@@ -65,6 +67,10 @@ export interface ReceiverOptions {
   readonly requestTimeoutMs?: number;
   readonly now?: () => number;
   readonly log?: ReceiverLog;
+  /** A failure rehearsal to start with (see failurePlan.ts); `setFailurePlan` changes or clears it while running. */
+  readonly failurePlan?: FailurePlan;
+  /** How long a rehearsed timeout holds a request before closing it unanswered (default 60 s). */
+  readonly timeoutHoldMs?: number;
 }
 
 export interface Receiver {
@@ -80,6 +86,11 @@ export interface Receiver {
   readonly browserRequestsRefused: number;
   /** Sends a stored delivery to the forward-to app again (re-signed when its secret is known); recorded on the record. */
   replay(seq: number, target?: string): Promise<ForwardResult>;
+  /** The failure rehearsal in use (verified deliveries are answered by it), if any. */
+  readonly failurePlan: FailurePlan | undefined;
+  /** Changes or clears (undefined) the failure rehearsal; requests already held finish as they were. */
+  setFailurePlan(plan: FailurePlan | undefined): void;
+  /** Ends held requests (rehearsed timeouts close unanswered), then stops. */
   close(): Promise<void>;
 }
 
@@ -112,8 +123,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   });
   // The history's own records too (a history kept in memory, or written before the dedupe memory was).
   // Imported captures were never received here: a later delivery with the same webhook-id is not a duplicate of one.
+  // A rehearsed failure was not processed either: its retry is no duplicate.
   for (const r of history.all())
-    if (r.verdict === 'verified' && r.webhookId && !r.imported) dedupe.seed(dedupeKey(r, r.webhookId), r.seq, Date.parse(r.receivedAt) || now());
+    if (r.verdict === 'verified' && r.webhookId && !r.imported && !isRehearsedFailure(r))
+      dedupe.seed(dedupeKey(r, r.webhookId), r.seq, Date.parse(r.receivedAt) || now());
 
   let url = ''; // known once listening; the audience below reads it per token
   const verifier = new DeliveryVerifier({
@@ -132,6 +145,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     void p.finally(() => forwards.delete(p));
   };
 
+  let failurePlan = options.failurePlan;
   const handler = new DeliveryHandler({
     path,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -140,9 +154,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     history,
     now,
     log: options.log,
+    failurePlan: () => failurePlan,
+    timeoutHoldMs: options.timeoutHoldMs,
     afterAnswer: (record, raw, headers) => {
       delivered.fire(record);
-      if (options.forwardTo && record.verdict === 'verified') {
+      if (options.forwardTo && record.verdict === 'verified' && !isRehearsedFailure(record)) {
         track(
           forward({ target: options.forwardTo, headers: forwardableHeaders(headers), body: raw, timeoutMs: options.forwardTimeoutMs }).then((result) => {
             record.forward = result;
@@ -203,8 +219,16 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     replay(seq, target) {
       return replayDelivery(history, seq, { target: target ?? options.forwardTo, secrets, now, timeoutMs: options.forwardTimeoutMs });
     },
+    get failurePlan() {
+      return failurePlan;
+    },
+    setFailurePlan(plan) {
+      failurePlan = plan;
+    },
     close() {
       closing ??= (async () => {
+        failurePlan = undefined;
+        handler.releaseHeld();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const grace = setTimeout(() => server.closeAllConnections(), 1_000);

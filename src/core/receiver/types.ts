@@ -27,6 +27,26 @@ export interface ForwardResult {
   readonly resigned?: boolean;
 }
 
+/**
+ * What a failure rehearsal (failurePlan.ts) answered instead of the usual 2xx. A failure (`status`,
+ * `timeout`) was neither forwarded nor remembered as processed, so the sender's retry is no duplicate;
+ * a `slow` answer was the usual one, late. `describeRehearsal()` words it.
+ */
+export interface RehearsedAnswer {
+  readonly kind: 'status' | 'timeout' | 'slow';
+  /** The plan that chose it, normalised: "500:3", "50%:503:retry-after=5", "timeout:1", "slow:5:2". */
+  readonly plan: string;
+  /** The status answered (`status`; `slow`: the usual answer's). A timeout answers nothing: the record's httpStatus is 0. */
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+  /** `slow`: the delay chosen. */
+  readonly delaySeconds?: number;
+  /** `timeout` and `slow`: how long the request was held. */
+  readonly heldMs?: number;
+  /** `timeout` and `slow`: the sender closed the connection before the hold ended. */
+  readonly senderHungUp?: boolean;
+}
+
 export interface ReceivedDelivery {
   /** 1, 2, 3... in arrival order; continues across restarts when the history is persisted. */
   readonly seq: number;
@@ -71,6 +91,8 @@ export interface ReceivedDelivery {
   readonly clipped?: readonly string[];
   /** For duplicates: the seq of the first delivery with this webhook-id. */
   readonly duplicateOf?: number;
+  /** Answered by a failure rehearsal (Simulate Receiver Failures, `listen --fail`): what it answered. */
+  readonly rehearsal?: RehearsedAnswer;
   /** The automatic forward to the configured app, once it has finished. */
   forward?: ForwardResult;
   /** Replays to the app, oldest first. */
@@ -81,7 +103,8 @@ export interface ReceivedDelivery {
 export type ReceiverAnswer =
   | { status: 'verified'; webhook_id: string; seq: number }
   | { status: 'duplicate'; webhook_id: string; seq: number; duplicate_of: number }
-  | { status: 'rejected'; reason: string };
+  | { status: 'rejected'; reason: string }
+  | { status: 'rehearsed_failure'; webhook_id: string; seq: number; reason: string };
 
 export interface Disposable {
   dispose(): void;

@@ -17,6 +17,8 @@ export const COMMANDS = {
   createWebhook: 'geminiWebhooks.createWebhook',
   editWebhook: 'geminiWebhooks.editWebhook',
   enableWebhook: 'geminiWebhooks.enableWebhook',
+  /** Enable, offered on the webhooks the service disabled after failed deliveries. */
+  reenableWebhook: 'geminiWebhooks.reenableWebhook',
   disableWebhook: 'geminiWebhooks.disableWebhook',
   deleteWebhook: 'geminiWebhooks.deleteWebhook',
   rotateSigningSecret: 'geminiWebhooks.rotateSigningSecret',
@@ -39,6 +41,8 @@ export const COMMANDS = {
   triggerTestEvent: 'geminiWebhooks.triggerTestEvent',
   replayEvent: 'geminiWebhooks.replayEvent',
   verifyCapturedDelivery: 'geminiWebhooks.verifyCapturedDelivery',
+  simulateReceiverFailures: 'geminiWebhooks.simulateReceiverFailures',
+  stopSimulatingReceiverFailures: 'geminiWebhooks.stopSimulatingReceiverFailures',
   // Your handler: the probe's scorecard and scaffolds
   checkHandler: 'geminiWebhooks.checkHandler',
   createWebhookHandler: 'geminiWebhooks.createWebhookHandler',
@@ -71,6 +75,8 @@ export const CONTEXT_KEYS = {
   webhookAtReceiver: 'geminiWebhooks.webhookAtReceiver',
   /** …and the receiver has verified a delivery (not an imported capture). */
   eventVerified: 'geminiWebhooks.eventVerified',
+  /** A failure rehearsal answers the receiver's deliveries (Simulate Receiver Failures). */
+  simulatingFailures: 'geminiWebhooks.simulatingFailures',
 } as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -94,6 +100,7 @@ export const SETTINGS = {
 export const STATUS_BAR_ITEMS = {
   backend: 'geminiWebhooks.backend',
   receiver: 'geminiWebhooks.receiver',
+  receiverFailures: 'geminiWebhooks.receiverFailures',
 } as const;
 
 /** SecretStorage keys; per-webhook and per-secret entries add a suffix to these prefixes. */

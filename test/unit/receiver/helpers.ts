@@ -1,7 +1,9 @@
-/** Test helpers: POSTing over real HTTP, a recording "user app", waiting for history records. */
+/** Test helpers: POSTing over real HTTP, a recording "user app", waiting for history records, reading a CLI's lines. */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { ReceivedDelivery, Receiver } from '../../../src/core/receiver';
 
@@ -113,4 +115,16 @@ export function historyRecord(seq: number, extra: Partial<ReceivedDelivery> = {}
 /** The non-empty lines of a JSON-lines file. */
 export async function fileLines(file: string): Promise<string[]> {
   return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+}
+
+/** Reads a child's stdout lines one at a time. */
+export function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+  const lines: string[] = [];
+  const waiters: Array<(l: string) => void> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const w = waiters.shift();
+    if (w) w(line);
+    else lines.push(line);
+  });
+  return () => (lines.length > 0 ? Promise.resolve(lines.shift() as string) : new Promise((resolve) => waiters.push(resolve)));
 }

@@ -3,22 +3,9 @@ import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { buildCliBundle } from '../cliBundle';
 import { newSecret, signedStatic } from '../verify/fixtures';
-import { post } from './helpers';
-
-/** Reads stdout lines one at a time. */
-function lineReader(child: ChildProcessWithoutNullStreams): () => Promise<string> {
-  const lines: string[] = [];
-  const waiters: Array<(l: string) => void> = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const w = waiters.shift();
-    if (w) w(line);
-    else lines.push(line);
-  });
-  return () => (lines.length > 0 ? Promise.resolve(lines.shift() as string) : new Promise((resolve) => waiters.push(resolve)));
-}
+import { lineReader, post } from './helpers';
 
 describe('gemini-webhooks listen (the bundled CLI)', function () {
   this.timeout(30_000);

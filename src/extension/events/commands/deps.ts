@@ -7,6 +7,7 @@ import { InspectorController } from '../inspector/inspectorPanel';
 import { UiHolder } from '../../platform/commandRunner';
 import type { Clipboard } from '../../platform/userInterface';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
+import { FailureRehearsal } from '../receiver/failureRehearsal';
 import { ReceiverService } from '../receiver/receiverService';
 
 /** What the trigger needs of the backend: which one is live, and the emulator's URL and dynamic signing form when it is the emulator. */
@@ -23,6 +24,8 @@ export interface EventCommandDeps {
   readonly ui: UiHolder;
   readonly log: vscode.LogOutputChannel;
   readonly receiver: ReceiverService;
+  /** Simulate Receiver Failures: the plan in use. */
+  readonly rehearsal: FailureRehearsal;
   readonly clipboard: Clipboard;
   readonly backend?: BackendInfo;
   /** The name the user gave a webhook (the Webhooks view's list), to show instead of its id. */

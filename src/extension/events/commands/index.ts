@@ -9,9 +9,11 @@ import { EventCommandDeps } from './deps';
 import { exportEvents } from './exportEvents';
 import { openInspector } from './openInspector';
 import { removeSigningSecret } from './removeSigningSecret';
+import { simulateReceiverFailures } from './simulateReceiverFailures';
 import { replayEvent } from './replayEvent';
 import { startReceiver } from './startReceiver';
 import { stopReceiver } from './stopReceiver';
+import { stopSimulatingReceiverFailures } from './stopSimulatingReceiverFailures';
 import { triggerTestEvent } from './triggerTestEvent';
 import { verifyCapturedDelivery } from './verifyCapturedDelivery';
 
@@ -30,5 +32,7 @@ export function registerEventCommands(runner: CommandRunner, deps: EventCommandD
     [COMMANDS.triggerTestEvent, triggerTestEvent],
     [COMMANDS.replayEvent, replayEvent],
     [COMMANDS.verifyCapturedDelivery, verifyCapturedDelivery],
+    [COMMANDS.simulateReceiverFailures, simulateReceiverFailures],
+    [COMMANDS.stopSimulatingReceiverFailures, stopSimulatingReceiverFailures],
   ]);
 }

@@ -12,7 +12,7 @@
  * (`start({ port })`) without touching the setting — which would move the other window's receiver too.
  */
 import * as vscode from 'vscode';
-import { History, ownAudiences, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
+import { FailurePlan, History, ownAudiences, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
 import { formatDeliveryLine } from '../../../core/receiver/deliveryLine';
 import { forwardResultLine } from '../../../core/receiver/forwardLine';
 import type { ReceivedDelivery, ForwardResult } from '../../../core/receiver/types';
@@ -52,6 +52,8 @@ export class ReceiverService extends Disposable {
   private transition: Promise<unknown> = Promise.resolve();
   /** The receiver's public URL (setting, editor forwarding, ngrok): Create Webhook and Copy Receiver URL offer it; JWTs for it are accepted. */
   readonly publicUrl: ReceiverPublicUrl;
+  /** The failure rehearsal (kept across restarts: one plan counts down whichever receiver runs). */
+  private plan: FailurePlan | undefined;
 
   constructor(
     private readonly secrets: SecretStore,
@@ -110,6 +112,16 @@ export class ReceiverService extends Disposable {
     return (this.settings ?? readReceiverSettings()).forwardTo || undefined;
   }
 
+  get failurePlan(): FailurePlan | undefined {
+    return this.plan;
+  }
+
+  /** Verified deliveries are answered by `plan` from now on (the running receiver, and any started later); undefined clears it. */
+  setFailurePlan(plan: FailurePlan | undefined): void {
+    this.plan = plan;
+    this.receiver?.setFailurePlan(plan);
+  }
+
   /** The port this window's receiver uses instead of the setting, if one was chosen (see start). */
   get windowPort(): number | undefined {
     return this.portOverride?.port;
@@ -140,11 +152,12 @@ export class ReceiverService extends Disposable {
         publicUrls: () => this.publicUrl.audiences(),
         forwardTo: settings.forwardTo || undefined,
         history,
+        failurePlan: this.plan,
         log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
       });
       receiver.onDelivery((record) => {
         const line = formatDeliveryLine(record);
-        if (record.verdict === 'rejected') this.log.warn(line);
+        if (record.verdict === 'rejected' || record.rehearsal) this.log.warn(line);
         else this.log.info(line);
         this.received.fire(record);
       });

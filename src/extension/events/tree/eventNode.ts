@@ -1,5 +1,6 @@
-/** One delivery in the Events view: label = event type, description = time + verdict, icon by verdict. */
+/** One delivery in the Events view: label = event type, description = time + verdict (+ a rehearsed answer), icon by verdict. */
 import * as vscode from 'vscode';
+import { describeRehearsal } from '../../../core/receiver/failurePlan';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { COMMANDS } from '../../platform/ids';
 
@@ -28,13 +29,20 @@ export class EventNode implements EventNodeArg {
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = `event:${r.seq}`;
-    item.description = `${timeOf(r.receivedAt)} · ${r.verdict}${r.imported ? ` · ${vscode.l10n.t('imported')}` : ''}`;
+    // A failure rehearsal's answer: "rehearsed 500", "rehearsed: no answer".
+    const rehearsed = r.rehearsal
+      ? r.rehearsal.kind === 'timeout'
+        ? vscode.l10n.t('rehearsed: no answer')
+        : vscode.l10n.t('rehearsed {0}', r.rehearsal.status ?? r.httpStatus)
+      : undefined;
+    item.description = `${timeOf(r.receivedAt)} · ${r.verdict}${r.imported ? ` · ${vscode.l10n.t('imported')}` : ''}${rehearsed ? ` · ${rehearsed}` : ''}`;
     item.iconPath = ICONS[r.verdict];
     item.contextValue = `event:${r.verdict}`;
     const tooltip = [
       `#${r.seq} ${r.verdict}`,
       r.webhookId ? `webhook-id: ${r.webhookId}` : undefined,
       r.reason ? vscode.l10n.t('reason: {0}', r.reason) : undefined,
+      r.rehearsal ? describeRehearsal(r.rehearsal) : undefined,
       r.imported ? vscode.l10n.t('imported from {0}', r.imported.from) : undefined,
       r.receivedAt,
     ]
@@ -42,7 +50,7 @@ export class EventNode implements EventNodeArg {
       .join('\n');
     item.tooltip = tooltip;
     item.accessibilityInformation = {
-      label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}`,
+      label: `${item.label as string}, ${r.verdict}, #${r.seq}${r.webhookId ? `, ${r.webhookId}` : ''}${r.reason ? `, ${r.reason}` : ''}${r.rehearsal ? `, ${describeRehearsal(r.rehearsal)}` : ''}`,
     };
     item.command = { command: COMMANDS.openInspector, title: vscode.l10n.t('Open in Inspector'), arguments: [{ seq: r.seq } satisfies EventNodeArg] };
     return item;

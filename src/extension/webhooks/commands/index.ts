@@ -12,6 +12,7 @@ import { editWebhook } from './editWebhook';
 import { enableWebhook } from './enableWebhook';
 import { loadMore } from './loadMore';
 import { pingWebhook } from './pingWebhook';
+import { reenableWebhook } from './reenableWebhook';
 import { refreshWebhooks } from './refreshWebhooks';
 import { retry } from './retry';
 import { rotateSigningSecret } from './rotateSigningSecret';
@@ -34,6 +35,7 @@ export function registerWebhookCommands(runner: CommandRunner, deps: WebhookComm
     [COMMANDS.createWebhook, createWebhook],
     [COMMANDS.editWebhook, editWebhook],
     [COMMANDS.enableWebhook, enableWebhook],
+    [COMMANDS.reenableWebhook, reenableWebhook],
     [COMMANDS.disableWebhook, disableWebhook],
     [COMMANDS.deleteWebhook, deleteWebhook],
     [COMMANDS.rotateSigningSecret, rotateSigningSecret],

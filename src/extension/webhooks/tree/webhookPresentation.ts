@@ -17,6 +17,10 @@ export const STATE_ICON: Record<string, { icon: string; color: string }> = {
   disabled_due_to_failed_deliveries: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
 };
 
+/** Why a webhook is disabled_due_to_failed_deliveries, and what to do (the tooltip's line under its state). */
+export const FAILED_DELIVERIES_NOTE =
+  'why: the service disabled it after failed deliveries (the endpoint answered 410 Gone, or kept failing until retries ran out); Re-enable it once the endpoint answers 2xx';
+
 export interface WebhookRow {
   readonly id: string;
   readonly label: string;
@@ -41,6 +45,7 @@ export function eventCount(n: number): string {
 
 export function presentWebhook(w: Webhook): WebhookRow {
   const lines = [`id: ${w.id}`, `uri: ${w.uri}`, `state: ${stateLabel(w.state)}`, `events: ${w.subscribed_events.join(', ') || 'none'}`];
+  if (w.state === 'disabled_due_to_failed_deliveries') lines.splice(3, 0, FAILED_DELIVERIES_NOTE);
   // Local time with how long ago ("3 min ago — Dec 1, 08:58"), not the API's ISO string.
   if (w.create_time) lines.push(`created: ${formatWhen(w.create_time)}`);
   if (w.update_time) lines.push(`updated: ${formatWhen(w.update_time)}`);
