@@ -192,6 +192,10 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
     assert.equal(record.signatureMethod, 'v1a Ed25519');
     assert.deepEqual(JSON.parse(record.body).data, { id: result?.job, error_code: 'INTERNAL', error_message: 'Simulated failure (emulator)' });
     assert.deepEqual(record.userMetadata, { source: 'vscode-test-event' });
+    assert.ok(
+      sent.shown.some((s) => s.kind === 'info' && s.message === 'The emulator is delivering batch.failed to the receiver now: its job has ended.'),
+      JSON.stringify(sent.shown),
+    );
 
     // A type no simulated job has (given as an argument): picking the emulator says why, then asks again (here: dismissed).
     const ui = script(api, pickLabel('Through the emulator'), { kind: 'pick', choose: () => undefined });

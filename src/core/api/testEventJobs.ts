@@ -32,6 +32,8 @@ const FINISHED_AS: Readonly<Record<string, EmulatorJobOutcome>> = {
 export interface EmulatorJob {
   /** The job's resource name or id. */
   readonly name: string;
+  /** Ended already (cancelled or finished at once), so its event is on its way now; otherwise it arrives after the job duration. */
+  readonly ended: boolean;
 }
 
 const MODEL = 'gemini-2.5-flash';
@@ -70,7 +72,7 @@ export async function startEmulatorJob(
       const name = op.metadata?.name ?? op.name;
       if (type === 'batch.cancelled') await jobs.cancelBatch(name, opts);
       if (finishAs) await jobs.finishJob(name, finishAs, {}, opts);
-      return { name };
+      return { name, ended: type !== 'batch.succeeded' };
     }
     case 'interaction.requires_action':
     case 'interaction.completed':
@@ -79,11 +81,11 @@ export async function startEmulatorJob(
       const interaction = await jobs.createInteraction({ model: MODEL, input: 'hello', background: true, webhook_config: webhookConfig }, opts);
       if (type === 'interaction.cancelled') await jobs.cancelInteraction(interaction.id, opts);
       if (finishAs) await jobs.finishJob(interaction.id, finishAs, {}, opts);
-      return { name: interaction.id };
+      return { name: interaction.id, ended: type !== 'interaction.completed' };
     }
     case 'video.generated': {
       const op = await jobs.generateVideo(VIDEO_MODEL, { instances: [{ prompt: 'a test video' }], webhook_config: webhookConfig }, opts);
-      return { name: op.name };
+      return { name: op.name, ended: false };
     }
     default:
       throw new Error(`The emulator's jobs cannot produce ${type} events; sign it with a stored secret instead.`);

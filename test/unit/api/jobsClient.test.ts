@@ -30,7 +30,8 @@ describe('jobs client: test events through emulator jobs', function () {
     try {
       for (const type of Object.keys(EMULATOR_JOB_TYPES)) {
         const arrived = next(dynamicReceiver, (r) => r.eventType === type);
-        await startEmulatorJob(jobs, type, dynamicReceiver.url);
+        const job = await startEmulatorJob(jobs, type, dynamicReceiver.url);
+        assert.equal(job.ended, !['batch.succeeded', 'interaction.completed', 'video.generated'].includes(type), type);
         const record = await arrived;
         assert.equal(record.verdict, 'verified', `${type}: ${record.reason}`);
         assert.equal(record.scheme, 'dynamic');

@@ -87,7 +87,11 @@ export function triggerTestEvent(deps: EventCommandDeps) {
         })
         .finally(() => jobs.close());
       deps.log.info(`Test event ${type}: started emulator job ${job.name}; its dynamic delivery (${signingLabel(deps)}) goes to ${url}.`);
-      void ui.info(vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type));
+      void ui.info(
+        job.ended
+          ? vscode.l10n.t('The emulator is delivering {0} to the receiver now: its job has ended.', type)
+          : vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type),
+      );
       return { type, via: route.id, job: job.name };
     }
     const sent = await sendStaticTestEvent(url, type, route.secret);
