@@ -219,6 +219,25 @@ describe('emulator: ending a job now with an outcome (POST /emulator/jobs:finish
     );
   });
 
+  it('in jwt mode the finished job is delivered as an RS256 JWT, verified by the receiver too', async () => {
+    const jwtEmu = await startEmulator({ dynamicSigning: 'jwt', jobDurationMs: 60_000 });
+    const jwtReceiver = await startReceiver({ jwksUri: `${jwtEmu.url}/.well-known/jwks.json` });
+    try {
+      const arrived = next(jwtReceiver, 'interaction.failed');
+      const i = await call(jwtEmu.url, 'POST', '/v1/interactions', {
+        body: { model: 'm', input: 'x', background: true, webhook_config: { uris: [jwtReceiver.url] } },
+      });
+      jwtEmu.finishJob(i.json.id, 'failed', { errorCode: 'UNAVAILABLE', errorMessage: 'Backend unavailable.' });
+      const record = await arrived;
+      assert.equal(record.verdict, 'verified', record.reason);
+      assert.equal(record.signatureMethod, 'JWT RS256');
+      assert.deepEqual(JSON.parse(record.body).data, { id: i.json.id, error_code: 'UNAVAILABLE', error_message: 'Backend unavailable.' });
+    } finally {
+      await jwtEmu.close();
+      await jwtReceiver.close();
+    }
+  });
+
   it('needs the API key on the route when one is set (like every /emulator/* route)', async () => {
     const keyed = await startEmulator({ apiKey: 'sekrit', jobDurationMs: 60_000 });
     try {
