@@ -11,7 +11,7 @@ import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ForwardResult } from '../../src/core/receiver/types';
+import type { ForwardResult, ReceivedDelivery } from '../../src/core/receiver/types';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import { EVENT_CATALOG } from '../../src/core/events/catalog';
 import { EMULATOR_JOB_TYPES } from '../../src/core/api/testEventJobs';
@@ -162,26 +162,49 @@ describe('event inspector (webview host, Events view, status bar, commands)', fu
     await api.secrets.removeManualSecret('it other secret');
   });
 
-  it('Trigger Test Event offers the emulator route for every type: available where a simulated job ends that way, with the reason where not', async () => {
+  it('Trigger Test Event offers the emulator route for every catalog type and delivers batch.failed through it dynamically; a type no job has says why', async () => {
     const types = EVENT_CATALOG.map((e) => e.type);
+    assert.deepEqual(Object.keys(EMULATOR_JOB_TYPES).sort(), [...types].sort(), 'a simulated job ends as every catalog type');
     for (const type of types) {
       const ui = script(api, pickLabel(type), { kind: 'pick', choose: () => undefined });
       await vscode.commands.executeCommand('geminiWebhooks.triggerTestEvent').then(undefined, () => undefined);
       const routes = ui.shown[1]?.items ?? [];
       const emulator = routes.filter((r) => r.includes('Through the emulator (dynamic delivery, v1a Ed25519)'));
       assert.equal(emulator.length, 1, `${type}: ${routes.join(' | ')}`);
-      assert.equal(emulator[0].startsWith('$(circle-slash)'), !EMULATOR_JOB_TYPES[type], `${type}: ${emulator[0]}`);
+      assert.ok(!emulator[0].startsWith('$(circle-slash)'), `${type}: ${emulator[0]}`);
     }
-    // Picking it where it does not apply says why, then asks again (here: dismissed).
-    const ui = script(api, pickLabel('batch.failed'), pickLabel('Through the emulator'), { kind: 'pick', choose: () => undefined });
-    await vscode.commands.executeCommand('geminiWebhooks.triggerTestEvent');
+
+    // batch.failed: a batch job ended as failed by the emulator's control route, delivered dynamically (v1a) and verified.
+    const arrived = new Promise<ReceivedDelivery>((resolve) => {
+      const sub = api.receiver.onDidReceive((r) => {
+        if (r.scheme === 'dynamic' && r.eventType === 'batch.failed') {
+          sub.dispose();
+          resolve(r);
+        }
+      });
+    });
+    const sent = script(api, pickLabel('batch.failed'), pickLabel('Through the emulator'));
+    const result = await vscode.commands.executeCommand<{ via?: string; job?: string }>('geminiWebhooks.triggerTestEvent');
+    assert.equal(result?.via, 'emulator', JSON.stringify(sent.shown));
+    assert.match(result?.job ?? '', /^batches\//);
+    const record = await arrived;
+    assert.equal(record.verdict, 'verified', record.reason);
+    assert.equal(record.signatureMethod, 'v1a Ed25519');
+    assert.deepEqual(JSON.parse(record.body).data, { id: result?.job, error_code: 'INTERNAL', error_message: 'Simulated failure (emulator)' });
+    assert.deepEqual(record.userMetadata, { source: 'vscode-test-event' });
     assert.ok(
-      ui.shown.some(
-        (s) => s.kind === 'info' && /batch jobs .* only succeed or are cancelled: none expires or fails, so none ends as batch\.failed/.test(s.message),
-      ),
+      sent.shown.some((s) => s.kind === 'info' && s.message === 'The emulator is delivering batch.failed to the receiver now: its job has ended.'),
+      JSON.stringify(sent.shown),
+    );
+
+    // A type no simulated job has (given as an argument): picking the emulator says why, then asks again (here: dismissed).
+    const ui = script(api, pickLabel('Through the emulator'), { kind: 'pick', choose: () => undefined });
+    await vscode.commands.executeCommand('geminiWebhooks.triggerTestEvent', { type: 'batch.completed' });
+    assert.ok(
+      ui.shown.some((s) => s.kind === 'info' && /No job of the emulator ends as batch\.completed/.test(s.message)),
       JSON.stringify(ui.shown),
     );
-    assert.equal(ui.shown.filter((s) => s.kind === 'pick').length, 3, 'the route picker came back');
+    assert.equal(ui.shown.filter((s) => s.kind === 'pick').length, 2, 'the route picker came back');
     assert.equal(ui.pending, 0);
   });
 

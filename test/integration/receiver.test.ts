@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { History, startReceiver } from '../../src/core/receiver';
 import type { ReceivedDelivery } from '../../src/core/receiver/types';
 import { signStatic } from '../../src/core/verify/staticVerifier';
-import { JobsClient, startEmulatorJob } from '../../src/core/api';
+import { EmulatorJobsClient, startEmulatorJob } from '../../src/core/api';
 import { EMULATOR_LOCAL_KEY } from '../../src/core/emulator/localKey';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { freePort } from '../harness/codeServer';
@@ -220,7 +220,7 @@ describe('the in-editor receiver', function () {
           }
         });
       });
-      const jobs = new JobsClient({ baseUrl: moved as string, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
+      const jobs = new EmulatorJobsClient({ baseUrl: moved as string, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
       await startEmulatorJob(jobs, 'batch.succeeded', receiverUrl, { case: 'moved-jwks' }).finally(() => jobs.close());
       const record = await received;
       assert.equal(record.verdict, 'verified', record.reason);
@@ -244,7 +244,7 @@ describe('the in-editor receiver', function () {
         }
       });
     });
-    const jobs = new JobsClient({ baseUrl: emulator, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
+    const jobs = new EmulatorJobsClient({ baseUrl: emulator, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
     try {
       await startEmulatorJob(jobs, 'interaction.completed', api.receiver.url as string, { case: 'v1a-interaction' });
       const record = await received;

@@ -2,6 +2,8 @@
 export { RepeatedPageTokenError, WebhooksClient, updateMaskOf } from './webhooksClient';
 export type { ListOptions, CreateOptions } from './webhooksClient';
 export { JobsClient } from './jobsClient';
+export { EmulatorJobsClient } from './emulatorJobsClient';
+export type { EmulatorJobFailure, EmulatorJobOutcome } from './emulatorJobsClient';
 export { EMULATOR_JOB_TYPES, startEmulatorJob } from './testEventJobs';
 export type { EmulatorJob } from './testEventJobs';
 export type { TransportOptions, CallOptions } from './transport';

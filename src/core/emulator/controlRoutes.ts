@@ -2,6 +2,7 @@
 import { invalidArgument } from './errors';
 import { DeliveryLog } from './deliveryLog';
 import { Dispatcher } from './dispatch';
+import { FinishableJobs, finishJob, parseFinishRequest } from './jobs/jobOutcomes';
 import { Router } from './router';
 import { SigningKeys } from './signingKeys';
 
@@ -9,6 +10,7 @@ export interface ControlDeps {
   readonly dispatcher: Dispatcher;
   readonly keys: SigningKeys;
   readonly log: DeliveryLog;
+  readonly jobs: FinishableJobs;
 }
 
 export function addControlRoutes(router: Router, deps: ControlDeps): void {
@@ -29,6 +31,8 @@ export function addControlRoutes(router: Router, deps: ControlDeps): void {
   });
 
   router.add('GET', /^\/emulator\/deliveries$/, () => ({ body: { deliveries: deps.log.list() } }));
+
+  router.add('POST', /^\/emulator\/jobs:finish$/, async (ctx) => ({ body: finishJob(deps.jobs, parseFinishRequest(await ctx.body())) }));
 
   router.add('POST', /^\/emulator\/jwks:rotate$/, async (ctx) => {
     await ctx.body();

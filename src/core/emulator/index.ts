@@ -11,6 +11,7 @@ import { DeliveryEngine } from './deliveryEngine';
 import { DeliveryLog, DeliveryAttempt } from './deliveryLog';
 import { Dispatcher } from './dispatch';
 import { JobRegistry, addJobRoutes } from './jobs/jobRoutes';
+import { JobOutcome, finishJob } from './jobs/jobOutcomes';
 import { DEFAULT_MAX_JOBS } from './jobs/jobTable';
 import { DEFAULT_DYNAMIC_SIGNING, DynamicSigningMode, isDynamicSigningMode } from './dynamicSigner';
 import { Router } from './router';
@@ -26,6 +27,8 @@ export { EMULATOR_LOCAL_KEY } from './localKey';
 export { RETRY_SCHEDULE_MS, MAX_ATTEMPTS, RETRY_WINDOW_MS } from './retrySchedule';
 export { DEFAULT_DYNAMIC_SIGNING, DYNAMIC_SIGNING_LABELS, DYNAMIC_SIGNING_MODES, isDynamicSigningMode } from './dynamicSigner';
 export type { DynamicSigningMode } from './dynamicSigner';
+export { BATCH_OUTCOMES, INTERACTION_OUTCOMES } from './jobs/jobOutcomes';
+export type { BatchOutcome, InteractionOutcome, JobOutcome } from './jobs/jobOutcomes';
 
 /** The receiver's slow-client limits (src/core/receiver/index.ts), in real time. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -81,6 +84,15 @@ export interface Emulator {
   rotateSigningKey(): Promise<string>;
   /** @deprecated the name of the JWT-only days: rotateSigningKey(). */
   rotateJwtKey(): Promise<void>;
+  /**
+   * Ends a batch (`batches/…`) or background interaction (its id) that is still running, now, as
+   * `outcome` — a batch: succeeded, failed, expired, cancelled; an interaction: completed, failed,
+   * requires_action, cancelled — emitting that event (`failure` only with 'failed'; default
+   * INTERNAL / "Simulated failure (emulator)"). Answers the job as its GET now shows it. Throws the
+   * route's ApiError (`code` 404 unknown job; 400 INVALID_ARGUMENT bad outcome; 400
+   * FAILED_PRECONDITION job already ended), as `POST /emulator/jobs:finish` answers them.
+   */
+  finishJob(name: string, outcome: JobOutcome, failure?: { errorCode?: string; errorMessage?: string }): Record<string, unknown>;
   /** Resolves when no delivery is pending or in flight. */
   idle(): Promise<void>;
   /** Stops the server, cancels timers and in-flight deliveries. */
@@ -114,9 +126,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const api = new Router();
   addWebhookRoutes(api, { store, clock, ping: (record) => dispatcher.ping(record) });
-  addJobRoutes(api, jobs);
+  const finishable = addJobRoutes(api, jobs);
   const root = new Router();
-  addControlRoutes(root, { dispatcher, keys, log: deliveryLog });
+  addControlRoutes(root, { dispatcher, keys, log: deliveryLog, jobs: finishable });
 
   const server = createHttpFront({ api, root, apiKey: options.apiKey, host, log, headersTimeoutMs, requestTimeoutMs });
   await new Promise<void>((resolve, reject) => {
@@ -143,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     rotateJwtKey: async () => {
       await keys.rotate();
     },
+    finishJob: (name, outcome, failure) => finishJob(finishable, { name, outcome, ...failure }),
     idle: () => engine.idle(),
     close: () =>
       (closing ??= (async () => {

@@ -13,6 +13,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { KeyQueue } from '../util/keyQueue';
 import type { MatchedSecret, Scheme } from '../verify/verdict';
 import type { ReceiverLog } from './history';
 import { FileLock } from './store/fileLock';
@@ -59,6 +60,8 @@ interface Seen {
 export class DedupeStore {
   /** In first-seen order. */
   private readonly seen = new Map<string, Seen>();
+  /** The same keys in the same order: what is forgotten next, in O(1) (see KeyQueue). */
+  private readonly order = new KeyQueue<string>();
   private readonly capacity: number;
   private readonly windowMs: number;
   private readonly now: () => number;
@@ -125,17 +128,20 @@ export class DedupeStore {
     await this.flush();
   }
 
+  /** Adds a key not yet known (the map and the queue stay in step: keys leave only from the head). */
   private remember(key: string, seen: Seen): void {
     this.seen.set(key, seen);
-    while (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value as string);
+    this.order.push(key);
+    while (this.seen.size > this.capacity) this.seen.delete(this.order.shift() as string);
   }
 
-  /** Forgets ids first seen before the window (the map is in first-seen order, so only its head is looked at). */
+  /** Forgets ids first seen before the window (kept in first-seen order, so only the head is looked at). */
   private expire(now: number): void {
     const horizon = now - this.windowMs;
-    for (const [key, seen] of this.seen) {
-      if (seen.at >= horizon) break;
+    for (let key = this.order.peek(); key !== undefined; key = this.order.peek()) {
+      if ((this.seen.get(key) as Seen).at >= horizon) break;
       this.seen.delete(key);
+      this.order.shift();
     }
   }
 
@@ -180,7 +186,7 @@ export class DedupeStore {
     } finally {
       if (locked) lock.release();
     }
-    for (const [key, seen] of entries) this.seen.set(key, seen);
+    for (const [key, seen] of entries) this.remember(key, seen);
     this.linesInFile = lines;
     if (this.corruptedLines > 0)
       this.options.log?.warn(`Dedupe memory ${file}: skipped ${this.corruptedLines} corrupted line${this.corruptedLines === 1 ? '' : 's'}.`);

@@ -21,6 +21,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { KeyQueue } from '../util/keyQueue';
 import { Emitter } from './emitter';
 import { boundRecord } from './recordBounds';
 import { FileLock } from './store/fileLock';
@@ -69,6 +70,10 @@ interface FileScan {
 
 export class History {
   private readonly records = new Map<number, ReceivedDelivery>();
+  /** The seqs in the records' order: the next to evict, in O(1) (see KeyQueue). */
+  private readonly order = new KeyQueue<number>();
+  /** Seqs appended again (moved to the end): their earlier place in `order` is skipped, once per move. */
+  private readonly moved = new Map<number, number>();
   private readonly sizes = new Map<number, number>();
   private totalBytes = 0;
   private readonly appended = new Emitter<ReceivedDelivery>();
@@ -143,8 +148,10 @@ export class History {
     const stored = boundRecord(record);
     this.seq.observe(stored.seq);
     const line = this.serialize(stored);
+    if (this.records.has(stored.seq)) this.moved.set(stored.seq, (this.moved.get(stored.seq) ?? 0) + 1);
     this.records.delete(stored.seq);
     this.records.set(stored.seq, stored);
+    this.order.push(stored.seq);
     this.setBytes(stored.seq, line === undefined ? estimateBytes(stored) : Buffer.byteLength(line) + 1);
     this.evict();
     if (line !== undefined) this.persist(line);
@@ -164,6 +171,8 @@ export class History {
   /** Empties the history and its file (every writer's records: the file is shared). */
   async clear(): Promise<void> {
     this.records.clear();
+    this.order.clear();
+    this.moved.clear();
     this.sizes.clear();
     this.totalBytes = 0;
     this.pending = [];
@@ -212,10 +221,21 @@ export class History {
   /** Drops the oldest records until both bounds hold (the newest record stays, however large). */
   private evict(): void {
     while (this.records.size > 1 && (this.records.size > this.size || this.totalBytes > this.maxBytes)) {
-      const oldest = this.records.keys().next().value as number;
+      const oldest = this.takeOldest();
       this.records.delete(oldest);
       this.totalBytes -= this.sizes.get(oldest) ?? 0;
       this.sizes.delete(oldest);
+    }
+  }
+
+  /** Removes and answers the oldest seq of `order` that is still where its record is. */
+  private takeOldest(): number {
+    for (;;) {
+      const seq = this.order.shift() as number;
+      const skips = this.moved.get(seq);
+      if (skips === undefined) return seq;
+      if (skips === 1) this.moved.delete(seq);
+      else this.moved.set(seq, skips - 1);
     }
   }
 
@@ -303,6 +323,7 @@ export class History {
       if (locked) this.lock?.release();
     }
     for (const entry of scan.entries) {
+      if (!this.records.has(entry.record.seq)) this.order.push(entry.record.seq);
       this.records.set(entry.record.seq, entry.record);
       this.setBytes(entry.record.seq, entry.bytes);
       this.seq.observe(entry.record.seq);

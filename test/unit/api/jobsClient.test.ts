@@ -1,7 +1,8 @@
 /** The jobs client against the real emulator (jobs that deliver dynamically signed events) and a scripted server (wire shapes, errors, no retries, cancellation). */
 import * as assert from 'node:assert/strict';
-import { ApiError, EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../src/core/api';
+import { ApiError, EMULATOR_JOB_TYPES, EmulatorJobsClient, startEmulatorJob } from '../../../src/core/api';
 import { startEmulator } from '../../../src/core/emulator';
+import { EVENT_CATALOG } from '../../../src/core/events/catalog';
 import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
 import { Loopback, unavailable } from './loopback';
 
@@ -17,7 +18,7 @@ function next(receiver: Receiver, predicate: (r: ReceivedDelivery) => boolean): 
 }
 
 const jobsAt = (baseUrl: string, key = 'any-key') =>
-  new JobsClient({ baseUrl, apiVersion: 'v1beta', apiKey: async () => key, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
+  new EmulatorJobsClient({ baseUrl, apiVersion: 'v1beta', apiKey: async () => key, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
 
 describe('jobs client: test events through emulator jobs', function () {
   this.timeout(20_000);
@@ -29,13 +30,19 @@ describe('jobs client: test events through emulator jobs', function () {
     try {
       for (const type of Object.keys(EMULATOR_JOB_TYPES)) {
         const arrived = next(dynamicReceiver, (r) => r.eventType === type);
-        await startEmulatorJob(jobs, type, dynamicReceiver.url);
+        const job = await startEmulatorJob(jobs, type, dynamicReceiver.url);
+        assert.equal(job.ended, !['batch.succeeded', 'interaction.completed', 'video.generated'].includes(type), type);
         const record = await arrived;
         assert.equal(record.verdict, 'verified', `${type}: ${record.reason}`);
         assert.equal(record.scheme, 'dynamic');
         assert.deepEqual(record.userMetadata, { source: 'vscode-test-event' });
       }
-      await assert.rejects(startEmulatorJob(jobsAt(emulator.url, 'k'), 'batch.failed', dynamicReceiver.url), /cannot produce batch\.failed/);
+      assert.deepEqual(
+        Object.keys(EMULATOR_JOB_TYPES).sort(),
+        EVENT_CATALOG.map((e) => e.type).sort(),
+        'every catalog type (the 7 subscribable and the 2 cancelled ones)',
+      );
+      await assert.rejects(startEmulatorJob(jobsAt(emulator.url, 'k'), 'batch.completed', dynamicReceiver.url), /cannot produce batch\.completed/);
     } finally {
       await jobs.close();
       await dynamicReceiver.close();
@@ -71,6 +78,23 @@ describe('jobs client: test events through emulator jobs', function () {
     } finally {
       await jobs.close();
       await emulator.close();
+    }
+  });
+
+  it("finishJob posts to the emulator's control route, outside the API version, and is never retried", async () => {
+    const server = await Loopback.start([{ status: 200, body: { id: 'v1_x', status: 'failed' } }, unavailable]);
+    const jobs = jobsAt(server.url);
+    try {
+      const answer = await jobs.finishJob('v1_x', 'failed', { error_code: 'RESOURCE_EXHAUSTED', error_message: 'quota' });
+      assert.equal(answer.status, 'failed');
+      assert.equal(server.requests[0].method, 'POST');
+      assert.equal(server.requests[0].url, '/emulator/jobs:finish');
+      assert.deepEqual(JSON.parse(server.requests[0].body), { name: 'v1_x', outcome: 'failed', error_code: 'RESOURCE_EXHAUSTED', error_message: 'quota' });
+      await assert.rejects(jobs.finishJob('batches/b', 'expired'), (e: unknown) => e instanceof ApiError && e.httpStatus === 503);
+      assert.equal(server.requests.length, 2, 'no retry');
+    } finally {
+      await jobs.close();
+      await server.close();
     }
   });
 

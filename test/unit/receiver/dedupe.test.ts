@@ -123,6 +123,26 @@ describe('dedupe across rotation and restarts (issue 12)', function () {
     assert.equal(reopened.firstOrRemember('k1', 1), undefined);
   });
 
+  it('forgets in first-seen order, whether by the bound or by the window, and seeds keep their place', async () => {
+    let now = 0;
+    const store = await DedupeStore.open({ capacity: 3, windowMs: 1_000, now: () => now });
+    for (let i = 1; i <= 5; i++) {
+      now += 10;
+      assert.equal(store.firstOrRemember(`k${i}`, i), undefined);
+    }
+    assert.equal(store.size, 3);
+    assert.equal(store.firstOrRemember('k3', 99), 3, 'the newest three stay');
+    assert.equal(store.firstOrRemember('k5', 99), 5);
+    store.seed('k6', 6, now); // at the tail, like a new id
+    assert.equal(store.size, 3);
+    assert.equal(store.firstOrRemember('k3', 99), undefined, 'k3, the oldest, was forgotten to make room for the seed (and is now remembered anew)');
+    // The window: k5 (first seen at 50) goes before k6 (seeded at 50) and k3 (at 50 again), the head first.
+    now = 50 + 1_001;
+    assert.equal(store.firstOrRemember('k7', 7), undefined);
+    assert.equal(store.size, 1, 'every id older than the window left');
+    assert.equal(store.firstOrRemember('k7', 8), 7);
+  });
+
   it('two processes sharing the file both contribute ids; a corrupt line is skipped and counted', async () => {
     const file = path.join(dir, 'd.dedupe.jsonl');
     const a = await DedupeStore.open({ path: file });

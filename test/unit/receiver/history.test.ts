@@ -24,6 +24,35 @@ describe('delivery history', function () {
     assert.equal(h.get(1), undefined);
   });
 
+  it('evicts in the order records were appended: a record appended again moves to the end and loses its old place', async () => {
+    const h = await History.open({ size: 3 });
+    for (const seq of [1, 2, 3]) h.append(historyRecord(seq));
+    h.append(historyRecord(1));
+    h.append(historyRecord(1));
+    assert.deepEqual(
+      h.all().map((r) => r.seq),
+      [2, 3, 1],
+    );
+    h.append(historyRecord(4));
+    assert.deepEqual(
+      h.all().map((r) => r.seq),
+      [3, 1, 4],
+    );
+    h.append(historyRecord(5));
+    h.append(historyRecord(6));
+    assert.deepEqual(
+      h.all().map((r) => r.seq),
+      [4, 5, 6],
+      '1 left when its turn (at the end) came, not at its first place',
+    );
+    await h.clear();
+    for (const seq of [7, 8, 9, 10]) h.append(historyRecord(seq));
+    assert.deepEqual(
+      h.all().map((r) => r.seq),
+      [8, 9, 10],
+    );
+  });
+
   it('persists as JSON lines and loads them back (round trip, updates included)', async () => {
     const file = path.join(dir, 'nested', 'history.jsonl');
     const h = await History.open({ path: file });

@@ -1,16 +1,25 @@
 /**
  * Simulated batch jobs (`models/{model}:batchGenerateContent`, the guide's `:batchCreate`): PENDING,
  * RUNNING after half the job duration, SUCCEEDED at the end (batch.succeeded), or CANCELLED on
- * request (batch.cancelled). Answered as the long-running operation the SDK reads.
+ * request (batch.cancelled). `finishNow` (POST /emulator/jobs:finish) ends one at once, also as
+ * FAILED (batch.failed) or EXPIRED (batch.expired). Answered as the long-running operation the SDK reads.
  */
 import { WebhookConfig } from '../dispatch';
 import { failedPrecondition, invalidArgument, notFound } from '../errors';
 import { JsonObject } from '../http';
 import { randomToken, rfc3339 } from '../ids';
+import { BatchOutcome, JobFailure, rpcCode } from './jobOutcomes';
 import { JobRegistry, objectField, optionalString, readWebhookConfig } from './jobRegistry';
 import { JobTable } from './jobTable';
 
-type BatchState = 'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_CANCELLED';
+type BatchState =
+  'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED' | 'BATCH_STATE_FAILED' | 'BATCH_STATE_EXPIRED' | 'BATCH_STATE_CANCELLED';
+const END_STATES: Readonly<Record<BatchOutcome, BatchState>> = {
+  succeeded: 'BATCH_STATE_SUCCEEDED',
+  failed: 'BATCH_STATE_FAILED',
+  expired: 'BATCH_STATE_EXPIRED',
+  cancelled: 'BATCH_STATE_CANCELLED',
+};
 const BATCH_TYPE = 'type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch';
 
 interface Batch {
@@ -24,6 +33,8 @@ interface Batch {
   readonly createTime: number;
   updateTime: number;
   endTime?: number;
+  /** Set when it ended as FAILED. */
+  failure?: JobFailure;
 }
 
 export interface BatchInput {
@@ -107,6 +118,15 @@ export class Batches {
     return {};
   }
 
+  /** Ends a batch that has not ended now, as `outcome` (emitting its event); answers the operation. */
+  finishNow(id: string, outcome: BatchOutcome, failure: JobFailure): JsonObject {
+    const batch = this.find(id);
+    if (batch.endTime !== undefined) throw failedPrecondition(`Batch '${batch.name}' has already ended (${batch.state}).`);
+    if (outcome === 'failed') batch.failure = failure;
+    this.transition(batch, END_STATES[outcome]);
+    return this.view(batch);
+  }
+
   delete(id: string): JsonObject {
     const batch = this.find(id);
     if (batch.endTime === undefined) this.transition(batch, 'BATCH_STATE_CANCELLED');
@@ -129,11 +149,12 @@ export class Batches {
     if (state === 'BATCH_STATE_RUNNING') return;
     batch.endTime = now;
     this.byName.markEnded(batch.name);
-    if (state === 'BATCH_STATE_SUCCEEDED') {
-      this.jobs.dispatcher.emitForJob(batch.config, 'batch.succeeded', { id: batch.name, output_file_uri: this.outputUri(batch) });
-    } else {
-      this.jobs.dispatcher.emitForJob(batch.config, 'batch.cancelled', { id: batch.name });
-    }
+    const emit = (type: string, data: Record<string, unknown>) => this.jobs.dispatcher.emitForJob(batch.config, type, { id: batch.name, ...data });
+    if (state === 'BATCH_STATE_SUCCEEDED') emit('batch.succeeded', { output_file_uri: this.outputUri(batch) });
+    else if (state === 'BATCH_STATE_FAILED')
+      emit('batch.failed', { error_code: batch.failure?.errorCode ?? '', error_message: batch.failure?.errorMessage ?? '' });
+    else if (state === 'BATCH_STATE_EXPIRED') emit('batch.expired', {});
+    else emit('batch.cancelled', {});
   }
 
   private outputUri(batch: Batch): string {
@@ -167,8 +188,19 @@ export class Batches {
     if (batch.endTime !== undefined) {
       op.done = true;
       if (metadata.output) op.response = { '@type': `${BATCH_TYPE}Output`, ...(metadata.output as JsonObject) };
-      else op.error = { code: 1, message: 'The batch was cancelled.', status: 'CANCELLED' };
+      else op.error = this.endError(batch);
     }
     return op;
+  }
+
+  /** The operation's `error` of a batch that ended without output (the emulator's wording). */
+  private endError(batch: Batch): JsonObject {
+    if (batch.state === 'BATCH_STATE_FAILED' && batch.failure) {
+      const { errorCode, errorMessage } = batch.failure;
+      return { code: rpcCode(errorCode), message: errorMessage, status: errorCode };
+    }
+    if (batch.state === 'BATCH_STATE_EXPIRED')
+      return { code: 4, message: 'The batch expired: it was not processed in time (simulated by the emulator).', status: 'DEADLINE_EXCEEDED' };
+    return { code: 1, message: 'The batch was cancelled.', status: 'CANCELLED' };
   }
 }

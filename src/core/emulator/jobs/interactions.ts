@@ -1,16 +1,21 @@
 /**
  * Simulated interactions (`POST /{v}/interactions`). A background one answers `in_progress`, then
  * `completed` after the job duration (interaction.completed); cancel makes it `cancelled`
- * (interaction.cancelled). A foreground one answers `completed` at once and emits nothing.
+ * (interaction.cancelled). `finishNow` (POST /emulator/jobs:finish) ends one at once, also as
+ * `failed` (interaction.failed) or `requires_action` (interaction.requires_action: the model asks for
+ * a function call; the interaction has stopped and waits for the caller, who answers with a new
+ * interaction, so it can no longer be cancelled). A foreground one answers `completed` at once and
+ * emits nothing.
  */
 import { WebhookConfig } from '../dispatch';
 import { failedPrecondition, invalidArgument, notFound } from '../errors';
 import { JsonObject } from '../http';
 import { randomToken, rfc3339 } from '../ids';
+import { InteractionOutcome, JobFailure, rpcCode } from './jobOutcomes';
 import { JobRegistry, optionalString, readWebhookConfig } from './jobRegistry';
 import { JobTable } from './jobTable';
 
-type Status = 'in_progress' | 'completed' | 'cancelled';
+type Status = 'in_progress' | InteractionOutcome;
 
 interface Interaction {
   readonly id: string;
@@ -20,6 +25,8 @@ interface Interaction {
   status: Status;
   readonly created: number;
   updated: number;
+  /** Set when it ended as `failed`. */
+  failure?: JobFailure;
 }
 
 export class Interactions {
@@ -64,6 +71,15 @@ export class Interactions {
     return this.view(interaction);
   }
 
+  /** Ends a background interaction in progress now, as `outcome` (emitting its event); answers the interaction. */
+  finishNow(id: string, outcome: InteractionOutcome, failure: JobFailure): JsonObject {
+    const interaction = this.find(id);
+    if (interaction.status !== 'in_progress') throw failedPrecondition(`Interaction '${id.slice(0, 100)}' is not in progress (${interaction.status}).`);
+    if (outcome === 'failed') interaction.failure = failure;
+    this.finish(interaction, outcome);
+    return this.view(interaction);
+  }
+
   delete(id: string): JsonObject {
     const interaction = this.find(id);
     if (interaction.status === 'in_progress') this.finish(interaction, 'cancelled');
@@ -77,12 +93,14 @@ export class Interactions {
     return interaction;
   }
 
-  private finish(interaction: Interaction, status: 'completed' | 'cancelled'): void {
+  private finish(interaction: Interaction, status: InteractionOutcome): void {
     if (interaction.status !== 'in_progress') return;
     interaction.status = status;
     interaction.updated = this.jobs.clock.now();
     this.byId.markEnded(interaction.id);
-    this.jobs.dispatcher.emitForJob(interaction.config, `interaction.${status}`, { id: interaction.id });
+    const failure = interaction.failure;
+    const data = status === 'failed' && failure ? { error_code: failure.errorCode, error_message: failure.errorMessage } : {};
+    this.jobs.dispatcher.emitForJob(interaction.config, `interaction.${status}`, { id: interaction.id, ...data });
   }
 
   private view(i: Interaction): JsonObject {
@@ -90,6 +108,8 @@ export class Interactions {
     if (i.model) out.model = i.model;
     if (i.agent) out.agent = i.agent;
     if (i.status === 'completed') out.outputs = [{ type: 'text', text: 'Emulated interaction output.' }];
+    if (i.status === 'requires_action') out.outputs = [{ type: 'function_call', id: `call_${i.id.slice(3, 19)}`, name: 'emulated_function', arguments: {} }];
+    if (i.status === 'failed' && i.failure) out.error = { code: rpcCode(i.failure.errorCode), message: i.failure.errorMessage, status: i.failure.errorCode };
     return out;
   }
 }

@@ -2,6 +2,7 @@
 import { Router } from '../router';
 import { Batches } from './batches';
 import { Interactions } from './interactions';
+import { FinishableJobs } from './jobOutcomes';
 import { JobRegistry } from './jobRegistry';
 import { VideoOperations } from './videoOperations';
 
@@ -9,7 +10,8 @@ export { JobRegistry } from './jobRegistry';
 
 const SEG = '([^/:]+)';
 
-export function addJobRoutes(router: Router, jobs: JobRegistry): void {
+/** Adds the routes; answers the jobs a control route may end now (POST /emulator/jobs:finish). */
+export function addJobRoutes(router: Router, jobs: JobRegistry): FinishableJobs {
   const batches = new Batches(jobs);
   const interactions = new Interactions(jobs);
   const videos = new VideoOperations(jobs);
@@ -38,4 +40,5 @@ export function addJobRoutes(router: Router, jobs: JobRegistry): void {
   router.add('POST', new RegExp(`^/models/${SEG}:predictLongRunning$`), async (ctx) => ({ body: videos.create(ctx.params[0], await ctx.body()) }));
   router.add('GET', new RegExp(`^/models/${SEG}/operations/${SEG}$`), (ctx) => ({ body: videos.get(ctx.params[1]) }));
   router.add('GET', new RegExp(`^/operations/${SEG}$`), (ctx) => ({ body: videos.get(ctx.params[0]) }));
+  return { batches, interactions };
 }

@@ -3,15 +3,16 @@
  * (a webhook's, named as the user named the webhook, or one added by hand), through the emulator (a
  * job whose webhook_config points at the receiver: a dynamic delivery, signed `v1a` Ed25519 or as a
  * JWT per the emulator's dynamicSigning setting), or unsigned (to see a rejection). Every type is
- * offered the emulator route; where it cannot apply (the Gemini API is in use, the emulator is not
- * running, or no simulated job ends that way) the choice says why instead of being missing. The
- * receiver is started first when it is off.
+ * offered the emulator route (a job of every catalog type's kind ends that way: on its own, cancelled,
+ * or ended at once by the emulator's POST /emulator/jobs:finish); where it cannot apply (the Gemini
+ * API is in use, the emulator is not running, a type no job has) the choice says why instead of being
+ * missing. The receiver is started first when it is off.
  */
 import * as vscode from 'vscode';
-import { ApiError, EMULATOR_JOB_TYPES, JobsClient, startEmulatorJob } from '../../../core/api';
+import { ApiError, EMULATOR_JOB_TYPES, EmulatorJobsClient, startEmulatorJob } from '../../../core/api';
 import { DYNAMIC_SIGNING_LABELS } from '../../../core/emulator/dynamicSigner';
 import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
-import { EVENT_CATALOG, describeEventType } from '../../../core/events/catalog';
+import { EVENT_CATALOG } from '../../../core/events/catalog';
 import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
 import { EventCommandDeps } from './deps';
 
@@ -76,7 +77,7 @@ export function triggerTestEvent(deps: EventCommandDeps) {
     if (route.id === EMULATOR) {
       const emulatorUrl = deps.backend?.emulatorUrl();
       if (!emulatorUrl) throw new Error(vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".'));
-      const jobs = new JobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: 10_000 });
+      const jobs = new EmulatorJobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY, timeoutMs: 10_000 });
       const job = await startEmulatorJob(jobs, type, url)
         .catch((error: unknown) => {
           // The emulator's own refusal, not the Webhooks API's: keep the webhook describers (API key, 404 → refresh) out of it.
@@ -86,7 +87,11 @@ export function triggerTestEvent(deps: EventCommandDeps) {
         })
         .finally(() => jobs.close());
       deps.log.info(`Test event ${type}: started emulator job ${job.name}; its dynamic delivery (${signingLabel(deps)}) goes to ${url}.`);
-      void ui.info(vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type));
+      void ui.info(
+        job.ended
+          ? vscode.l10n.t('The emulator is delivering {0} to the receiver now: its job has ended.', type)
+          : vscode.l10n.t('The emulator will deliver {0} to the receiver when its job ends (a few seconds).', type),
+      );
       return { type, via: route.id, job: job.name };
     }
     const sent = await sendStaticTestEvent(url, type, route.secret);
@@ -149,21 +154,7 @@ function emulatorUnavailable(deps: EventCommandDeps, type: string): string | und
     return vscode.l10n.t('Dynamic test deliveries come from the local emulator, and the Gemini API is in use: run "Start Local Emulator" to use it.');
   if (!deps.backend.emulatorUrl()) return vscode.l10n.t('The local emulator is not running: start it with "Gemini Webhooks: Start Local Emulator".');
   if (EMULATOR_JOB_TYPES[type]) return undefined;
-  // Every job kind (batches, interactions, video operations) takes a webhook_config; the simulated jobs end only some ways.
-  switch (describeEventType(type).family) {
-    case 'batch':
-      return vscode.l10n.t(
-        "The emulator's batch jobs (which take a webhook_config) only succeed or are cancelled: none expires or fails, so none ends as {0}. Sign it with a stored secret instead.",
-        type,
-      );
-    case 'interaction':
-      return vscode.l10n.t(
-        "The emulator's background interactions (which take a webhook_config) only complete or are cancelled: none fails or waits for an action, so none ends as {0}. Sign it with a stored secret instead.",
-        type,
-      );
-    default:
-      return vscode.l10n.t('No job of the emulator ends as {0}, so it cannot deliver it dynamically. Sign it with a stored secret instead.', type);
-  }
+  return vscode.l10n.t('No job of the emulator ends as {0}, so it cannot deliver it dynamically. Sign it with a stored secret instead.', type);
 }
 
 /** The form the embedded emulator signs dynamic deliveries in: "v1a Ed25519" or "JWT RS256". */
