@@ -1,6 +1,8 @@
 // Bundles the extension, the CLI and (when present) the webview pages with esbuild.
 // The parts of undici we use (most of the bytes) are bundled once, into dist/undici.js, which the
 // extension and the CLI require only on first use (src/core/util/undici.ts): activation never loads it.
+// Likewise the probe and the scaffolds (Check My Handler, Create Webhook Handler): the extension reaches them
+// with `import()`, which the extension's bundle turns into a `require` of dist/probe.js / dist/scaffold.js.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -25,16 +27,38 @@ const undiciApart = {
   },
 };
 
+/** The extension's `import('…/core/probe/index.js')` and `…/core/scaffold/index.js` load bundles of their own on first use. */
+const LAZY = { probe: 'src/core/probe/index.ts', scaffold: 'src/core/scaffold/index.ts' };
+const lazyApart = {
+  name: 'lazy-apart',
+  setup(build) {
+    build.onResolve({ filter: /\/core\/(probe|scaffold)\/index\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./${args.path.match(/(probe|scaffold)\/index\.js$/)[1]}.js`, external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
-    plugins: [undiciApart],
+    plugins: [undiciApart, lazyApart],
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // `import()` of the lazy bundles becomes `require()`: the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
     external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: LAZY,
+    plugins: [undiciApart],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
