@@ -3,6 +3,8 @@ export { RepeatedPageTokenError, WebhooksClient, updateMaskOf } from './webhooks
 export type { ListOptions, CreateOptions } from './webhooksClient';
 export { JobsClient } from './jobsClient';
 export { EMULATOR_JOB_TYPES, startEmulatorJob } from './testEventJobs';
+export { fetchDeliveryAttempts } from './deliveryAttempts';
+export type { AttemptsLookup, AttemptsQuery, DeliveryAttempt } from './deliveryAttempts';
 export type { EmulatorJob } from './testEventJobs';
 export type { TransportOptions, CallOptions } from './transport';
 export { ApiError, ApiKeyFormatError, BaseUrlError, NetworkError, apiKeyProblem, checkBaseUrl, isLoopbackHost, isNotFound, parseErrorEnvelope } from './errors';

@@ -20,6 +20,8 @@ export * from './types';
 export { History, DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_BYTES } from './history';
 export { DedupeStore, dedupePathFor } from './dedupe';
 export { replayDelivery } from './replay';
+export { ArrivalIndex, arrivalSource } from './arrivals';
+export type { Arrival } from './arrivals';
 export { sendStaticTestEvent } from './testEvent';
 export type { ReceiverLog } from './history';
 export type { StaticSendResult } from './testEvent';
