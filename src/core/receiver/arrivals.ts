@@ -58,9 +58,9 @@ export class ArrivalIndex {
     if (++this.appendsSinceSweep >= this.capacity() && this.seqs.size > 2 * this.capacity()) this.sweep();
   }
 
-  /** Every arrival of `record`'s webhook-id from its source (it included), oldest first; none for a record without a webhook-id. */
+  /** Every arrival of `record`'s webhook-id from its source (it included), oldest first; none for a capture or a record without a webhook-id. */
   arrivalsOf(record: ReceivedDelivery): Arrival[] {
-    if (record.webhookId === undefined) return [];
+    if (record.webhookId === undefined || record.imported) return [];
     const list = this.seqs.get(record.webhookId) ?? [];
     const source = arrivalSource(record);
     const out: Arrival[] = [];
@@ -75,7 +75,7 @@ export class ArrivalIndex {
     }
     if (live.length === 0) this.seqs.delete(record.webhookId);
     else if (live.length < list.length) this.seqs.set(record.webhookId, live);
-    if (!record.imported && !out.some((a) => a.seq === record.seq)) out.push(toArrival(record));
+    if (!out.some((a) => a.seq === record.seq)) out.push(toArrival(record));
     return out.sort((a, b) => a.seq - b.seq);
   }
 
