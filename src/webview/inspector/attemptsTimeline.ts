@@ -100,8 +100,10 @@ function timeline(attempts: readonly DeliveryAttempt[], now: number): HTMLElemen
   let previous: DeliveryAttempt | undefined;
   for (const a of attempts) {
     const li = el('li', `attempt outcome-${a.outcome}`);
+    // The mark says the outcome to a screen reader too.
     const mark = el('span', 'mark', OUTCOME_MARK[a.outcome] ?? '•');
-    mark.setAttribute('aria-hidden', 'true');
+    mark.setAttribute('role', 'img');
+    mark.setAttribute('aria-label', a.outcome.replace('_', ' '));
     li.append(mark, el('span', 'n', `Attempt ${a.attempt}`), when(a.time, now));
     li.appendChild(el('span', 'answer', a.status !== undefined ? `HTTP ${a.status}${a.error ? ` — ${a.error}` : ''}` : (a.error ?? a.outcome)));
     li.appendChild(el('span', 'latency', `${Math.round(a.duration_ms)} ms`));

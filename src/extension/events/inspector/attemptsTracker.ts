@@ -105,7 +105,9 @@ export class AttemptsTracker extends Disposable {
     if (!endpoint) {
       this.show(record, {
         arrivals,
-        note: vscode.l10n.t('The Gemini API does not publish delivery attempts: these are the times this receiver saw this webhook-id.'),
+        note: vscode.l10n.t(
+          'No emulator delivery log to read (the Gemini API publishes no delivery attempts): these are the times this receiver saw this webhook-id.',
+        ),
       });
       return;
     }
