@@ -98,6 +98,7 @@ function timeline(attempts: readonly DeliveryAttempt[], now: number): HTMLElemen
   list.setAttribute('aria-label', 'Delivery attempts by the emulator');
   list.tabIndex = 0;
   let previous: DeliveryAttempt | undefined;
+  const last = attempts[attempts.length - 1];
   for (const a of attempts) {
     const li = el('li', `attempt outcome-${a.outcome}`);
     // The mark says the outcome to a screen reader too.
@@ -108,9 +109,14 @@ function timeline(attempts: readonly DeliveryAttempt[], now: number): HTMLElemen
     li.appendChild(el('span', 'answer', a.status !== undefined ? `HTTP ${a.status}${a.error ? ` — ${a.error}` : ''}` : (a.error ?? a.outcome)));
     li.appendChild(el('span', 'latency', `${Math.round(a.duration_ms)} ms`));
     if (previous) li.appendChild(el('span', 'gap', `${span(Date.parse(a.time) - Date.parse(previous.time))} after attempt ${previous.attempt}`));
-    if (a.next_retry_time) {
+    if (a.next_retry_time && a === last) {
       const next = el('span', 'next', 'next retry ');
       next.appendChild(when(a.next_retry_time, now));
+      li.appendChild(next);
+    } else if (a.next_retry_time) {
+      // Already retried: the backoff it chose, which grows from one attempt to the next.
+      const next = el('span', 'next', `retry scheduled ${span(Date.parse(a.next_retry_time) - Date.parse(a.time))} later`);
+      next.title = a.next_retry_time;
       li.appendChild(next);
     }
     list.appendChild(li);
