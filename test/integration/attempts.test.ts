@@ -25,20 +25,36 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
   }
 }
 
-/** Answers 500 to the first `failures` requests, then passes each one on to `target` and relays its answer. */
-async function failingFirst(target: string, failures: number): Promise<{ url: string; seen: number; close(): Promise<void> }> {
+/** What the stand-in does with one request: pass it on to the receiver or not, and what it answers the emulator. */
+interface Step {
+  readonly forward: boolean;
+  /** The answer to the emulator; absent: the receiver's, relayed. */
+  readonly status?: number;
+  /** Seconds (unscaled: the emulator divides them by its time scale). */
+  readonly retryAfter?: number;
+}
+
+/** Plays `script` to the emulator's requests in turn (beyond it: pass on and relay), passing them on to `target` as told. */
+async function standIn(target: string, script: readonly Step[]): Promise<{ url: string; seen: number; close(): Promise<void> }> {
   const state = { seen: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (state.seen++ < failures) return void res.writeHead(500, { 'content-type': 'text/plain' }).end('rehearsed failure');
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers))
-        if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
-      fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) })
-        .then(async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text()))
-        .catch(() => res.writeHead(502).end());
+    req.on('end', async () => {
+      const step = script[state.seen++] ?? { forward: true };
+      let relayed: { status: number; text: string } = { status: 502, text: '' };
+      if (step.forward) {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers))
+          if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+        relayed = await fetch(target, { method: 'POST', headers, body: Buffer.concat(chunks) })
+          .then(async (answer) => ({ status: answer.status, text: await answer.text() }))
+          .catch(() => relayed);
+      }
+      if (step.status === undefined) return void res.writeHead(relayed.status, { 'content-type': 'application/json' }).end(relayed.text);
+      res
+        .writeHead(step.status, { 'content-type': 'text/plain', ...(step.retryAfter ? { 'retry-after': String(step.retryAfter) } : {}) })
+        .end('rehearsed failure');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -52,6 +68,26 @@ async function failingFirst(target: string, failures: number): Promise<{ url: st
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** Starts a batch whose webhook_config points at `uri`; resolves with the first delivery of it the receiver records. */
+async function batchDeliveredThrough(api: ExtensionApi, uri: string): Promise<ReceivedDelivery> {
+  const marker = randomUUID();
+  const arrived = new Promise<ReceivedDelivery>((resolve) => {
+    const sub = api.receiver.onDidReceive((r) => {
+      if (r.userMetadata?.marker === marker) {
+        sub.dispose();
+        resolve(r);
+      }
+    });
+  });
+  const jobs = new JobsClient({ baseUrl: api.backend.emulatorUrl() as string, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
+  try {
+    await startEmulatorJob(jobs, 'batch.succeeded', uri, { marker });
+  } finally {
+    await jobs.close();
+  }
+  return arrived;
 }
 
 function recordPage(api: ExtensionApi): { messages: PageMessage[]; dispose(): void } {
@@ -86,26 +122,13 @@ describe('delivery attempts in the inspector (issue 14)', function () {
   });
 
   it('an emulator delivery that needed retries shows each attempt: 500, 500, then delivered', async () => {
-    const proxy = await failingFirst(api.receiver.url as string, 2);
+    const proxy = await standIn(api.receiver.url as string, [
+      { forward: false, status: 500 },
+      { forward: false, status: 500 },
+    ]);
     const page = recordPage(api);
     try {
-      const marker = randomUUID();
-      const arrived = new Promise<ReceivedDelivery>((resolve) => {
-        const sub = api.receiver.onDidReceive((r) => {
-          if (r.userMetadata?.marker === marker) {
-            sub.dispose();
-            resolve(r);
-          }
-        });
-      });
-      const emulatorUrl = api.backend.emulatorUrl() as string;
-      const jobs = new JobsClient({ baseUrl: emulatorUrl, apiVersion: 'v1beta', apiKey: async () => EMULATOR_LOCAL_KEY });
-      try {
-        await startEmulatorJob(jobs, 'batch.succeeded', proxy.url, { marker });
-      } finally {
-        await jobs.close();
-      }
-      const record = await arrived;
+      const record = await batchDeliveredThrough(api, proxy.url);
       assert.equal(record.verdict, 'verified', record.reason);
       assert.equal(proxy.seen, 3);
 
@@ -126,6 +149,42 @@ describe('delivery attempts in the inspector (issue 14)', function () {
           [3, 200, 'delivered'],
         ],
       );
+    } finally {
+      page.dispose();
+      await proxy.close();
+    }
+  });
+
+  it('follows a delivery while its retries are scheduled: an attempt that never reaches the receiver shows up at its due time', async () => {
+    // Attempt 1 reaches the receiver but the emulator is told 503 (Retry-After 3000 s: 3 s at this time scale);
+    // attempt 2 never reaches the receiver; attempt 3 does, and is answered.
+    const proxy = await standIn(api.receiver.url as string, [
+      { forward: true, status: 503, retryAfter: 3000 },
+      { forward: false, status: 500, retryAfter: 3000 },
+    ]);
+    const page = recordPage(api);
+    try {
+      const record = await batchDeliveredThrough(api, proxy.url);
+      const rendered = (attempts: number) => page.messages.some((m) => m.type === 'attemptsRendered' && m.seq === record.seq && m.attempts === attempts);
+      await vscode.commands.executeCommand('geminiWebhooks.openInspector', { seq: record.seq });
+      await until(() => rendered(1), 'the first attempt, retry scheduled');
+      assert.equal(proxy.seen, 1, 'selected before the retry');
+      let duplicateAt: number | undefined;
+      const sub = api.receiver.onDidReceive((r) => r.webhookId === record.webhookId && (duplicateAt ??= page.messages.length));
+      try {
+        await until(() => rendered(2), 'the second attempt, seen at its due time', 15_000);
+        assert.equal(duplicateAt, undefined, 'drawn before anything else arrived: the due time brought it, not an arrival');
+        await until(() => rendered(3) && duplicateAt !== undefined, 'the third attempt and its arrival', 15_000);
+      } finally {
+        sub.dispose();
+      }
+      await until(
+        () => page.messages.some((m) => m.type === 'attemptsRendered' && m.seq === record.seq && m.attempts === 3 && m.arrivals === 2),
+        'both arrivals beside the three attempts',
+      );
+      // Each refresh has a cause (the selection, a due time, an arrival, a short follow-up): no polling loop.
+      const draws = page.messages.filter((m) => m.type === 'attemptsRendered' && m.seq === record.seq).length;
+      assert.ok(draws <= 12, `${draws} draws over ~6 s`);
     } finally {
       page.dispose();
       await proxy.close();
