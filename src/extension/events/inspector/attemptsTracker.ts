@@ -7,7 +7,8 @@
  * webhook-id is recorded, and — while the emulator has a retry scheduled — once at the retry's due
  * time (an attempt that never reaches us, a timeout or a refused connection, is seen that way too),
  * then a few times with growing gaps while the attempt may still be under way (up to the emulator's
- * 15 s deadline), until the log shows it. Nothing runs while nothing is selected or pending.
+ * 15 s deadline), until the log shows it; likewise for a delivery that arrived moments ago (the emulator
+ * logs an attempt once it has the answer). Nothing runs while nothing is selected or pending.
  */
 import * as vscode from 'vscode';
 import { fetchDeliveryAttempts, type AttemptsLookup, type DeliveryAttempt } from '../../../core/api/deliveryAttempts';
@@ -26,6 +27,8 @@ export interface DeliveryLogEndpoint {
 
 /** After a retry's due time: look again after these gaps while the attempt is not in the log yet (sum > the 15 s attempt deadline). */
 const FOLLOW_UP_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
+/** A delivery this recent may not be in the emulator's log yet. */
+const JUST_ARRIVED_MS = 15_000;
 
 export class AttemptsTracker extends Disposable {
   private readonly index: ArrivalIndex;
@@ -68,7 +71,7 @@ export class AttemptsTracker extends Disposable {
   /** The page shows this delivery now (undefined: nothing, or the panel closed). */
   select(record: ReceivedDelivery | undefined): void {
     if (record && record.seq === this.selected?.seq) {
-      // The same delivery drawn again (its record changed): the page keeps nothing, so send what we have.
+      // The same delivery drawn again (its record changed, or the page was reloaded, as a hidden webview is): send what we have.
       if (this.last) this.post(record.seq, this.last);
       return;
     }
@@ -123,7 +126,7 @@ export class AttemptsTracker extends Disposable {
     this.show(record, this.viewOf(lookup, this.arrivals(record), endpoint.baseUrl));
     const attempts = lookup.kind === 'found' ? lookup.attempts : [];
     this.followUps = attempts.length > previous ? 0 : this.followUps + 1;
-    this.schedule(attempts);
+    this.schedule(record, lookup.kind === 'found' ? attempts : undefined);
   }
 
   private viewOf(lookup: AttemptsLookup, arrivals: AttemptsView['arrivals'], baseUrl: string): AttemptsView {
@@ -145,14 +148,20 @@ export class AttemptsTracker extends Disposable {
     };
   }
 
-  /** While a retry is scheduled: look again at its due time, then with growing gaps until its attempt is in the log. */
-  private schedule(attempts: readonly DeliveryAttempt[]): void {
-    const latest = attempts[attempts.length - 1];
-    if (latest?.outcome !== 'retry_scheduled' || !latest.next_retry_time) return;
-    const due = Date.parse(latest.next_retry_time);
-    const lateBy = this.followUps === 0 ? 0 : FOLLOW_UP_MS[this.followUps - 1];
-    if (lateBy === undefined) return; // given up for now: the next arrival of this webhook-id refreshes it
-    const delay = Math.max(due - Date.now(), 0) + (this.followUps === 0 ? FOLLOW_UP_MS[0] : lateBy);
+  /**
+   * While a retry is scheduled: look again at its due time, then with growing gaps until its attempt is in
+   * the log. Likewise for a delivery that arrived moments ago and is not in the log yet: the emulator logs
+   * an attempt once it has the answer, so it may be a little behind the receiver.
+   */
+  private schedule(record: ReceivedDelivery, attempts: readonly DeliveryAttempt[] | undefined): void {
+    const latest = attempts?.[attempts.length - 1];
+    let due: number;
+    if (latest?.outcome === 'retry_scheduled' && latest.next_retry_time) due = Date.parse(latest.next_retry_time);
+    else if (attempts?.length === 0 && Date.now() - Date.parse(record.receivedAt) < JUST_ARRIVED_MS) due = Date.parse(record.receivedAt);
+    else return;
+    const gap = FOLLOW_UP_MS[Math.max(this.followUps - 1, 0)];
+    if (gap === undefined) return; // given up for now: the next arrival of this webhook-id refreshes it
+    const delay = Math.max(due - Date.now(), 0) + gap;
     // Far-off retries (hours at time scale 1): a timer is cheap, but never beyond what setTimeout holds.
     this.timer = setTimeout(() => void this.refresh(), Math.min(delay, 0x7fffffff));
   }
