@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import { fetchDeliveryAttempts, type AttemptsLookup, type DeliveryAttempt } from '../../../core/api/deliveryAttempts';
 import { ArrivalIndex } from '../../../core/receiver/arrivals';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
-import { safeUrl } from '../../../core/util/redact';
+import { redact, safeUrl } from '../../../core/util/redact';
 import type { AttemptsView } from '../../../webview/inspector/protocol';
 import { Disposable, toDisposable } from '../../platform/disposable';
 import { EventFeed } from '../eventFeed';
@@ -130,7 +130,7 @@ export class AttemptsTracker extends Disposable {
   }
 
   private viewOf(lookup: AttemptsLookup, arrivals: AttemptsView['arrivals'], baseUrl: string): AttemptsView {
-    if (lookup.kind === 'found' && lookup.attempts.length > 0) return { arrivals, attempts: lookup.attempts.map((a) => ({ ...a, url: safeUrl(a.url) })) };
+    if (lookup.kind === 'found' && lookup.attempts.length > 0) return { arrivals, attempts: lookup.attempts.map(shownAttempt) };
     if (lookup.kind === 'found')
       return {
         arrivals,
@@ -170,4 +170,14 @@ export class AttemptsTracker extends Disposable {
     if (!view.loading) this.last = view;
     this.post(record.seq, view);
   }
+}
+
+/** An attempt as the page gets it: URLs (a dynamic delivery's target is its `webhook`) masked, secrets out of the error. */
+function shownAttempt(a: DeliveryAttempt): DeliveryAttempt {
+  return {
+    ...a,
+    url: safeUrl(a.url),
+    ...(a.kind === 'dynamic' ? { webhook: safeUrl(a.webhook) } : {}),
+    ...(a.error !== undefined ? { error: redact(a.error) } : {}),
+  };
 }
