@@ -94,8 +94,8 @@ describe('attempts journey: every attempt of a retried delivery, and the arrival
     await section.locator('p.outcome', { hasText: 'Delivered on attempt 3' }).waitFor({ timeout: 30_000 });
     const attempts = await section.locator('li.attempt').allInnerTexts();
     assert.equal(attempts.length, 3, attempts.join(' | '));
-    assert.match(attempts[0], /Attempt 1[\s\S]*\d\d:\d\d:\d\d \([^)]+\)[\s\S]*HTTP 500[\s\S]*\d+ ms[\s\S]*retry scheduled [\d.]+ m?s later/);
-    assert.match(attempts[1], /Attempt 2[\s\S]*HTTP 500[\s\S]*after attempt 1[\s\S]*retry scheduled [\d.]+ m?s later/);
+    assert.match(attempts[0], /Attempt 1[\s\S]*\d\d:\d\d:\d\d \([^)]+\)[\s\S]*HTTP 500[\s\S]*\d+ ms[\s\S]*backoff [\d.]+ m?s/);
+    assert.match(attempts[1], /Attempt 2[\s\S]*HTTP 500[\s\S]*after attempt 1[\s\S]*backoff [\d.]+ m?s/);
     assert.match(attempts[2], /Attempt 3[\s\S]*HTTP 200[\s\S]*after attempt 2/);
     assert.doesNotMatch(attempts[2], /next retry/);
     assert.equal(await section.locator('li.attempt .mark[aria-label="retry scheduled"]').count(), 2);

@@ -114,8 +114,9 @@ function timeline(attempts: readonly DeliveryAttempt[], now: number): HTMLElemen
       next.appendChild(when(a.next_retry_time, now));
       li.appendChild(next);
     } else if (a.next_retry_time) {
-      // Already retried: the backoff it chose, which grows from one attempt to the next.
-      const next = el('span', 'next', `retry scheduled ${span(Date.parse(a.next_retry_time) - Date.parse(a.time))} later`);
+      // Already retried: the wait it chose after the answer — the backoff, which grows from one attempt to the next.
+      const wait = Math.max(0, Date.parse(a.next_retry_time) - Date.parse(a.time) - a.duration_ms);
+      const next = el('span', 'next', `backoff ${span(wait)}`);
       next.title = a.next_retry_time;
       li.appendChild(next);
     }
