@@ -132,7 +132,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
 
   // Events: the inspector webview, the Events view, the receiver status bar and the event commands.
   const feed = new EventFeed(receiver);
-  const inspector = new InspectorController(context.extensionUri, feed, log, webhookDirectory);
+  // The Attempts section reads the delivery log of the emulator the backend is (none on the Gemini API).
+  const inspector = new InspectorController(context.extensionUri, feed, log, webhookDirectory, () => backend.emulatorEndpoint());
   const eventsTree = new EventsTreeProvider(feed);
   const receiverStatusBar = new ReceiverStatusBar(feed, inspector.onDidView, () => inspector.isVisible, receiver.publicUrl);
   const rehearsal = new FailureRehearsal(receiver, log);

@@ -389,7 +389,7 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
       await wb.page.waitForTimeout(300);
       const text = await measureContrast(
         real,
-        '#list .row .cell, .toolbar .count, .toolbar .receiver, .toolbar select, #detail :is(h2 span:not(.mark), h3, th, td, pre, p, .status, button, summary)',
+        '#list .row .cell, .toolbar .count, .toolbar .receiver, .toolbar select, #detail :is(h2 span:not(.mark), h3, th, td, pre, p, .status, button, summary, li span:not(.mark), time)',
       );
       const marks = [
         ...(await measureContrast(real, '#detail .title .mark, #list .row .mark')),

@@ -5,6 +5,8 @@ export { JobsClient } from './jobsClient';
 export { EmulatorJobsClient } from './emulatorJobsClient';
 export type { EmulatorJobFailure, EmulatorJobOutcome } from './emulatorJobsClient';
 export { EMULATOR_JOB_TYPES, startEmulatorJob } from './testEventJobs';
+export { fetchDeliveryAttempts } from './deliveryAttempts';
+export type { AttemptsLookup, AttemptsQuery, DeliveryAttempt } from './deliveryAttempts';
 export type { EmulatorJob } from './testEventJobs';
 export type { TransportOptions, CallOptions } from './transport';
 export { ApiError, ApiKeyFormatError, BaseUrlError, NetworkError, apiKeyProblem, checkBaseUrl, isLoopbackHost, isNotFound, parseErrorEnvelope } from './errors';

@@ -6,6 +6,9 @@ import { FinishableJobs, finishJob, parseFinishRequest } from './jobs/jobOutcome
 import { Router } from './router';
 import { SigningKeys } from './signingKeys';
 
+/** Longer than any webhook-id a sender makes (the emulator's are `msg_` and a UUID). */
+const MAX_WEBHOOK_ID_LENGTH = 256;
+
 export interface ControlDeps {
   readonly dispatcher: Dispatcher;
   readonly keys: SigningKeys;
@@ -30,7 +33,14 @@ export function addControlRoutes(router: Router, deps: ControlDeps): void {
     return { body: { webhook_ids: deps.dispatcher.emit(type, data, userMetadata) } };
   });
 
-  router.add('GET', /^\/emulator\/deliveries$/, () => ({ body: { deliveries: deps.log.list() } }));
+  // Every attempt, or with `?webhook_id=` only that delivery's (what the inspector's attempts timeline asks for).
+  router.add('GET', /^\/emulator\/deliveries$/, (ctx) => {
+    const webhookId = ctx.query.get('webhook_id');
+    if (webhookId === null) return { body: { deliveries: deps.log.list() } };
+    if (webhookId.trim() === '' || webhookId.length > MAX_WEBHOOK_ID_LENGTH)
+      throw invalidArgument(`Invalid value at 'webhook_id': a webhook-id of 1 to ${MAX_WEBHOOK_ID_LENGTH} characters is required.`);
+    return { body: { deliveries: deps.log.forWebhookId(webhookId) } };
+  });
 
   router.add('POST', /^\/emulator\/jobs:finish$/, async (ctx) => ({ body: finishJob(deps.jobs, parseFinishRequest(await ctx.body())) }));
 

@@ -42,6 +42,21 @@ export class DeliveryLog {
     if (this.count < this.capacity) this.count++;
   }
 
+  /**
+   * The attempts of one delivery (its `webhook-id`), oldest first: at most MAX_ATTEMPTS. One pass over
+   * the ring — capacity comparisons of a short string, well under a millisecond at 10 000 — so no
+   * second index has to follow the ring's overwrites.
+   */
+  forWebhookId(webhookId: string): DeliveryAttempt[] {
+    const out: DeliveryAttempt[] = [];
+    const start = (this.next - this.count + this.capacity) % this.capacity;
+    for (let i = 0; i < this.count; i++) {
+      const item = this.items[(start + i) % this.capacity] as DeliveryAttempt;
+      if (item.webhook_id === webhookId) out.push(item);
+    }
+    return out;
+  }
+
   /** Oldest first. */
   list(): DeliveryAttempt[] {
     const out: DeliveryAttempt[] = [];

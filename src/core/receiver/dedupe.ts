@@ -29,9 +29,13 @@ export interface DeliverySource {
   readonly matchedSecret?: MatchedSecret;
 }
 
+/** The source part of a delivery's identity: `webhook:<id>` when the matched secret names a webhook, else `static` or `dynamic`. */
+export function sourceKey(source: DeliverySource): string {
+  return source.matchedSecret?.webhookId ? `webhook:${source.matchedSecret.webhookId}` : source.scheme === 'dynamic' ? 'dynamic' : 'static';
+}
+
 export function dedupeKey(source: DeliverySource, webhookId: string): string {
-  const from = source.matchedSecret?.webhookId ? `webhook:${source.matchedSecret.webhookId}` : source.scheme === 'dynamic' ? 'dynamic' : 'static';
-  return `${from}\u0000${webhookId}`;
+  return `${sourceKey(source)}\u0000${webhookId}`;
 }
 
 /** Where the dedupe memory of a history file lives: `receiver-history.jsonl` → `receiver-history.dedupe.jsonl`. */

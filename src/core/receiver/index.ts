@@ -22,6 +22,8 @@ export { History, DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_BYTES } from './history'
 export { DedupeStore, dedupePathFor } from './dedupe';
 export { replayDelivery } from './replay';
 export { FailurePlan, FailureSpecError, parseFailureSpec, describeRehearsal, isRehearsedFailure, FAILURE_SPEC_FORMS } from './failurePlan';
+export { ArrivalIndex, arrivalSource } from './arrivals';
+export type { Arrival } from './arrivals';
 export { sendStaticTestEvent } from './testEvent';
 export type { ReceiverLog } from './history';
 export type { StaticSendResult } from './testEvent';

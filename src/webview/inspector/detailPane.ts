@@ -15,6 +15,8 @@ export interface DetailPaneOptions {
   readonly onViewChange: (view: BodyView, open: readonly Collapsible[]) => void;
   readonly view?: BodyView;
   readonly open?: readonly Collapsible[];
+  /** A section drawn by another module (the Attempts timeline), placed after the duplicate note. */
+  readonly attempts?: (record: DetailRecord) => HTMLElement | undefined;
 }
 
 export class DetailPane {
@@ -105,6 +107,8 @@ export class DetailPane {
       p.appendChild(jump);
       this.section('Duplicate', p);
     }
+    const attempts = this.options.attempts?.(record);
+    if (attempts) this.root.appendChild(attempts);
     if (display?.userMetadata !== undefined || record.userMetadata)
       this.section('user_metadata', el('pre', 'json metadata', display?.userMetadata ?? JSON.stringify(record.userMetadata, null, 2)));
     if (record.forward) this.section('Forwarded to your app', this.forward(record.forward));

@@ -2,6 +2,7 @@
  * The inspector page (browser bundle): the filter bar, the virtual event list and the detail pane.
  * Talks to the host only through ./protocol; posts `ready` once it listens.
  */
+import { AttemptsTimeline } from './attemptsTimeline';
 import { DetailAction, DetailPane } from './detailPane';
 import { byId, clear, el } from './dom';
 import { EventList } from './eventList';
@@ -27,6 +28,10 @@ const sourceSelect = byId<HTMLSelectElement>('filter-source');
 const count = byId<HTMLElement>('count');
 const receiver = byId<HTMLElement>('receiver');
 
+const attempts = new AttemptsTimeline({
+  onJump: (seq) => list.open(seq, true),
+  onRendered: (seq, attemptCount, arrivals) => post({ type: 'attemptsRendered', seq, attempts: attemptCount, arrivals }),
+});
 const detail = new DetailPane(byId('detail'), {
   // Open JSON opens the body as the pane shows it: raw, or pretty-printed token for token.
   onAction: (action: DetailAction, seq: number) => post(action === 'openJson' ? { type: action, seq, view: detail.view } : { type: action, seq }),
@@ -37,6 +42,7 @@ const detail = new DetailPane(byId('detail'), {
   },
   ...(state.bodyView ? { view: state.bodyView } : {}),
   ...(state.open ? { open: state.open } : {}),
+  attempts: (record) => attempts.render(record),
 });
 const list = new EventList(byId('list'), (seq) => {
   state = { ...state, selected: seq };
@@ -136,6 +142,9 @@ function handle(message: HostMessage): void {
       break;
     case 'replayResult':
       if (detail.seq === message.seq) detail.showStatus(message.message, message.ok);
+      break;
+    case 'attempts':
+      attempts.update(message.seq, message.view);
       break;
   }
 }

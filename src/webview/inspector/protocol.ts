@@ -2,10 +2,12 @@
  * The one message protocol between the inspector's host (src/extension/events/inspector) and its page
  * (src/webview/inspector). Shared by both sides: it must never import `vscode`.
  *
- * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed
- * host → page: init, append, update, clear, detail, select, status, replayResult
+ * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed, attemptsRendered
+ * host → page: init, append, update, clear, detail, select, status, replayResult, attempts
  */
 import type { ReceivedDelivery, DeliveryVerdict, ForwardResult } from '../../core/receiver/types';
+import type { Arrival } from '../../core/receiver/arrivals';
+import type { DeliveryAttempt } from '../../core/emulator/deliveryLog';
 
 export type Verdict = DeliveryVerdict;
 export const VERDICTS: readonly Verdict[] = ['verified', 'duplicate', 'rejected'];
@@ -63,6 +65,21 @@ export const COLLAPSIBLES: readonly Collapsible[] = ['headers', 'token'];
 /** A forward or replay result, as the receiver records it. */
 export type ForwardSummary = ForwardResult;
 
+/**
+ * The Attempts section of one delivery: the emulator's log of its attempts when the backend keeps one,
+ * and always this receiver's own arrivals of its webhook-id.
+ */
+export interface AttemptsView {
+  /** Every attempt the emulator made, oldest first (absent: no emulator log, or none of this delivery in it). */
+  readonly attempts?: readonly DeliveryAttempt[];
+  /** Why there is no timeline from the sender (the Gemini API publishes none; the emulator's log has none of it). */
+  readonly note?: string;
+  /** Each arrival here of the same webhook-id and source, oldest first (this delivery included). */
+  readonly arrivals: readonly Arrival[];
+  /** The emulator's log is being read. */
+  readonly loading?: boolean;
+}
+
 export interface ReceiverState {
   readonly running: boolean;
   readonly url?: string;
@@ -79,7 +96,9 @@ export type PageMessage =
   /** Opens the body in an editor, as the pane shows it (raw by default). */
   | { readonly type: 'openJson'; readonly seq: number; readonly view?: BodyView }
   /** The page's rows with these seqs became visible (used by tests and the ingest benchmark). */
-  | { readonly type: 'rendered'; readonly seqs: readonly number[]; readonly at: number };
+  | { readonly type: 'rendered'; readonly seqs: readonly number[]; readonly at: number }
+  /** The Attempts section of `seq` was drawn with this many attempts and arrivals (used by tests). */
+  | { readonly type: 'attemptsRendered'; readonly seq: number; readonly attempts: number; readonly arrivals: number };
 
 // ---- host → page ----
 export type HostMessage =
@@ -91,7 +110,8 @@ export type HostMessage =
   | { readonly type: 'missing'; readonly seq: number }
   | { readonly type: 'select'; readonly seq: number }
   | { readonly type: 'status'; readonly receiver: ReceiverState }
-  | { readonly type: 'replayResult'; readonly seq: number; readonly ok: boolean; readonly message: string };
+  | { readonly type: 'replayResult'; readonly seq: number; readonly ok: boolean; readonly message: string }
+  | { readonly type: 'attempts'; readonly seq: number; readonly view: AttemptsView };
 
 /** State the page persists with `setState`, handed back to the serializer after a reload. */
 export interface PageState {
@@ -108,6 +128,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
@@ -119,6 +143,7 @@ export function isPageMessage(value: unknown): value is PageMessage {
   if (value.type === 'openJson' && value.view !== undefined && !BODY_VIEWS.includes(value.view as BodyView)) return false;
   if (SEQ_MESSAGES.has(value.type)) return isSeq(value.seq);
   if (value.type === 'rendered') return Array.isArray(value.seqs) && value.seqs.every(isSeq) && typeof value.at === 'number';
+  if (value.type === 'attemptsRendered') return isSeq(value.seq) && isCount(value.attempts) && isCount(value.arrivals);
   return false;
 }
 
@@ -152,6 +177,13 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return isObject(value.receiver) && typeof value.receiver.running === 'boolean';
     case 'replayResult':
       return isSeq(value.seq) && typeof value.ok === 'boolean' && typeof value.message === 'string';
+    case 'attempts':
+      return (
+        isSeq(value.seq) &&
+        isObject(value.view) &&
+        Array.isArray(value.view.arrivals) &&
+        (value.view.attempts === undefined || Array.isArray(value.view.attempts))
+      );
     default:
       return false;
   }

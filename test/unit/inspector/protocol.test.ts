@@ -13,6 +13,7 @@ describe('inspector protocol guards', () => {
       { type: 'openJson', seq: 5, view: 'raw' },
       { type: 'openJson', seq: 5, view: 'pretty' },
       { type: 'rendered', seqs: [1, 2], at: 1 },
+      { type: 'attemptsRendered', seq: 1, attempts: 3, arrivals: 0 },
     ]) {
       assert.ok(isPageMessage(m), JSON.stringify(m));
     }
@@ -28,6 +29,8 @@ describe('inspector protocol guards', () => {
       { type: 'replay', seq: 1.5 },
       { type: 'rendered', seqs: ['x'], at: 1 },
       { type: 'openJson', seq: 5, view: 'reformatted' },
+      { type: 'attemptsRendered', seq: 1, attempts: -1, arrivals: 0 },
+      { type: 'attemptsRendered', seq: 1, attempts: 3 },
       { type: '__proto__' },
     ]) {
       assert.ok(!isPageMessage(m), JSON.stringify(m));
@@ -46,6 +49,8 @@ describe('inspector protocol guards', () => {
       { type: 'select', seq: 3 },
       { type: 'status', receiver: { running: true, url: 'http://127.0.0.1:1/webhooks' } },
       { type: 'replayResult', seq: 1, ok: true, message: 'ok' },
+      { type: 'attempts', seq: 1, view: { arrivals: [] } },
+      { type: 'attempts', seq: 1, view: { arrivals: [], attempts: [] } },
     ]) {
       assert.ok(isHostMessage(m), JSON.stringify(m));
     }
@@ -55,6 +60,9 @@ describe('inspector protocol guards', () => {
       { type: 'detail', record: { seq: 1 } },
       { type: 'status' },
       { type: 'replayResult', seq: 1, ok: 'yes', message: '' },
+      { type: 'attempts', seq: 1, view: { attempts: [] } },
+      { type: 'attempts', seq: 1, view: { arrivals: [], attempts: 'many' } },
+      { type: 'attempts', seq: 0, view: { arrivals: [] } },
       { type: 'eval' },
     ]) {
       assert.ok(!isHostMessage(m), JSON.stringify(m));

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { HostMessage, PageMessage, PageState, ReceiverState, isPageMessage, isPageState } from '../../../webview/inspector/protocol';
 import { AppendBatcher } from './appendBatcher';
+import { AttemptsTracker, DeliveryLogEndpoint } from './attemptsTracker';
 import { buildCurl } from './curl';
 import { EventFeed } from '../eventFeed';
 import { localResourceRoots } from '../../platform/webviewHtml';
@@ -43,15 +44,20 @@ export class InspectorController extends Disposable {
   readonly stats: InspectorStats = { posted: 0, appendFlushes: 0, appendedRows: 0, queued: 0, readyCount: 0 };
   /** Webhooks by name: the source column, its filter and the matched secret read "My batch app", not the id. */
   private readonly names: WebhookNames;
+  /** The selected delivery's attempts: the emulator's log, and this receiver's arrivals of its webhook-id. */
+  private readonly attempts: AttemptsTracker;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly feed: EventFeed,
     private readonly log: vscode.LogOutputChannel,
     directory?: Pick<WebhookDirectory, 'name' | 'onDidChange'>,
+    /** The delivery log of the emulator the backend is (undefined on the Gemini API, which publishes none). */
+    deliveryLog: () => DeliveryLogEndpoint | undefined = () => undefined,
   ) {
     super();
     this.names = (id) => directory?.name(id);
+    this.attempts = this.register(new AttemptsTracker(feed, (seq, view) => this.post({ type: 'attempts', seq, view }), deliveryLog, log));
     const summary = (r: ReceivedDelivery) => toRowSummary(r, this.names);
     this.appends = this.register(
       new AppendBatcher({
@@ -140,6 +146,7 @@ export class InspectorController extends Disposable {
     if (this.panel !== panel) return;
     this.panelSubscriptions.clear();
     this.panel = undefined;
+    this.attempts.select(undefined);
     this.ready = false;
     this.queue = [];
     this.stats.queued = 0;
@@ -171,7 +178,8 @@ export class InspectorController extends Disposable {
         return this.onReady();
       case 'requestDetail': {
         const record = this.feed.get(message.seq);
-        return this.post(record ? { type: 'detail', record: toDetail(record, this.names) } : { type: 'missing', seq: message.seq });
+        this.post(record ? { type: 'detail', record: toDetail(record, this.names) } : { type: 'missing', seq: message.seq });
+        return this.attempts.select(record);
       }
       case 'copyBody':
         return void this.withRecord(message.seq, async (r) => {
@@ -196,6 +204,7 @@ export class InspectorController extends Disposable {
       case 'replay':
         return void this.replay(message.seq);
       case 'rendered':
+      case 'attemptsRendered':
         return;
     }
   }

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { WebhooksClient } from '../../../core/api';
+import { WebhooksClient, isLoopbackHost } from '../../../core/api';
 import { DYNAMIC_SIGNING_LABELS, DynamicSigningMode, EMULATOR_LOCAL_KEY, Emulator, startEmulator } from '../../../core/emulator';
 import { GOOGLE_JWKS_URI } from '../../../core/events/dynamicToken';
 import { SecretStore } from '../../platform/secretStore';
@@ -71,6 +71,19 @@ export class BackendService extends Disposable {
   /** The embedded emulator's URL while it is the live backend. */
   emulatorUrl(): string | undefined {
     return this.snapshot?.emulatorUrl;
+  }
+
+  /**
+   * The emulator whose delivery log can be read (GET /emulator/deliveries): the embedded one while it is
+   * the backend, or one `api.baseUrl` names on this machine (e.g. `gemini-webhooks emulator`, with the
+   * stored key); undefined for the Gemini API, which publishes no delivery attempts.
+   */
+  emulatorEndpoint(): { readonly baseUrl: string; apiKey(): Promise<string | undefined> } | undefined {
+    const url = this.emulatorUrl();
+    if (url) return { baseUrl: url, apiKey: async () => EMULATOR_LOCAL_KEY };
+    const baseUrl = this.snapshot?.kind === 'gemini' ? this.applied?.baseUrl : undefined;
+    if (!baseUrl || !URL.canParse(baseUrl) || !isLoopbackHost(new URL(baseUrl).hostname)) return undefined;
+    return { baseUrl, apiKey: () => this.secrets.getApiKey() };
   }
 
   /** How the embedded emulator signs dynamic deliveries, while it is the live backend. */
