@@ -165,6 +165,16 @@ describe('failure rehearsal: Simulate Receiver Failures, the emulator retrying, 
       [500, 500, 500, 200],
     );
     assert.equal(records[3].verdict, 'verified', 'the answered attempt is processed, not a duplicate');
+    // The inspector's Attempts section tells the same story: the emulator's four attempts, and four arrivals here.
+    const drawn: { attempts: number; arrivals: number }[] = [];
+    const sub = api.inspector.onDidReceiveMessage((m) => m.type === 'attemptsRendered' && m.seq === records[3].seq && drawn.push(m));
+    try {
+      await vscode.commands.executeCommand('geminiWebhooks.openInspector', { seq: records[3].seq });
+      await until(async () => drawn.some((d) => d.attempts === 4 && d.arrivals === 4), 'the Attempts section with four attempts and four arrivals', 200);
+    } finally {
+      sub.dispose();
+      api.inspector.close();
+    }
     assert.equal(api.failureStatusBar.visible, false, 'used up');
 
     // A percentage stays on until its item (or the command) turns it off.

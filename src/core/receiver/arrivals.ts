@@ -12,6 +12,7 @@
  * (a pass over the index, at most every `capacity` appends: constant time per append on average).
  */
 import { sourceKey } from './dedupe';
+import { describeRehearsal } from './failurePlan';
 import type { DeliveryVerdict, ReceivedDelivery } from './types';
 
 /** One arrival of a delivery at this receiver, and our answer. */
@@ -24,6 +25,8 @@ export interface Arrival {
   readonly reason?: string;
   /** Duplicates: the seq that first carried this webhook-id. */
   readonly duplicateOf?: number;
+  /** A failure rehearsal's answer, in words ("answered 500 (rehearsed)"). */
+  readonly rehearsal?: string;
 }
 
 /** The record's source as the dedupe knows it; undefined for a rejected request (no secret or key matched). */
@@ -102,5 +105,6 @@ function toArrival(record: ReceivedDelivery): Arrival {
     verdict: record.verdict,
     ...(record.reason !== undefined ? { reason: record.reason.slice(0, 300) } : {}),
     ...(record.duplicateOf !== undefined ? { duplicateOf: record.duplicateOf } : {}),
+    ...(record.rehearsal ? { rehearsal: describeRehearsal(record.rehearsal) } : {}),
   };
 }

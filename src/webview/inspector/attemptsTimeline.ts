@@ -65,10 +65,10 @@ export class AttemptsTimeline {
     return section;
   }
 
-  /** "Arrived here 3 times — answered 500 rejected / 200 verified / 200 duplicate", then each arrival. */
+  /** "Arrived here 3 times — answered 500 rehearsed / 200 verified / 200 duplicate", then each arrival. */
   private arrivals(record: DetailRecord, arrivals: readonly Arrival[], now: number): HTMLElement {
     const box = el('div', 'arrivals');
-    const answers = arrivals.map((a) => `${a.httpStatus} ${a.verdict}`).join(' / ');
+    const answers = arrivals.map((a) => `${a.httpStatus} ${a.rehearsal ? 'rehearsed' : a.verdict}`).join(' / ');
     const times = arrivals.length === 1 ? 'once' : `${arrivals.length} times`;
     box.appendChild(el('p', 'arrivals-summary', `Arrived here ${times}${answers ? ` — answered ${answers}` : ''}`));
     const list = el('ol', 'arrival-list');
@@ -83,7 +83,8 @@ export class AttemptsTimeline {
         jump.addEventListener('click', () => this.options.onJump(a.seq));
         li.appendChild(jump);
       }
-      li.append(when(a.receivedAt, now), el('span', 'answer', `answered ${a.httpStatus} ${a.verdict}${a.reason ? ` — ${a.reason}` : ''}`));
+      const answer = a.rehearsal ?? `answered ${a.httpStatus} ${a.verdict}`;
+      li.append(when(a.receivedAt, now), el('span', 'answer', `${answer}${a.reason ? ` — ${a.reason}` : ''}`));
       if (a.duplicateOf !== undefined) li.appendChild(el('span', 'detail', `duplicate of #${a.duplicateOf}`));
       list.appendChild(li);
     }

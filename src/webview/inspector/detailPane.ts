@@ -92,6 +92,7 @@ export class DetailPane {
         ['Matched key', record.matchedKey ? (record.matchedKey.kid ? `kid ${record.matchedKey.kid}` : 'no kid') : undefined],
         ['Thumbprint', record.matchedKey?.thumbprint],
         ['HTTP status', String(record.httpStatus)],
+        ['Rehearsal', display?.rehearsal],
         ['Received', record.receivedAt],
         ['Latency', latency(record)],
         ['Request', `${record.method} ${record.path}`],

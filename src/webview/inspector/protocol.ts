@@ -46,6 +46,8 @@ export interface DetailDisplay {
   readonly userMetadata?: string;
   /** Why "Replay to app" cannot send this delivery (the button is disabled, this is its tooltip). */
   readonly replayBlocked?: string;
+  /** What a failure rehearsal answered instead of the usual (Simulate Receiver Failures…), in words. */
+  readonly rehearsal?: string;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { ArrivalIndex, Receiver, ReceivedDelivery, startReceiver } from '../../../src/core/receiver';
+import { ArrivalIndex, FailurePlan, Receiver, ReceivedDelivery, startReceiver } from '../../../src/core/receiver';
 import { SecretCandidate } from '../../../src/core/verify/secretCandidates';
 import { envelopeBody, newSecret, signedStatic } from '../verify/fixtures';
 import { post, recordOf } from './helpers';
@@ -27,8 +27,8 @@ describe('arrivals of a webhook-id at the receiver (ArrivalIndex)', function () 
     return recordOf(receiver, seq);
   };
 
-  async function open(historySize = 1000): Promise<void> {
-    receiver = await startReceiver({ port: 0, secrets: () => candidates, historySize });
+  async function open(historySize = 1000, failurePlan?: FailurePlan): Promise<void> {
+    receiver = await startReceiver({ port: 0, secrets: () => candidates, historySize, ...(failurePlan ? { failurePlan } : {}) });
     index = new ArrivalIndex(
       (seq) => receiver.history.get(seq),
       () => receiver.history.size,
@@ -71,6 +71,21 @@ describe('arrivals of a webhook-id at the receiver (ArrivalIndex)', function () 
     assert.deepEqual(
       index.arrivalsOf(other).map((x) => x.seq),
       [other.seq],
+    );
+  });
+
+  it('a rehearsed failure is an arrival that says so: answered 500 (rehearsed), then the retry verified', async () => {
+    await open(1000, FailurePlan.parse('500:1'));
+    const id = `msg_${randomUUID()}`;
+    const body = envelopeBody();
+    const failed = await send([a], id, body);
+    const retried = await send([a], id, body);
+    assert.deepEqual(
+      index.arrivalsOf(retried).map((x) => [x.seq, x.httpStatus, x.verdict, x.rehearsal]),
+      [
+        [failed.seq, 500, 'verified', 'answered 500 (rehearsed)'],
+        [retried.seq, 200, 'verified', undefined],
+      ],
     );
   });
 

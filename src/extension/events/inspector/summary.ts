@@ -1,4 +1,5 @@
 /** Maps the receiver's records to what the inspector page shows (pure; no vscode). */
+import { describeRehearsal } from '../../../core/receiver/failurePlan';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { formatJson, isJsonText, rawMember } from '../../../core/util/jsonFormat';
 import { BODY_UNBOUND_NOTE, describeKey } from '../../../core/verify/verdict';
@@ -103,6 +104,7 @@ export function toDetail(record: ReceivedDelivery, names: WebhookNames = NO_NAME
     ...(pretty !== undefined ? { prettyBody: pretty } : {}),
     ...(metadata !== undefined ? { userMetadata: formatJson(metadata) } : {}),
     ...(blocked ? { replayBlocked: blocked } : {}),
+    ...(record.rehearsal ? { rehearsal: describeRehearsal(record.rehearsal) } : {}),
   };
   return { ...copy, display, ...(record.bodyUnbound ? { notes: [BODY_UNBOUND_NOTE] } : {}) };
 }
