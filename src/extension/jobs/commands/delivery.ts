@@ -1,7 +1,8 @@
 /**
  * The questions every Start command shares: the model, and where the job's event goes — to the
  * receiver as a dynamic webhook (`webhook_config`, with `user_metadata`), or to the project's
- * registered webhooks (no webhook_config). Scripts and tests answer them with StartArgs.
+ * registered webhooks (no webhook_config). Scripts and tests pass StartArgs instead: then nothing is
+ * asked, and what they leave out takes its default (the kind's model, the receiver, no user_metadata).
  */
 import * as vscode from 'vscode';
 import { JobWebhookConfig } from '../../../core/api';
@@ -22,7 +23,7 @@ export interface StartArgs {
 const DEFAULT_METADATA = { source: 'gemini-webhooks-vscode' };
 
 export async function askModel(flow: PromptFlow, args: StartArgs | undefined, fallback: string): Promise<string> {
-  if (args?.model) return args.model;
+  if (args) return args.model ?? fallback;
   const value = await flow.input({
     title: vscode.l10n.t('Model'),
     prompt: vscode.l10n.t('The model that runs the job'),
@@ -34,7 +35,7 @@ export async function askModel(flow: PromptFlow, args: StartArgs | undefined, fa
 
 /** The job's webhook_config, or undefined to leave the event to the registered webhooks. */
 export async function askDelivery(deps: JobCommandDeps, flow: PromptFlow, args: StartArgs | undefined): Promise<JobWebhookConfig | undefined> {
-  let deliver = args?.deliver;
+  let deliver = args ? (args.deliver ?? 'receiver') : undefined;
   if (!deliver) {
     const running = deps.receiver.url();
     const items = [
@@ -59,7 +60,7 @@ export async function askDelivery(deps: JobCommandDeps, flow: PromptFlow, args: 
     await deps.receiver.start();
     uri = deps.receiver.url() ?? '';
     if (!uri) throw new Error(vscode.l10n.t('The receiver is not running: start it with "Gemini Webhooks: Start Receiver".'));
-    if (deps.backend.kind !== 'emulator' && isLoopbackHost(new URL(uri).hostname) && !args?.deliver)
+    if (deps.backend.kind !== 'emulator' && isLoopbackHost(new URL(uri).hostname) && !args)
       uri = await flow.input({
         title: vscode.l10n.t('Public URL of the receiver'),
         prompt: vscode.l10n.t('The Gemini API cannot reach {0}: enter the public URL that forwards to the receiver (a tunnel, a forwarded port).', uri),
@@ -70,7 +71,7 @@ export async function askDelivery(deps: JobCommandDeps, flow: PromptFlow, args: 
     const problem = validateTarget(uri, deps.backend.kind);
     if (problem) throw new Error(problem);
   }
-  const userMetadata = args?.userMetadata !== undefined ? args.userMetadata : await askMetadata(flow);
+  const userMetadata = args ? args.userMetadata : await askMetadata(flow);
   return { uris: [uri.trim()], ...(userMetadata ? { user_metadata: userMetadata } : {}) };
 }
 
