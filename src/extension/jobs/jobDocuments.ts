@@ -1,6 +1,6 @@
 /**
- * Read-only job documents: a job's status as the API answered it (`gemini-job:/batch/<name>.json`,
- * like the webhook details documents) and a batch's results file (`gemini-job:/results/<name>.jsonl`).
+ * Read-only job documents: a job's status as the API answered it (`gemini-job:/batch/batches/<id>.json`,
+ * like the webhook details documents) and a batch's results file (`gemini-job:/results/batches/<id>.jsonl`).
  * The commands fetch first (so a failure is shown as an error, never as a document) and hand the text
  * here; a status document opened again later (after a reload) is read afresh.
  */
@@ -12,18 +12,18 @@ import { JOB_SCHEME } from '../platform/ids';
 import { JobTracker } from './jobTracker';
 
 export function statusUri(ref: JobRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: JOB_SCHEME, path: `/${ref.kind}/${encodeURIComponent(ref.name)}.json` });
+  return vscode.Uri.from({ scheme: JOB_SCHEME, path: `/${ref.kind}/${ref.name}.json` });
 }
 
 export function resultsUri(ref: JobRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: JOB_SCHEME, path: `/results/${encodeURIComponent(ref.name)}.jsonl` });
+  return vscode.Uri.from({ scheme: JOB_SCHEME, path: `/results/${ref.name}.jsonl` });
 }
 
 /** The job a status document is about, or undefined for a results document. */
 function statusRefOf(uri: vscode.Uri): JobRef | undefined {
   const m = /^\/([a-z]+)\/(.+)\.json$/.exec(uri.path);
   if (!m || !JOB_KINDS.includes(m[1] as JobKind)) return undefined;
-  return { kind: m[1] as JobKind, name: decodeURIComponent(m[2]) };
+  return { kind: m[1] as JobKind, name: m[2] };
 }
 
 export class JobDocuments extends Disposable implements vscode.TextDocumentContentProvider {

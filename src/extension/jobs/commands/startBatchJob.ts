@@ -31,7 +31,7 @@ export function startBatchJob(deps: JobCommandDeps) {
       const model = await askModel(flow, args, DEFAULT_MODEL);
       const config = await askDelivery(deps, flow, args);
       flow.busy();
-      const displayName = args?.displayName ?? `vscode ${from} ${new Date().toISOString().slice(0, 19)}`;
+      const displayName = args?.displayName ?? `${from} (${requests.length} requests, from VS Code)`;
       const client = await deps.backend.jobsClient();
       const op = await withCancellableProgress(vscode.l10n.t('Starting a batch of {0} requests…', requests.length), (signal) =>
         client
@@ -55,7 +55,7 @@ export function startBatchJob(deps: JobCommandDeps) {
 }
 
 async function askRequests(deps: JobCommandDeps, flow: PromptFlow, args: StartBatchArgs | undefined): Promise<{ requests: InlinedRequest[]; from: string }> {
-  if (args?.prompts !== undefined) return { requests: promptRequests(args.prompts), from: 'batch' };
+  if (args?.prompts !== undefined) return { requests: promptRequests(args.prompts), from: 'Typed prompts' };
   if (args?.file !== undefined) return readFile(deps, toUri(args.file));
   const typed = vscode.l10n.t('Type the prompts');
   const file = vscode.l10n.t('A JSONL file from the workspace');
@@ -80,7 +80,7 @@ async function askRequests(deps: JobCommandDeps, flow: PromptFlow, args: StartBa
         }
       },
     });
-    return { requests: promptRequests(text), from: 'batch' };
+    return { requests: promptRequests(text), from: 'Typed prompts' };
   }
   return readFile(deps, await pickJsonl(deps, flow));
 }
@@ -102,7 +102,7 @@ async function readFile(deps: JobCommandDeps, uri: vscode.Uri): Promise<{ reques
   const bytes = await vscode.workspace.fs.readFile(uri);
   try {
     const requests = parseBatchJsonl(new TextDecoder('utf-8').decode(bytes));
-    return { requests, from: uri.path.split('/').pop() ?? 'batch' };
+    return { requests, from: uri.path.split('/').pop() ?? 'JSONL file' };
   } catch (error) {
     if (error instanceof BatchInputError) {
       deps.log.warn(`jobs: ${uri.toString(true)} was not sent: ${error.message}`);
