@@ -1,7 +1,8 @@
 /**
  * The jobs journey through the real UI (code-server in Chromium), as a user: start a batch from the
  * command palette with its event delivered to the receiver, watch its row in the Jobs view reach
- * "succeeded" with its batch.succeeded event as a child, and open the job's status document.
+ * "succeeded" with its batch.succeeded event as a child, open the job's status document, and open its
+ * results from the event's detail pane in the inspector.
  * Screenshots go to test-results/screenshots/jobs-*.png.
  */
 import * as assert from 'node:assert/strict';
@@ -121,5 +122,25 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
       .first()
       .waitFor({ timeout: 15_000 });
     await shot('open-job');
+  });
+
+  it("the event opens in the inspector, whose Open Results button shows the batch's results file", async () => {
+    await jobRow(/batch\.succeeded/).click();
+    const detail = wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('#detail');
+    await detail.locator('button[data-action="openJob"]').waitFor({ timeout: 30_000 });
+    await detail.locator('button[data-action="openResults"]').click();
+    // The emulator serves the results file the event points at (output_file_uri): one JSON line per request.
+    await wb.page
+      .locator('.tab', { hasText: /\.jsonl/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await wb.page.waitForFunction(
+      () => Array.from(document.querySelectorAll('.editor-instance .view-lines')).some((e) => (e.textContent ?? '').includes('request-2')),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    await shot('open-results');
   });
 });
