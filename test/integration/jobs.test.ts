@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Emulator, startEmulator } from '../../src/core/emulator';
 import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import type { ExtensionApi } from '../../src/extension/extension';
 import type { ResultsOutcome } from '../../src/extension/jobs/commands/results';
@@ -209,5 +210,74 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     const error = ui.shown.find((s) => s.kind === 'error');
     assert.match(error?.message ?? '', new RegExp(`Batch ${name} was not found \\(404\\).*marks it gone`));
     assert.deepEqual(error?.items, ['Refresh Jobs', 'Show Log']);
+  });
+});
+
+describe('Jobs view on the Gemini API backend (a key-checking stand-in on loopback)', function () {
+  this.timeout(90_000);
+  let api: ExtensionApi;
+  let gemini: Emulator;
+  const KEY = 'AIzaJobsTestKey_0123456789abcdefghij';
+  const config = () => vscode.workspace.getConfiguration('geminiWebhooks');
+
+  before(async () => {
+    api = await activateApi();
+    gemini = await startEmulator({ port: 0, apiKey: KEY, jobDurationMs: 60_000 });
+    await config().update('api.baseUrl', gemini.url, vscode.ConfigurationTarget.Global);
+    await api.secrets.setApiKey(KEY);
+    await api.backend.switchTo('gemini');
+  });
+
+  after(async () => {
+    await api.backend.switchTo('emulator');
+    await config().update('api.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('backend', undefined, vscode.ConfigurationTarget.Global);
+    await api.secrets.clearApiKey();
+    await gemini.close();
+  });
+
+  it('starts jobs with the stored key at the configured base URL; a refusal shows its error and the next step; a rejected key says Set API Key', async () => {
+    script(api);
+    const batch = (await vscode.commands.executeCommand<StartResult>(COMMANDS.startBatchJob, { prompts: 'a | b', deliver: 'registered' }))!;
+    assert.ok(batch, 'started');
+    const tracked = api.jobs.jobs.get(batch.ref)!;
+    assert.equal(tracked.backend, 'gemini');
+    assert.equal(tracked.summary.webhookUris, undefined, 'left to the registered webhooks');
+    const editor = (await vscode.commands.executeCommand<vscode.TextEditor>(COMMANDS.openJob, { ref: batch.ref }))!;
+    assert.equal((JSON.parse(editor.document.getText()) as { metadata: { state: string } }).metadata.state, 'BATCH_STATE_PENDING');
+
+    // The real service cannot deliver to loopback: refused before anything is sent.
+    const local = script(api);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.startVideoGeneration, { prompt: 'p', deliver: 'http://127.0.0.1:9/hook' }), undefined);
+    assert.match(local.shown.find((s) => s.kind === 'error')?.message ?? '', /cannot reach a loopback address/);
+
+    // The API refuses to cancel an interaction that has ended: its message and what to do next.
+    const interaction = (await vscode.commands.executeCommand<StartResult>(COMMANDS.startBackgroundInteraction, { input: 'hi', deliver: 'registered' }))!;
+    script(api, confirm(true));
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.cancelJob, { ref: interaction.ref }), true);
+    const refused = script(api, confirm(true));
+    await vscode.commands.executeCommand(COMMANDS.cancelJob, { ref: interaction.ref });
+    assert.match(
+      refused.shown.find((s) => s.kind === 'error')?.message ?? '',
+      /refused the request \(400 FAILED_PRECONDITION\): .*not in progress.*Refresh Jobs/,
+    );
+
+    // A key the API rejects: the Webhooks view's describer says so, with Set API Key.
+    await api.secrets.setApiKey(`${KEY}X`);
+    const rejected = script(api);
+    await vscode.commands.executeCommand(COMMANDS.openJob, { ref: batch.ref });
+    const error = rejected.shown.find((s) => s.kind === 'error');
+    assert.equal(error?.message, 'The API key was rejected.');
+    assert.deepEqual(error?.items, ['Set API Key', 'Show Log']);
+    await api.secrets.setApiKey(KEY);
+
+    // Back on the emulator, the Gemini API's rows say where they live, and Open Job says how to reach them.
+    await api.backend.switchTo('emulator');
+    await api.jobs.tree.refresh();
+    const row = api.jobs.tree.nodes().find((n) => n.ref.name === batch.ref.name);
+    assert.match(String(row?.toTreeItem().description), /Gemini API$/);
+    const elsewhere = script(api);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.openJob, { ref: batch.ref }), undefined);
+    assert.match(elsewhere.shown.find((s) => s.kind === 'warn')?.message ?? '', /lives on the Gemini API.*Use Gemini API/);
   });
 });
