@@ -181,6 +181,15 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     assert.equal(outcome.shown, 'advice');
     assert.match((outcome as { command: string }).command, /^curl -fsSL -H "x-goog-api-key: \$GEMINI_API_KEY"/);
     assert.ok(ui.shown.some((s) => s.kind === 'modal' && (s.items ?? []).includes('Copy Command')));
+    // Open Results on an interaction's event is an expected refusal: a warning that says where its outputs are.
+    const warned = script(api);
+    const interactionEvent = job('interaction', interaction.ref.name)!.events[0];
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.openJobResults, { seq: interactionEvent }), undefined);
+    assert.deepEqual(
+      warned.shown.map((s) => s.kind),
+      ['warn'],
+    );
+    assert.match(warned.shown[0].message, /Open Job shows them/);
   });
 
   it('a JSONL file with a broken line: the line number in the error, nothing sent', async () => {
@@ -210,6 +219,16 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     const error = ui.shown.find((s) => s.kind === 'error');
     assert.match(error?.message ?? '', new RegExp(`Batch ${name} was not found \\(404\\).*marks it gone`));
     assert.deepEqual(error?.items, ['Refresh Jobs', 'Show Log']);
+    // A rejected delivery names no job: a warning, never an error.
+    const forged = await sendStaticTestEvent(api.receiver.url!, 'batch.succeeded', undefined);
+    assert.equal(forged.answer.status, 'rejected');
+    const forgedSeq = api.receiver.history!.all().at(-1)!.seq;
+    const refusal = script(api);
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.openJob, { seq: forgedSeq }), undefined);
+    assert.deepEqual(
+      refusal.shown.map((s) => `${s.kind}: ${s.message}`),
+      [`warn: Event #${forgedSeq} was rejected: a forged or tampered delivery points at no job.`],
+    );
   });
 });
 

@@ -58,9 +58,12 @@ async function openAtLine(uri: vscode.Uri, line: number | undefined): Promise<vo
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: true });
 }
 
-/** An event that points at no job the API can be asked about (no `data.id`; a video event names only its file). */
-export class NoJobForEventError extends Error {
-  override readonly name = 'NoJobForEventError';
+/**
+ * The command has no job to act on — an event that names none (no `data.id`; a video event names only
+ * its file), no jobs listed yet: an expected refusal, shown as a warning (see warnOnNoJob).
+ */
+export class NoJobError extends Error {
+  override readonly name = 'NoJobError';
 }
 
 /** Runs an API call about one job: a 404 becomes JobGoneError, a refusal JobRefusedError; the rest is left as it is. */
@@ -99,7 +102,6 @@ export function describeJobError(error: unknown): UserFacingError | undefined {
     };
   }
   if (error instanceof BatchInputError) return { message: vscode.l10n.t('{0} Nothing was sent.', error.message) };
-  if (error instanceof NoJobForEventError) return { message: error.message };
   return undefined;
 }
 

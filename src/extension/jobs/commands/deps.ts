@@ -5,7 +5,7 @@ import { EventJobRef, JobRef, deliveryEnvelope, eventJobRef, stateLabel } from '
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { JobsDeps } from '../deps';
 import { JobDocuments } from '../jobDocuments';
-import { KIND_LABELS, NoJobForEventError } from '../jobErrors';
+import { KIND_LABELS, NoJobError } from '../jobErrors';
 import { TrackedJob } from '../jobStore';
 import { JobTracker } from '../jobTracker';
 import type { JobArg } from '../tree/jobNodes';
@@ -39,7 +39,7 @@ export async function resolveJob(
   if (isEventArg(arg)) return resolveEvent(deps, arg.seq);
   const jobs = deps.tracker.jobs.list().filter(offer);
   if (jobs.length === 0)
-    throw new NoJobForEventError(
+    throw new NoJobError(
       deps.tracker.jobs.list().length === 0
         ? vscode.l10n.t('There are no jobs yet: start one with "Start Batch Job…", or open a job from its event.')
         : vscode.l10n.t('No job in the Jobs view fits: Refresh Jobs shows their states.'),
@@ -54,20 +54,20 @@ export async function resolveJob(
   return { ref: picked.ref };
 }
 
-/** An event by seq, with its envelope and the job reference it holds; throws NoJobForEventError when it names none. */
+/** An event by seq, with its envelope and the job reference it holds; throws NoJobError when it names none. */
 export function readEvent(deps: Pick<JobCommandDeps, 'events'>, seq: number): NonNullable<ResolvedJob['event']> {
   const record = deps.events.get(seq);
-  if (!record) throw new NoJobForEventError(vscode.l10n.t('Event #{0} is no longer in the history.', seq));
+  if (!record) throw new NoJobError(vscode.l10n.t('Event #{0} is no longer in the history.', seq));
   const envelope = record.verdict === 'rejected' ? undefined : deliveryEnvelope(record);
   if (!envelope)
-    throw new NoJobForEventError(
+    throw new NoJobError(
       record.verdict === 'rejected'
         ? vscode.l10n.t('Event #{0} was rejected: a forged or tampered delivery points at no job.', seq)
         : vscode.l10n.t('Event #{0} has no readable event body, so it names no job.', seq),
     );
   const ref = eventJobRef(envelope);
   if (!ref)
-    throw new NoJobForEventError(
+    throw new NoJobError(
       vscode.l10n.t(
         'Event #{0} ({1}) names no job: batch and interaction events name theirs in data.id, video events the file they made.',
         seq,
@@ -83,7 +83,7 @@ async function resolveEvent(deps: JobCommandDeps, seq: number): Promise<Resolved
   const job = await deps.tracker.jobOfEvent(ref);
   if (!job) {
     const file = ref.kind === 'video' ? (ref.fileId ?? ref.videoUri ?? '') : '';
-    throw new NoJobForEventError(
+    throw new NoJobError(
       vscode.l10n.t(
         'Event #{0} ({1}) names only the file it made ({2}), not its video operation, and the API has no call from a file to the operation: only a video generation started from this editor is found. "Open Results" says how to download the video.',
         seq,
@@ -93,4 +93,15 @@ async function resolveEvent(deps: JobCommandDeps, seq: number): Promise<Resolved
     );
   }
   return { ref: { kind: job.summary.kind, name: job.summary.name }, event };
+}
+
+/** Runs a command's body; when it has no job to act on (NoJobError), that is a warning with the reason, not an error. */
+export async function warnOnNoJob<T>(deps: Pick<JobCommandDeps, 'ui'>, body: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!(error instanceof NoJobError)) throw error;
+    void deps.ui.current.warn(error.message);
+    return undefined;
+  }
 }
