@@ -18,6 +18,12 @@ import { JobStore, TrackedJob, jobKey } from './jobStore';
 
 /** Reads at once while refreshing all jobs (a Refresh of 100 jobs is 100 GETs, 4 at a time). */
 const CONCURRENCY = 4;
+/**
+ * Reads that arriving events may have under way at once. A flood of job events (a load test, a burst
+ * of test events) links every event but reads at most this many jobs; the others are read by their
+ * next event or by Refresh Jobs.
+ */
+const MAX_EVENT_READS = 8;
 
 export interface FetchedJob {
   readonly job: TrackedJob;
@@ -27,6 +33,7 @@ export interface FetchedJob {
 
 export class JobTracker extends Disposable {
   private readonly inflight = new Map<string, Promise<FetchedJob>>();
+  private eventReads = 0;
 
   constructor(
     readonly jobs: JobStore,
@@ -121,7 +128,17 @@ export class JobTracker extends Disposable {
       }
       this.jobs.addEvent(job.summary, record.seq);
       // A video operation was just re-read to be found (jobOfEvent); every other job is read now.
-      if (ref.kind !== 'video' || !job.summary.ended) await this.fetch(job.summary);
+      if (ref.kind === 'video' && job.summary.ended) return;
+      if (this.eventReads >= MAX_EVENT_READS && !this.inflight.has(jobKey(job.summary))) {
+        this.deps.log.debug(`jobs: #${record.seq}: ${MAX_EVENT_READS} reads under way; ${job.summary.name} is read by its next event or Refresh Jobs`);
+        return;
+      }
+      this.eventReads++;
+      try {
+        await this.fetch(job.summary);
+      } finally {
+        this.eventReads--;
+      }
     } catch (error) {
       this.deps.log.debug(`jobs: re-reading the job of #${record.seq} failed: ${redact(error instanceof Error ? error.message : String(error))}`);
     }
