@@ -180,7 +180,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
       api: () => backend.ready().then((s) => s.api),
       onDidChange: backend.onDidChange,
     },
-    receiver: { url: () => receiver.url, start: () => receiver.start() },
+    receiver: { url: () => receiver.url, start: () => receiver.start(), publicUrl: () => receiver.publicUrl.resolve().then((u) => u?.public?.url) },
     events: { onDidReceive: receiver.onDidReceive, get: (seq) => feed.get(seq), all: () => feed.records(), onDidReset: feed.onDidChangeState },
   });
   context.subscriptions.push(jobs);

@@ -265,6 +265,20 @@ describe('Jobs view on the Gemini API backend (a key-checking stand-in on loopba
     const editor = (await vscode.commands.executeCommand<vscode.TextEditor>(COMMANDS.openJob, { ref: batch.ref }))!;
     assert.equal((JSON.parse(editor.document.getText()) as { metadata: { state: string } }).metadata.state, 'BATCH_STATE_PENDING');
 
+    // To the receiver: the real service cannot reach loopback, so the receiver's public URL goes into webhook_config.
+    // (No traffic leaves the machine: the stand-in's batch runs 60 s, and it is closed before then.)
+    await config().update('receiver.publicUrl', 'https://jobs.example.test/webhooks', vscode.ConfigurationTarget.Global);
+    try {
+      const toReceiver = (await vscode.commands.executeCommand<StartResult>(COMMANDS.startBatchJob, {
+        prompts: 'c',
+        deliver: 'receiver',
+        userMetadata: null,
+      }))!;
+      assert.deepEqual(api.jobs.jobs.get(toReceiver.ref)?.summary.webhookUris, ['https://jobs.example.test/webhooks']);
+    } finally {
+      await config().update('receiver.publicUrl', undefined, vscode.ConfigurationTarget.Global);
+    }
+
     // The real service cannot deliver to loopback: refused before anything is sent.
     const local = script(api);
     assert.equal(await vscode.commands.executeCommand(COMMANDS.startVideoGeneration, { prompt: 'p', deliver: 'http://127.0.0.1:9/hook' }), undefined);

@@ -25,6 +25,8 @@ export interface JobsReceiver {
   url(): string | undefined;
   /** Starts it (resolves once it listens). */
   start(): Promise<unknown>;
+  /** The public URL that reaches it (the setting, the editor's forwarded address, an ngrok tunnel), when one is found. */
+  publicUrl(): Promise<string | undefined>;
 }
 
 export interface JobsEvents {

@@ -1,6 +1,6 @@
 /** The job model against the real emulator over loopback: reads, summaries, event → job, the results file; and the reads' retries. */
 import * as assert from 'node:assert/strict';
-import { ApiError, JobsClient, NotDownloadableError } from '../../../src/core/api';
+import { ApiError, EmulatorJobsClient, JobsClient, NotDownloadableError } from '../../../src/core/api';
 import { Emulator, startEmulator } from '../../../src/core/emulator';
 import { deliveryEnvelope, deliveryJobRef, eventOutputPointer, matchesVideo, promptRequests, summarizeJob } from '../../../src/core/jobs';
 import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
@@ -134,6 +134,32 @@ describe('jobs: the job model against the emulator', function () {
     assert.equal(matchesVideo(ref, done), true);
     // The emulator makes no video bytes, and says so.
     await assert.rejects(jobs.downloadFile(ref.videoUri!), (e: unknown) => e instanceof ApiError && e.httpStatus === 404 && /no video bytes/.test(e.message));
+  });
+
+  it("the emulator's other outcomes read as the real ones: a failed batch with its error, an interaction that requires action", async () => {
+    const control = new EmulatorJobsClient({ baseUrl: emulator.url, apiVersion: 'v1beta', apiKey: async () => 'any-key' });
+    try {
+      const failedArrives = next(receiver, 'batch.failed');
+      const op = await jobs.createBatch('gemini-2.5-flash', {
+        batch: { inputConfig: { requests: { requests: promptRequests('x') } }, webhookConfig: { uris: [receiver.url] } },
+      });
+      const name = summarizeJob('batch', op).name;
+      await control.finishJob(name, 'failed', { error_code: 'INTERNAL', error_message: 'simulated' });
+      assert.deepEqual(deliveryJobRef(await failedArrives), { kind: 'batch', name, type: 'batch.failed' });
+      const failed = summarizeJob('batch', await jobs.getBatch(name));
+      assert.equal(failed.state, 'BATCH_STATE_FAILED');
+      assert.equal(failed.ended, true);
+      assert.ok(failed.error, JSON.stringify(failed));
+      assert.equal(failed.output, undefined);
+
+      const waiting = summarizeJob('interaction', await jobs.createInteraction({ model: 'gemini-2.5-flash', input: 'hi', background: true }));
+      await control.finishJob(waiting.name, 'requires_action');
+      const needs = summarizeJob('interaction', await jobs.getInteraction(waiting.name));
+      assert.equal(needs.state, 'requires_action');
+      assert.equal(needs.ended, false, 'it waits for the caller, it has not ended');
+    } finally {
+      await control.close();
+    }
   });
 
   it('never sends the key elsewhere: a gs:// URI, another host or a non-URL pointer is refused before any request', async () => {

@@ -60,13 +60,23 @@ export async function askDelivery(deps: JobCommandDeps, flow: PromptFlow, args: 
     await deps.receiver.start();
     uri = deps.receiver.url() ?? '';
     if (!uri) throw new Error(vscode.l10n.t('The receiver is not running: start it with "Gemini Webhooks: Start Receiver".'));
-    if (deps.backend.kind !== 'emulator' && isLoopbackHost(new URL(uri).hostname) && !args)
-      uri = await flow.input({
-        title: vscode.l10n.t('Public URL of the receiver'),
-        prompt: vscode.l10n.t('The Gemini API cannot reach {0}: enter the public URL that forwards to the receiver (a tunnel, a forwarded port).', uri),
-        value: uri,
-        validateInput: (v) => validateTarget(v, deps.backend.kind),
-      });
+    // The real service cannot reach loopback: the receiver's public URL (setting, forwarded port, ngrok), else ask for one.
+    if (deps.backend.kind !== 'emulator' && isLoopbackHost(new URL(uri).hostname)) {
+      const found = await deps.receiver.publicUrl();
+      if (found) uri = found;
+      else if (!args)
+        uri = await flow.input({
+          title: vscode.l10n.t('Public URL of the receiver'),
+          prompt: vscode.l10n.t(
+            'The Gemini API cannot reach {0}, and no public URL was found (setting geminiWebhooks.receiver.publicUrl, a forwarded port, an ngrok tunnel): enter the public URL that forwards to the receiver.',
+            uri,
+          ),
+          value: uri,
+          validateInput: (v) => validateTarget(v, deps.backend.kind),
+        });
+    }
+    const problem = validateTarget(uri, deps.backend.kind);
+    if (problem) throw new Error(problem);
   } else {
     const problem = validateTarget(uri, deps.backend.kind);
     if (problem) throw new Error(problem);
