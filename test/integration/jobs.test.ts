@@ -192,6 +192,38 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     assert.match(warned.shown[0].message, /Open Job shows them/);
   });
 
+  it('a JSONL file picked from the workspace, its event left to the registered webhooks: Refresh Jobs reads it until it succeeds', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const file = vscode.Uri.joinPath(folder, `jobs-it-${randomUUID().slice(0, 6)}.jsonl`);
+    const line = (key: string, text: string) => JSON.stringify({ key, request: { contents: [{ parts: [{ text }] }] } });
+    await vscode.workspace.fs.writeFile(file, Buffer.from(`${line('first', 'one')}\n\n${line('second', 'two')}\n`));
+    try {
+      const base = path.basename(file.path);
+      const ui = script(api, pickLabel('A JSONL file'), pickLabel(base), input('gemini-2.5-flash'), pickLabel('To the registered webhooks'));
+      const started = (await vscode.commands.executeCommand<StartResult>(COMMANDS.startBatchJob))!;
+      assert.ok(started, JSON.stringify(ui.shown));
+      const tracked = job('batch', started.ref.name)!;
+      assert.equal(tracked.summary.displayName, `${base} (2 requests, from VS Code)`);
+      assert.equal(tracked.summary.webhookUris, undefined);
+      const details = row(started.ref.name)!
+        .children()
+        .map((c) => c.toTreeItem())
+        .map((i) => `${String(i.label)}: ${String(i.description)}`);
+      assert.ok(details.includes('Webhook: the registered webhooks (no webhook_config)'), details.join('\n'));
+      // No webhook_config: the event goes to whatever webhooks are registered, maybe none that reach this receiver;
+      // Refresh Jobs reads the batch until it has succeeded.
+      const end = Date.now() + 20_000;
+      while (job('batch', started.ref.name)?.summary.state !== 'BATCH_STATE_SUCCEEDED') {
+        if (Date.now() > end) throw new Error('the batch did not succeed');
+        await new Promise((r) => setTimeout(r, 500));
+        script(api);
+        await vscode.commands.executeCommand(COMMANDS.refreshJobs);
+      }
+    } finally {
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+
   it('a JSONL file with a broken line: the line number in the error, nothing sent', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-it-')), 'input.jsonl');
     fs.writeFileSync(file, '{"key":"a","request":{"contents":[{"parts":[{"text":"ok"}]}]}}\n{"key":"b","request":{"contents":[\n');
