@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { JOB_KINDS, JobRef, JobSummary, mergeSummary } from '../../core/jobs';
-import { Disposable } from '../platform/disposable';
+import { Disposable, toDisposable } from '../platform/disposable';
 
 export type JobOrigin = 'editor' | 'event';
 
@@ -37,6 +37,7 @@ export class JobStore extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private readonly jobs = new Map<string, TrackedJob>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly memento: vscode.Memento,
@@ -44,6 +45,7 @@ export class JobStore extends Disposable {
   ) {
     super();
     for (const job of readStored(memento.get<unknown>(STATE_KEY))) this.jobs.set(jobKey(job.summary), job);
+    this.register(toDisposable(() => this.saveTimer && this.persist()));
   }
 
   /** Newest first. */
@@ -111,9 +113,16 @@ export class JobStore extends Disposable {
     }
   }
 
+  /** Tells the view at once; writes workspaceState at most every 500 ms (a burst of events is one write), and on dispose. */
   private save(): void {
-    void Promise.resolve(this.memento.update(STATE_KEY, [...this.jobs.values()])).catch(() => undefined);
     this.changed.fire();
+    this.saveTimer ??= setTimeout(() => this.persist(), 500);
+  }
+
+  private persist(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    void Promise.resolve(this.memento.update(STATE_KEY, [...this.jobs.values()])).catch(() => undefined);
   }
 }
 
