@@ -30,6 +30,8 @@ import { FailureStatusBar } from './events/receiver/failureStatusBar';
 import { EventsTreeProvider } from './events/tree/eventsTreeProvider';
 // handler: Check My Handler (the probe and its scorecard), Create Webhook Handler, Write to .env
 import { HandlerFeature } from './handler/index';
+// jobs: the Jobs view, the job commands, event → job
+import { JobsFeature } from './jobs/index';
 
 /** What `activate` returns: used by the integration tests to reach the running services. */
 export interface ExtensionApi {
@@ -53,6 +55,8 @@ export interface ExtensionApi {
   readonly failureStatusBar: FailureStatusBar;
   /** Check My Handler's probe session and scorecard, and the .env writer Create and Rotate call. */
   readonly handler: HandlerFeature;
+  /** The Jobs view: its store, tracker, tree and documents. */
+  readonly jobs: JobsFeature;
   /** Where this extension keeps state and logs (the secrets-leak test reads every file there). */
   readonly paths: { readonly globalStorage: vscode.Uri; readonly logs: vscode.Uri };
 }
@@ -161,6 +165,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     }),
   );
 
+  // Jobs: started from the editor or pointed at by events; rows refresh when their events arrive.
+  const jobs = new JobsFeature({
+    runner: commands,
+    ui,
+    log,
+    state: context.workspaceState,
+    clipboard: vscode.env.clipboard,
+    backend: {
+      get kind() {
+        return backend.kind;
+      },
+      jobsClient: () => backend.jobsClient(),
+      api: () => backend.ready().then((s) => s.api),
+      onDidChange: backend.onDidChange,
+    },
+    receiver: { url: () => receiver.url, start: () => receiver.start(), publicUrl: () => receiver.publicUrl.resolve().then((u) => u?.public?.url) },
+    events: { onDidReceive: receiver.onDidReceive, get: (seq) => feed.get(seq), all: () => feed.records(), onDidReset: feed.onDidChangeState },
+  });
+  context.subscriptions.push(jobs);
+
   // The walkthrough ticks its steps on what exists: a webhook pointing at the receiver, a verified delivery.
   const walkthrough = new WalkthroughContext({
     webhooks: webhookDirectory,
@@ -190,6 +214,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Extens
     rehearsal,
     failureStatusBar,
     handler,
+    jobs,
     paths: { globalStorage: context.globalStorageUri, logs: context.logUri },
   };
 }

@@ -1,7 +1,7 @@
 /** The REST client of the Gemini webhooks API and of the jobs that emit its events (vscode-free). */
 export { RepeatedPageTokenError, WebhooksClient, updateMaskOf } from './webhooksClient';
 export type { ListOptions, CreateOptions } from './webhooksClient';
-export { JobsClient } from './jobsClient';
+export { JobsClient, MAX_DOWNLOAD_BYTES, NotDownloadableError } from './jobsClient';
 export { EmulatorJobsClient } from './emulatorJobsClient';
 export type { EmulatorJobFailure, EmulatorJobOutcome } from './emulatorJobsClient';
 export { EMULATOR_JOB_TYPES, startEmulatorJob } from './testEventJobs';

@@ -22,6 +22,8 @@ export interface Content {
 
 export interface InlinedRequest {
   readonly request: { readonly contents: readonly Content[] };
+  /** `key` names the request's line in the results (the batch input file's `key`). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** `models/{model}:batchGenerateContent`: the SDK's form (inlined requests or an uploaded file). */
@@ -45,6 +47,8 @@ export interface BatchOperation {
     readonly displayName?: string;
     readonly model?: string;
     readonly state?: BatchState | string;
+    readonly createTime?: string;
+    readonly updateTime?: string;
   };
 }
 
@@ -81,7 +85,9 @@ export interface VideoOperation {
 export function readBatchOperation(value: unknown): BatchOperation {
   const obj = asObject(value);
   const metadata =
-    obj.metadata && typeof obj.metadata === 'object' ? { metadata: stringFields(asObject(obj.metadata), ['name', 'displayName', 'model', 'state']) } : {};
+    obj.metadata && typeof obj.metadata === 'object'
+      ? { metadata: stringFields(asObject(obj.metadata), ['name', 'displayName', 'model', 'state', 'createTime', 'updateTime']) }
+      : {};
   return { name: str(obj.name) ?? '', done: obj.done === true, ...metadata };
 }
 

@@ -38,7 +38,8 @@ export class Transport {
   private readonly agent: Agent | LazyAgent;
   private readonly ownsAgent: boolean;
   private readonly policy: RetryPolicy;
-  private readonly origin: string;
+  /** scheme://host:port of the API: the only place the key is sent. */
+  readonly origin: string;
   private readonly prefix: string;
 
   constructor(private readonly options: TransportOptions) {
@@ -63,12 +64,37 @@ export class Transport {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
     const pathAndQuery = `${this.prefix}${path}${qs.size ? `?${qs.toString()}` : ''}`;
+    return this.attempts(method, pathAndQuery, (signal) => this.once(method, pathAndQuery, body, signal), opts);
+  }
+
+  /**
+   * GETs a file on the API's own origin as text (a batch's results), retried like every GET. `pathAndQuery`
+   * is taken as it is (no version prefix: the real service serves files under `/download/{version}/`);
+   * the key goes only to this origin. At most `maxBytes` are read: `truncated` says when there was more.
+   */
+  async download(pathAndQuery: string, maxBytes: number, opts: CallOptions = {}): Promise<{ text: string; truncated: boolean }> {
+    const path = pathAndQuery.startsWith('/') ? pathAndQuery : `/${pathAndQuery}`;
+    const value = await this.attempts('GET', path, (signal) => this.once('GET', path, undefined, signal, maxBytes), opts);
+    return value as { text: string; truncated: boolean };
+  }
+
+  /** Version prefix of the API paths, e.g. `/v1beta` (a file download lives under `/download/v1beta`). */
+  get versionPrefix(): string {
+    return this.prefix;
+  }
+
+  private async attempts(
+    method: Method,
+    pathAndQuery: string,
+    once: (signal: AbortSignal | undefined) => Promise<{ status: number; value?: unknown; error?: ApiError }>,
+    opts: CallOptions,
+  ): Promise<unknown> {
     const retryable = RETRYABLE_METHODS.has(method);
     for (let attempt = 1; ; attempt++) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       const started = Date.now();
       try {
-        const result = await this.once(method, pathAndQuery, body, opts.signal);
+        const result = await once(opts.signal);
         this.options.log?.(`${method} ${pathAndQuery} → ${result.status} (${Date.now() - started} ms)`);
         if (result.error === undefined) return result.value;
         const error = result.error;
@@ -99,13 +125,15 @@ export class Transport {
     return backoffDelay(this.policy, attempt);
   }
 
+  /** One request; with `rawLimit`, a 2xx body is answered as text (at most that many bytes) instead of parsed JSON. */
   private async once(
     method: Method,
     pathAndQuery: string,
     body: unknown,
     signal: AbortSignal | undefined,
+    rawLimit?: number,
   ): Promise<{ status: number; value?: unknown; error?: ApiError }> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'gemini-webhooks-vscode' };
+    const headers: Record<string, string> = { accept: rawLimit === undefined ? 'application/json' : '*/*', 'user-agent': 'gemini-webhooks-vscode' };
     const key = await this.options.apiKey();
     if (key) {
       if (apiKeyProblem(key)) throw new ApiKeyFormatError();
@@ -123,14 +151,18 @@ export class Transport {
     } catch (error) {
       throw this.wrapNetworkError(error, signal);
     }
+    const status = response.statusCode;
+    const ok = status >= 200 && status < 300;
     let text: string;
+    let truncated = false;
     try {
-      text = await response.body.text();
+      if (ok && rawLimit !== undefined) ({ text, truncated } = await readBounded(response.body, rawLimit));
+      else text = await response.body.text();
     } catch (error) {
       throw this.wrapNetworkError(error, signal);
     }
-    const status = response.statusCode;
-    if (status >= 200 && status < 300) {
+    if (ok && rawLimit !== undefined) return { status, value: { text, truncated } };
+    if (ok) {
       if (text.trim() === '') return { status, value: {} };
       try {
         return { status, value: JSON.parse(text) as unknown };
@@ -156,4 +188,25 @@ export class Transport {
   async close(): Promise<void> {
     if (this.ownsAgent) await (this.agent instanceof LazyAgent ? this.agent.made : this.agent)?.close();
   }
+}
+
+/** Reads at most `limit` bytes of a body as UTF-8 (a character cut at the limit is dropped), then stops reading it. */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = limit - size;
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room));
+      size = limit;
+      truncated = true;
+      break;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  if (truncated) body.destroy();
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks, size), { stream: truncated });
+  return { text, truncated };
 }

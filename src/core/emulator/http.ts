@@ -93,6 +93,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+export function sendText(res: ServerResponse, status: number, text: string, contentType: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export function sendError(res: ServerResponse, err: ApiError): void {
   sendJson(res, err.code, err.toBody(), err.headers);
 }

@@ -16,7 +16,8 @@ export interface RouteContext {
   body(): Promise<JsonObject>;
 }
 
-export type RouteResult = { status?: number; body: unknown };
+/** A JSON answer (`body`), or a file's bytes as text (`text`, with its content type). */
+export type RouteResult = { status?: number; body: unknown } | { status?: number; text: string; contentType: string };
 export type Handler = (ctx: RouteContext) => RouteResult | Promise<RouteResult>;
 
 export interface Route {

@@ -17,6 +17,7 @@ import {
   readRawBody,
   sendError,
   sendJson,
+  sendText,
   unsupportedContentType,
 } from './http';
 import { allowedHostNames, checkHostAndOrigin } from './requestGuard';
@@ -94,7 +95,8 @@ export function createHttpFront(options: HttpFrontOptions): Server {
     };
     const result = await found.handler(ctx);
     if (!bodyPromise && !(await discardBody(req))) throw payloadTooLarge();
-    sendJson(res, result.status ?? 200, result.body);
+    if ('text' in result) sendText(res, result.status ?? 200, result.text, result.contentType);
+    else sendJson(res, result.status ?? 200, result.body);
   };
 
   // The answer under way on each connection: a timeout that strikes while a handler waits for the body

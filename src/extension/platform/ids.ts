@@ -46,6 +46,14 @@ export const COMMANDS = {
   // Your handler: the probe's scorecard and scaffolds
   checkHandler: 'geminiWebhooks.checkHandler',
   createWebhookHandler: 'geminiWebhooks.createWebhookHandler',
+  // Jobs view, and event → job
+  startBatchJob: 'geminiWebhooks.startBatchJob',
+  startBackgroundInteraction: 'geminiWebhooks.startBackgroundInteraction',
+  startVideoGeneration: 'geminiWebhooks.startVideoGeneration',
+  cancelJob: 'geminiWebhooks.cancelJob',
+  refreshJobs: 'geminiWebhooks.refreshJobs',
+  openJob: 'geminiWebhooks.openJob',
+  openJobResults: 'geminiWebhooks.openJobResults',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -54,6 +62,7 @@ export const VIEWS = {
   container: 'geminiWebhooks',
   webhooks: 'geminiWebhooks.webhooks',
   events: 'geminiWebhooks.events',
+  jobs: 'geminiWebhooks.jobs',
 } as const;
 
 export const WEBVIEWS = {
@@ -77,6 +86,8 @@ export const CONTEXT_KEYS = {
   eventVerified: 'geminiWebhooks.eventVerified',
   /** A failure rehearsal answers the receiver's deliveries (Simulate Receiver Failures). */
   simulatingFailures: 'geminiWebhooks.simulatingFailures',
+  /** The Jobs view lists a job (else its welcome shows). */
+  hasJobs: 'geminiWebhooks.hasJobs',
 } as const;
 
 export type ContextKey = (typeof CONTEXT_KEYS)[keyof typeof CONTEXT_KEYS];
@@ -113,3 +124,6 @@ export const SECRET_KEYS = {
 
 /** The scheme of the read-only webhook details documents. */
 export const DETAILS_SCHEME = 'gemini-webhook';
+
+/** The scheme of the read-only job documents (status JSON, results). */
+export const JOB_SCHEME = 'gemini-job';

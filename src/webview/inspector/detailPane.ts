@@ -6,7 +6,7 @@
 import { BodyView, Collapsible, DetailRecord, ForwardSummary } from './protocol';
 import { VERDICT_MARK, clear, el } from './dom';
 
-export type DetailAction = 'copyBody' | 'copyCurl' | 'replay' | 'openJson';
+export type DetailAction = 'copyBody' | 'copyCurl' | 'replay' | 'openJson' | 'openJob' | 'openResults';
 
 export interface DetailPaneOptions {
   readonly onAction: (action: DetailAction, seq: number) => void;
@@ -185,6 +185,9 @@ export class DetailPane {
     button('Copy as curl', 'copyCurl', 'Copy a curl command that sends this delivery to the receiver again');
     button('Replay to app', 'replay', 'Send this delivery to your app (geminiWebhooks.receiver.forwardTo) again', record.display?.replayBlocked);
     button('Open JSON', 'openJson', 'Open the body in an editor, raw or pretty as shown here');
+    const jobActions = record.display?.jobActions ?? [];
+    if (jobActions.includes('openJob')) button('Open Job', 'openJob', "Fetch the job this event points at and show its status (the Jobs view's Open Job)");
+    if (jobActions.includes('openResults')) button('Open Results', 'openResults', "Open the job's output, or say how to fetch it");
     return bar;
   }
 

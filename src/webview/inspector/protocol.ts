@@ -2,7 +2,7 @@
  * The one message protocol between the inspector's host (src/extension/events/inspector) and its page
  * (src/webview/inspector). Shared by both sides: it must never import `vscode`.
  *
- * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, viewed, attemptsRendered
+ * page → host: ready, requestDetail, copyBody, copyCurl, replay, openJson, openJob, openResults, viewed, attemptsRendered
  * host → page: init, append, update, clear, detail, select, status, replayResult, attempts
  */
 import type { ReceivedDelivery, DeliveryVerdict, ForwardResult } from '../../core/receiver/types';
@@ -48,7 +48,12 @@ export interface DetailDisplay {
   readonly replayBlocked?: string;
   /** What a failure rehearsal answered instead of the usual (Simulate Receiver Failures…), in words. */
   readonly rehearsal?: string;
+  /** The job actions this event offers: it points at a job (Open Job), and at its output (Open Results). */
+  readonly jobActions?: readonly JobAction[];
 }
+
+/** Actions on the job an event points at; the host runs the Jobs feature's command of the same name. */
+export type JobAction = 'openJob' | 'openResults';
 
 /**
  * A delivery as shown in the detail pane: the receiver's record itself (JSON data; type-only import, no
@@ -97,6 +102,9 @@ export type PageMessage =
   | { readonly type: 'replay'; readonly seq: number }
   /** Opens the body in an editor, as the pane shows it (raw by default). */
   | { readonly type: 'openJson'; readonly seq: number; readonly view?: BodyView }
+  /** Opens the job the event points at, or its results (the host runs the job command with the seq). */
+  | { readonly type: 'openJob'; readonly seq: number }
+  | { readonly type: 'openResults'; readonly seq: number }
   /** The page's rows with these seqs became visible (used by tests and the ingest benchmark). */
   | { readonly type: 'rendered'; readonly seqs: readonly number[]; readonly at: number }
   /** The Attempts section of `seq` was drawn with this many attempts and arrivals (used by tests). */
@@ -124,7 +132,7 @@ export interface PageState {
   readonly open?: readonly Collapsible[];
 }
 
-const SEQ_MESSAGES = new Set(['requestDetail', 'copyBody', 'copyCurl', 'replay', 'openJson']);
+const SEQ_MESSAGES = new Set(['requestDetail', 'copyBody', 'copyCurl', 'replay', 'openJson', 'openJob', 'openResults']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -12,6 +12,8 @@ describe('inspector protocol guards', () => {
       { type: 'openJson', seq: 5 },
       { type: 'openJson', seq: 5, view: 'raw' },
       { type: 'openJson', seq: 5, view: 'pretty' },
+      { type: 'openJob', seq: 6 },
+      { type: 'openResults', seq: 7 },
       { type: 'rendered', seqs: [1, 2], at: 1 },
       { type: 'attemptsRendered', seq: 1, attempts: 3, arrivals: 0 },
     ]) {
@@ -31,6 +33,8 @@ describe('inspector protocol guards', () => {
       { type: 'openJson', seq: 5, view: 'reformatted' },
       { type: 'attemptsRendered', seq: 1, attempts: -1, arrivals: 0 },
       { type: 'attemptsRendered', seq: 1, attempts: 3 },
+      { type: 'openJob' },
+      { type: 'openResults', seq: -1 },
       { type: '__proto__' },
     ]) {
       assert.ok(!isPageMessage(m), JSON.stringify(m));

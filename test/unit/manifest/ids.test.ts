@@ -58,7 +58,7 @@ describe('ids.ts and package.json', () => {
           .flat()
           .map((v) => v.id),
       ),
-      sorted([VIEWS.webhooks, VIEWS.events]),
+      sorted([VIEWS.webhooks, VIEWS.events, VIEWS.jobs]),
     );
     assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${WEBVIEWS.inspector}`));
   });

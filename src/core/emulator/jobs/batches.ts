@@ -27,6 +27,8 @@ interface Batch {
   readonly displayName: string;
   readonly model: string;
   readonly requestCount: number;
+  /** Each inline request's `metadata.key` (they name the lines of the results file); not the requests themselves. */
+  readonly keys?: readonly (string | undefined)[];
   readonly fileName?: string;
   readonly config?: WebhookConfig;
   state: BatchState;
@@ -95,6 +97,7 @@ export class Batches {
       displayName: input.displayName ?? name,
       model: model.startsWith('models/') ? model : `models/${model}`,
       requestCount: input.requests?.length ?? 0,
+      ...(input.requests?.some((r) => requestKey(r) !== undefined) ? { keys: input.requests.map(requestKey) } : {}),
       state: 'BATCH_STATE_PENDING',
       createTime: now,
       updateTime: now,
@@ -109,6 +112,12 @@ export class Batches {
 
   get(id: string): JsonObject {
     return this.view(this.find(id));
+  }
+
+  /** What a results file is built from (./files.ts): the batch's state and each inline request's `metadata.key`, in order. */
+  results(id: string): { readonly name: string; readonly state: string; readonly keys: readonly (string | undefined)[] } {
+    const batch = this.find(id);
+    return { name: batch.name, state: batch.state, keys: Array.from({ length: batch.requestCount }, (_, i) => batch.keys?.[i]) };
   }
 
   cancel(id: string): JsonObject {
@@ -203,4 +212,10 @@ export class Batches {
       return { code: 4, message: 'The batch expired: it was not processed in time (simulated by the emulator).', status: 'DEADLINE_EXCEEDED' };
     return { code: 1, message: 'The batch was cancelled.', status: 'CANCELLED' };
   }
+}
+
+function requestKey(request: unknown): string | undefined {
+  const metadata = request && typeof request === 'object' ? (request as JsonObject).metadata : undefined;
+  const key = metadata && typeof metadata === 'object' ? (metadata as JsonObject).key : undefined;
+  return typeof key === 'string' ? key : undefined;
 }

@@ -1,6 +1,7 @@
 /** Routes of the simulated jobs: batches, interactions and long-running video predictions. */
 import { Router } from '../router';
 import { Batches } from './batches';
+import { downloadFile } from './files';
 import { Interactions } from './interactions';
 import { FinishableJobs } from './jobOutcomes';
 import { JobRegistry } from './jobRegistry';
@@ -28,6 +29,9 @@ export function addJobRoutes(router: Router, jobs: JobRegistry): FinishableJobs 
     await ctx.body();
     return { body: batches.cancel(ctx.params[0]) };
   });
+
+  // The results file a batch.succeeded event points at (output_file_uri).
+  router.add('GET', new RegExp(`^/files/${SEG}:download$`), (ctx) => downloadFile(batches, ctx.params[0]));
 
   router.add('POST', /^\/interactions$/, async (ctx) => ({ body: interactions.create(await ctx.body()) }));
   router.add('GET', new RegExp(`^/interactions/${SEG}$`), (ctx) => ({ body: interactions.get(ctx.params[0]) }));

@@ -4,11 +4,9 @@
  */
 import { forwardableHeaders } from '../../../core/receiver/forwarder';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
+import { shellQuote } from '../../../core/util/shellQuote';
 
-/** Single-quotes a value for sh/bash/zsh (a ' inside becomes '\''). */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 export function buildCurl(record: Pick<ReceivedDelivery, 'method' | 'headers' | 'body' | 'bodyEncoding'>, url: string): string {
   const lines = [`curl -X ${shellQuote(record.method || 'POST')} ${shellQuote(url)}`];

@@ -203,6 +203,10 @@ export class InspectorController extends Disposable {
         });
       case 'replay':
         return void this.replay(message.seq);
+      case 'openJob':
+      case 'openResults':
+        // The Jobs feature's command, by id (features never import each other); it reports its own errors.
+        return void vscode.commands.executeCommand(message.type === 'openJob' ? COMMANDS.openJob : COMMANDS.openJobResults, { seq: message.seq });
       case 'rendered':
       case 'attemptsRendered':
         return;

@@ -1,5 +1,6 @@
 /** Maps the receiver's records to what the inspector page shows (pure; no vscode). */
 import { describeRehearsal } from '../../../core/receiver/failurePlan';
+import { deliveryJobRef, eventKind } from '../../../core/jobs/eventJob';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { formatJson, isJsonText, rawMember } from '../../../core/util/jsonFormat';
 import { BODY_UNBOUND_NOTE, describeKey } from '../../../core/verify/verdict';
@@ -105,6 +106,7 @@ export function toDetail(record: ReceivedDelivery, names: WebhookNames = NO_NAME
     ...(metadata !== undefined ? { userMetadata: formatJson(metadata) } : {}),
     ...(blocked ? { replayBlocked: blocked } : {}),
     ...(record.rehearsal ? { rehearsal: describeRehearsal(record.rehearsal) } : {}),
+    ...jobActionsOf(record),
   };
   return { ...copy, display, ...(record.bodyUnbound ? { notes: [BODY_UNBOUND_NOTE] } : {}) };
 }
@@ -113,4 +115,12 @@ export function toDetail(record: ReceivedDelivery, names: WebhookNames = NO_NAME
 export function bodyText(record: Pick<ReceivedDelivery, 'body' | 'bodyEncoding'>, pretty = true): string {
   const text = record.bodyEncoding === 'base64' ? Buffer.from(record.body, 'base64').toString('utf8') : record.body;
   return pretty ? formatJson(text) : text;
+}
+
+/** Open Job for an event that points at a job; Open Results for one that points at its output (batch.succeeded, video.generated). */
+function jobActionsOf(record: ReceivedDelivery): Pick<DetailDisplay, 'jobActions'> {
+  const ref = record.eventType && eventKind(record.eventType) ? deliveryJobRef(record) : undefined;
+  if (!ref) return {};
+  const results = record.eventType === 'batch.succeeded' || ref.kind === 'video';
+  return { jobActions: results ? ['openJob', 'openResults'] : ['openJob'] };
 }

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { WebhooksClient, isLoopbackHost } from '../../../core/api';
+import { JobsClient, TransportOptions, WebhooksClient, isLoopbackHost } from '../../../core/api';
 import { DYNAMIC_SIGNING_LABELS, DynamicSigningMode, EMULATOR_LOCAL_KEY, Emulator, startEmulator } from '../../../core/emulator';
 import { GOOGLE_JWKS_URI } from '../../../core/events/dynamicToken';
 import { SecretStore } from '../../platform/secretStore';
@@ -21,6 +21,10 @@ import { Disposable, toDisposable } from '../../platform/disposable';
 export interface BackendSnapshot {
   readonly kind: BackendKind;
   readonly client: WebhooksClient;
+  /** The jobs (batches, interactions, video operations) on the same base URL and key. */
+  readonly jobs: JobsClient;
+  /** scheme://host of the API in use and its version (what a results command names). */
+  readonly api: { readonly baseUrl: string; readonly version: string };
   /** Base URL of the embedded emulator while it is the backend. */
   readonly emulatorUrl: string | undefined;
 }
@@ -100,6 +104,11 @@ export class BackendService extends Disposable {
     return this.ready().then((s) => s.client);
   }
 
+  /** The jobs client of the live backend (same base URL and key as `client()`). */
+  jobsClient(): Promise<JobsClient> {
+    return this.ready().then((s) => s.jobs);
+  }
+
   ready(): Promise<BackendSnapshot> {
     if (!this.current) void this.apply().catch(() => undefined);
     return this.current!;
@@ -132,6 +141,7 @@ export class BackendService extends Disposable {
     const previous = this.snapshot;
     this.snapshot = undefined;
     await previous?.client.close().catch(() => undefined);
+    await previous?.jobs.close().catch(() => undefined);
     const wantsEmulator = settings.kind === 'emulator';
     const emulatorChanged =
       this.applied &&
@@ -142,24 +152,28 @@ export class BackendService extends Disposable {
     let snapshot: BackendSnapshot;
     if (wantsEmulator) {
       const emulator = this.emulator ?? (await this.startEmbeddedEmulator(settings));
-      const client = new WebhooksClient({
+      const options: TransportOptions = {
         baseUrl: emulator.url,
         apiVersion: 'v1beta',
         apiKey: async () => EMULATOR_LOCAL_KEY,
         timeoutMs: settings.timeoutMs,
         log: (l) => this.log.trace(`api: ${l}`),
-      });
-      snapshot = { kind: 'emulator', client, emulatorUrl: emulator.url };
+      };
+      const client = new WebhooksClient(options);
+      const api = { baseUrl: emulator.url, version: 'v1beta' };
+      snapshot = { kind: 'emulator', client, jobs: new JobsClient(options), api, emulatorUrl: emulator.url };
       if (this.env.GEMINI_WEBHOOKS_SAMPLE_DATA === '1') await seedSampleWebhooks(client, this.secrets, this.log);
     } else {
-      const client = new WebhooksClient({
+      const options: TransportOptions = {
         baseUrl: settings.baseUrl,
         apiVersion: settings.apiVersion,
         apiKey: () => this.secrets.getApiKey(),
         timeoutMs: settings.timeoutMs,
         log: (l) => this.log.trace(`api: ${l}`),
-      });
-      snapshot = { kind: 'gemini', client, emulatorUrl: undefined };
+      };
+      const client = new WebhooksClient(options);
+      const api = { baseUrl: settings.baseUrl, version: settings.apiVersion };
+      snapshot = { kind: 'gemini', client, jobs: new JobsClient(options), api, emulatorUrl: undefined };
       this.log.info(`Backend: Gemini API at ${new URL(settings.baseUrl).host} (${settings.apiVersion})`);
     }
     this.snapshot = snapshot;
@@ -232,6 +246,7 @@ export class BackendService extends Disposable {
 
   async close(): Promise<void> {
     await this.snapshot?.client.close().catch(() => undefined);
+    await this.snapshot?.jobs.close().catch(() => undefined);
     await this.stopEmulator();
   }
 }

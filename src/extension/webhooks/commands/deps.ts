@@ -13,6 +13,7 @@ import type { NewSecretHook } from '../../platform/newSecretHook';
 import { UserCancelledError, type Clipboard, type PromptFlow } from '../../platform/userInterface';
 import { stateLabel, webhookLabel, WebhookNode } from '../tree/webhookNode';
 import { WebhooksTreeProvider } from '../tree/webhooksTreeProvider';
+import { withCancellableProgress } from '../../platform/progress';
 
 export interface WebhookCommandDeps {
   readonly backend: BackendService;
@@ -85,16 +86,7 @@ export async function withApiProgress<T>(
   work: (client: WebhooksClient, signal: AbortSignal) => Promise<T>,
   deps: WebhookCommandDeps,
 ): Promise<T> {
-  return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    try {
-      const client = await deps.backend.client();
-      return await work(client, controller.signal);
-    } finally {
-      sub.dispose();
-    }
-  });
+  return await withCancellableProgress(title, async (signal) => work(await deps.backend.client(), signal));
 }
 
 /** An absolute http(s) URL with a host and no credentials (the core's checkHttpUrl, as the CLI and the emulator), or the reason it is not. */
