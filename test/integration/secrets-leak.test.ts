@@ -73,7 +73,16 @@ describe('secrets never leak', () => {
       await config().update('api.baseUrl', fakeGemini.url, vscode.ConfigurationTarget.Global);
       await run('geminiWebhooks.setApiKey', undefined, input(API_KEY));
       await run('geminiWebhooks.useGeminiApi', undefined);
-      await run('geminiWebhooks.createWebhook', undefined, input(unique('leak-gemini')), input(`${sink.url}/g`), pickMany('batch.succeeded'), modal('Copy'));
+      // The sink is on loopback, which the Gemini API cannot reach: Create Webhook asks first.
+      await run(
+        'geminiWebhooks.createWebhook',
+        undefined,
+        input(unique('leak-gemini')),
+        input(`${sink.url}/g`),
+        pickMany('batch.succeeded'),
+        modal('Create Anyway'),
+        modal('Copy'),
+      );
       const onGemini = (await api.webhooksTree.settled(), api.webhooksTree.loaded.find((w) => w.name?.startsWith('leak-gemini')));
       assert.ok(onGemini);
       await remember(onGemini.id);
