@@ -83,6 +83,16 @@ describe('jobs: the job model against the emulator', function () {
     assert.deepEqual(cut, { text: file.text.slice(0, 10), truncated: true });
   });
 
+  it("a batch from an input file: its answer's responsesFile (a Files API name) downloads from /download/v1beta/files/…, as on the real service", async () => {
+    const op = await jobs.createBatch('gemini-2.5-flash', { batch: { inputConfig: { fileName: 'files/my-input' } } });
+    const name = summarizeJob('batch', op).name;
+    emulator.finishJob(name, 'succeeded');
+    const done = summarizeJob('batch', await jobs.getBatch(name));
+    assert.deepEqual(done.output, { kind: 'file', pointer: `files/${name.slice('batches/'.length)}-results` });
+    const file = await jobs.downloadFile((done.output as { pointer: string }).pointer);
+    assert.equal(file.truncated, false);
+  });
+
   it('a cancelled batch has no results file; an unknown one is a 404', async () => {
     const op = await jobs.createBatch('gemini-2.5-flash', { batch: { inputConfig: { requests: { requests: promptRequests('x') } } } });
     const name = summarizeJob('batch', op).name;
