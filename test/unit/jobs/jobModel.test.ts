@@ -3,19 +3,9 @@ import * as assert from 'node:assert/strict';
 import { ApiError, EmulatorJobsClient, JobsClient, NotDownloadableError } from '../../../src/core/api';
 import { Emulator, startEmulator } from '../../../src/core/emulator';
 import { deliveryEnvelope, deliveryJobRef, eventOutputPointer, matchesVideo, promptRequests, summarizeJob } from '../../../src/core/jobs';
-import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
+import { Receiver, startReceiver } from '../../../src/core/receiver';
 import { Loopback, unavailable } from '../api/loopback';
-
-function next(receiver: Receiver, type: string): Promise<ReceivedDelivery> {
-  return new Promise((resolve) => {
-    const sub = receiver.onDelivery((r) => {
-      if (r.eventType === type) {
-        sub.dispose();
-        resolve(r);
-      }
-    });
-  });
-}
+import { nextOfType as next } from '../receiver/helpers';
 
 const jobsAt = (baseUrl: string) =>
   new JobsClient({ baseUrl, apiVersion: 'v1beta', apiKey: async () => 'any-key', retry: { initialDelayMs: 5, maxDelayMs: 20 } });
