@@ -5,11 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { request } from 'undici';
 import * as vscode from 'vscode';
 import type { WebhooksClient } from '../../src/core/api';
 import type { DeliveryAttempt } from '../../src/core/emulator/deliveryLog';
+import { dedupePathFor } from '../../src/core/receiver/dedupe';
 import type { ReceivedDelivery } from '../../src/core/receiver/types';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { activateApi, input, liveClient, logFiles, nodeFor, pickLabel, script, tooltipOf, unique, until } from './webhooksHelpers';
@@ -63,6 +65,27 @@ describe('failure rehearsal: Simulate Receiver Failures, the emulator retrying, 
       });
     });
   }
+
+  it('stopped while the receiver is starting: the receiver it started answers as usual', async () => {
+    await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    script(api);
+    await vscode.commands.executeCommand('geminiWebhooks.simulateReceiverFailures', '500:5');
+    // The dedupe memory's lock, held here, keeps the start waiting after it has read the plan in use.
+    const lock = `${dedupePathFor(api.receiver.history!.path!)}.lock`;
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }), { flag: 'wx' });
+    let receiver;
+    try {
+      const starting = api.receiver.start();
+      await new Promise((r) => setTimeout(r, 500));
+      api.rehearsal.stop();
+      fs.rmSync(lock);
+      receiver = await starting;
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+    assert.equal(api.rehearsal.plan, undefined);
+    assert.equal(receiver.failurePlan, undefined, 'no plan left in the running receiver');
+  });
 
   it('410 for 1: the status bar shows it, the ping is answered 410, the emulator disables the webhook, the tree offers Re-enable, and it re-enables', async () => {
     const { id, name } = await webhookAtReceiver();

@@ -8,6 +8,7 @@
 import type { DeliveryAttempt, DeliveryOutcome } from '../emulator/deliveryLog';
 import { undici } from '../util/undici';
 import { checkBaseUrl } from './errors';
+import { readBounded } from './transport';
 
 export type { DeliveryAttempt, DeliveryOutcome } from '../emulator/deliveryLog';
 
@@ -64,7 +65,10 @@ export async function fetchDeliveryAttempts(query: AttemptsQuery): Promise<Attem
       await res.body.dump().catch(() => undefined);
       return { kind: 'failed', detail: `${url.host} answered ${declared} bytes for one delivery's attempts` };
     }
-    const attempts = readAttempts(await res.body.text(), query.webhookId);
+    // A chunked answer has no length to check first: read at most the bound.
+    const { text, truncated } = await readBounded(res.body, MAX_ANSWER_BYTES);
+    if (truncated) return { kind: 'failed', detail: `${url.host} answered more than ${MAX_ANSWER_BYTES} bytes for one delivery's attempts` };
+    const attempts = readAttempts(text, query.webhookId);
     return attempts ? { kind: 'found', attempts } : { kind: 'unsupported', detail: `${url.host} did not answer with a delivery log` };
   } catch (error) {
     if (query.signal?.aborted) return { kind: 'failed', detail: 'cancelled' };

@@ -191,7 +191,7 @@ export class Transport {
 }
 
 /** Reads at most `limit` bytes of a body as UTF-8 (a character cut at the limit is dropped), then stops reading it. */
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
+export async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;

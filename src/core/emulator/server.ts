@@ -1,6 +1,7 @@
 /**
  * The emulator's HTTP front: Host/Origin checks (no web page may drive it), version prefix (`/v1beta`
- * and `/v1` behave the same), API-key auth, routing, bounded JSON-only bodies, and every failure
+ * and `/v1` behave the same; a file's download also under `/download/{version}/files/…:download`, where
+ * the real service serves a Files API name such as a batch's `responsesFile`), API-key auth, routing, bounded JSON-only bodies, and every failure
  * answered in Google's envelope. Never throws.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -24,6 +25,8 @@ import { allowedHostNames, checkHostAndOrigin } from './requestGuard';
 import { RouteContext, Router } from './router';
 
 const API_PREFIX = /^\/(v1beta|v1)(\/.*)$/;
+/** The real service's download path of a Files API name: the same route as `/{version}/files/{id}:download`. */
+const DOWNLOAD_PREFIX = /^\/download\/(v1beta|v1)(\/files\/[^/]+:download)$/;
 
 export interface HttpFrontOptions {
   /** Routes under `/{version}` (API key required). */
@@ -76,7 +79,7 @@ export function createHttpFront(options: HttpFrontOptions): Server {
       if (!isJsonContentType(req)) throw unsupportedContentType(req);
     }
     const method = (req.method ?? 'GET').toUpperCase();
-    const apiMatch = API_PREFIX.exec(url.pathname);
+    const apiMatch = API_PREFIX.exec(url.pathname) ?? DOWNLOAD_PREFIX.exec(url.pathname);
     let found;
     if (apiMatch) {
       checkAuth(req);

@@ -1,7 +1,8 @@
 /**
  * What to do with a job's output pointer when this editor cannot fetch it: the command a person runs.
  * A `gs://` URI is read with gcloud; a Files API name or a URL on the API's host with curl and the key
- * from the environment (`$GEMINI_API_KEY`: the key itself is never written into the command).
+ * from the environment (`$GEMINI_API_KEY`: the key itself is never written into the command); a URL on
+ * any other host with curl alone (the key goes only to the API's own host).
  */
 import { shellQuote } from '../util/shellQuote';
 
@@ -24,12 +25,20 @@ export function resultsAdvice(pointer: string, apiBase: string = DEFAULT_API, ap
     const url = `${apiBase.replace(/\/+$/, '')}/download/${apiVersion}/${pointer}:download?alt=media`;
     return { pointer, what: 'a file of the Gemini Files API', command: curl(url, file) };
   }
-  if (/^https?:\/\//i.test(pointer)) return { pointer, what: 'a download URL', command: curl(pointer, file) };
+  if (/^https?:\/\//i.test(pointer)) return { pointer, what: 'a download URL', command: curl(pointer, file, sameOrigin(pointer, apiBase)) };
   return { pointer, what: 'a pointer this extension does not know how to fetch', command: `# ${pointer.replace(/[\r\n]/g, ' ')}` };
 }
 
-function curl(url: string, file: string): string {
-  return `curl -fsSL -H "x-goog-api-key: $GEMINI_API_KEY" -o ${shellQuote(file)} ${shellQuote(url)}`;
+function curl(url: string, file: string, withKey = true): string {
+  return `curl -fsSL ${withKey ? '-H "x-goog-api-key: $GEMINI_API_KEY" ' : ''}-o ${shellQuote(file)} ${shellQuote(url)}`;
+}
+
+function sameOrigin(url: string, apiBase: string): boolean {
+  try {
+    return new URL(url).origin === new URL(apiBase).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** A local file name for the download: the pointer's last segment, `.jsonl` kept or added. */

@@ -9,7 +9,8 @@
  * costs the arrivals of one id, never a pass over the history (up to 64 MiB, or a historySize of
  * any size). The history evicts without telling: evicted seqs are dropped when their id is looked
  * up, and ids whose records are all gone are swept once the index outgrows the history twice over
- * (a pass over the index, at most every `capacity` appends: constant time per append on average).
+ * (a pass over the index, at most every `capacity` appends: constant time per append on average);
+ * likewise one id's list once it holds twice the history's bound.
  */
 import { sourceKey } from './dedupe';
 import { describeRehearsal } from './failurePlan';
@@ -57,6 +58,8 @@ export class ArrivalIndex {
     const list = this.seqs.get(record.webhookId);
     if (list) {
       if (list[list.length - 1] !== record.seq) list.push(record.seq);
+      // One id arriving again and again (a sender that reuses it): the history holds at most `capacity` of its seqs.
+      if (list.length > 2 * this.capacity()) this.prune(record.webhookId, list);
     } else this.seqs.set(record.webhookId, [record.seq]);
     if (++this.appendsSinceSweep >= this.capacity() && this.seqs.size > 2 * this.capacity()) this.sweep();
   }
@@ -89,11 +92,14 @@ export class ArrivalIndex {
 
   private sweep(): void {
     this.appendsSinceSweep = 0;
-    for (const [id, list] of this.seqs) {
-      const live = list.filter((seq) => this.lookup(seq) !== undefined);
-      if (live.length === 0) this.seqs.delete(id);
-      else if (live.length < list.length) this.seqs.set(id, live);
-    }
+    for (const [id, list] of this.seqs) this.prune(id, list);
+  }
+
+  /** Drops the evicted seqs of one id (the id, when none is left). */
+  private prune(id: string, list: number[]): void {
+    const live = list.filter((seq) => this.lookup(seq) !== undefined);
+    if (live.length === 0) this.seqs.delete(id);
+    else if (live.length < list.length) this.seqs.set(id, live);
   }
 }
 

@@ -129,6 +129,25 @@ describe('delivery attempts of one webhook-id (emulator log filter and reader)',
     );
   });
 
+  it('an answer without a length that never ends is cut at the bound, not read whole', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    const endless = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    try {
+      const answer = await fetchDeliveryAttempts({ baseUrl: endless.url, webhookId: 'msg_1', timeoutMs: 15_000 });
+      assert.equal(answer.kind, 'failed');
+      assert.match(answer.kind === 'failed' ? answer.detail : '', /answered more than \d+ bytes/);
+    } finally {
+      await endless.close();
+    }
+  });
+
   it('reads an older emulator’s whole log by keeping only the asked webhook-id, and drops entries of the wrong shape', () => {
     const entry = (id: string, attempt: number, extra: Record<string, unknown> = {}) => ({
       webhook: 'w',

@@ -7,19 +7,9 @@ import * as assert from 'node:assert/strict';
 import { Emulator, startEmulator } from '../../../src/core/emulator';
 import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
 import { call } from './helpers';
+import { nextOfType as next } from '../receiver/helpers';
 
 const MODEL_PATH = '/v1beta/models/gemini-2.5-flash';
-
-function next(receiver: Receiver, type: string): Promise<ReceivedDelivery> {
-  return new Promise((resolve) => {
-    const sub = receiver.onDelivery((r) => {
-      if (r.eventType === type) {
-        sub.dispose();
-        resolve(r);
-      }
-    });
-  });
-}
 
 describe('emulator: ending a job now with an outcome (POST /emulator/jobs:finish)', function () {
   this.timeout(20_000);

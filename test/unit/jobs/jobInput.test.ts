@@ -135,4 +135,16 @@ describe('jobs: results this editor cannot fetch', () => {
     }).split('\n');
     assert.ok(words.includes("https://h/it's;rm -rf:download?alt=media"), words.join(' | '));
   });
+
+  it("sends the key only to the API's own host: a URL elsewhere is fetched without it", () => {
+    const onApi = resultsAdvice('https://generativelanguage.googleapis.com/v1beta/files/v:download?alt=media');
+    assert.match(onApi.command, /x-goog-api-key: \$GEMINI_API_KEY/);
+    const local = resultsAdvice('http://127.0.0.1:9/v1beta/files/r:download', 'http://127.0.0.1:9', 'v1beta');
+    assert.match(local.command, /x-goog-api-key/, 'the emulator in use is the API');
+    for (const elsewhere of ['https://storage.googleapis.com/bucket/out.jsonl?X-Goog-Signature=abc', 'https://generativelanguage.googleapis.com.evil.test/f']) {
+      const advice = resultsAdvice(elsewhere);
+      assert.doesNotMatch(advice.command, /api-key|GEMINI_API_KEY/, advice.command);
+      assert.match(advice.command, /^curl -fsSL -o /);
+    }
+  });
 });

@@ -3,19 +3,9 @@ import * as assert from 'node:assert/strict';
 import { ApiError, EmulatorJobsClient, JobsClient, NotDownloadableError } from '../../../src/core/api';
 import { Emulator, startEmulator } from '../../../src/core/emulator';
 import { deliveryEnvelope, deliveryJobRef, eventOutputPointer, matchesVideo, promptRequests, summarizeJob } from '../../../src/core/jobs';
-import { ReceivedDelivery, Receiver, startReceiver } from '../../../src/core/receiver';
+import { Receiver, startReceiver } from '../../../src/core/receiver';
 import { Loopback, unavailable } from '../api/loopback';
-
-function next(receiver: Receiver, type: string): Promise<ReceivedDelivery> {
-  return new Promise((resolve) => {
-    const sub = receiver.onDelivery((r) => {
-      if (r.eventType === type) {
-        sub.dispose();
-        resolve(r);
-      }
-    });
-  });
-}
+import { nextOfType as next } from '../receiver/helpers';
 
 const jobsAt = (baseUrl: string) =>
   new JobsClient({ baseUrl, apiVersion: 'v1beta', apiKey: async () => 'any-key', retry: { initialDelayMs: 5, maxDelayMs: 20 } });
@@ -81,6 +71,16 @@ describe('jobs: the job model against the emulator', function () {
     // At most maxBytes are read.
     const cut = await jobs.downloadFile(pointer!, { maxBytes: 10 });
     assert.deepEqual(cut, { text: file.text.slice(0, 10), truncated: true });
+  });
+
+  it("a batch from an input file: its answer's responsesFile (a Files API name) downloads from /download/v1beta/files/…, as on the real service", async () => {
+    const op = await jobs.createBatch('gemini-2.5-flash', { batch: { inputConfig: { fileName: 'files/my-input' } } });
+    const name = summarizeJob('batch', op).name;
+    emulator.finishJob(name, 'succeeded');
+    const done = summarizeJob('batch', await jobs.getBatch(name));
+    assert.deepEqual(done.output, { kind: 'file', pointer: `files/${name.slice('batches/'.length)}-results` });
+    const file = await jobs.downloadFile((done.output as { pointer: string }).pointer);
+    assert.equal(file.truncated, false);
   });
 
   it('a cancelled batch has no results file; an unknown one is a 404', async () => {

@@ -118,4 +118,26 @@ describe('arrivals of a webhook-id at the receiver (ArrivalIndex)', function () 
     );
     assert.ok(index.size <= 2 * receiver.history.size + 1, `${index.size} ids indexed for a history of ${receiver.history.size}`);
   });
+
+  it('one webhook-id arriving again and again: its list stays within the history, so a click reads only what is kept', () => {
+    const kept = new Map<number, ReceivedDelivery>();
+    let lookups = 0;
+    const capacity = 10;
+    const plain = new ArrivalIndex(
+      (seq) => (lookups++, kept.get(seq)),
+      () => capacity,
+    );
+    const record = (seq: number) =>
+      ({ seq, webhookId: 'msg_same', verdict: 'verified', receivedAt: new Date(seq).toISOString(), httpStatus: 200 }) as ReceivedDelivery;
+    for (let seq = 1; seq <= 5_000; seq++) {
+      const r = record(seq);
+      kept.set(seq, r);
+      kept.delete(seq - capacity); // the history's bound
+      plain.add(r);
+    }
+    lookups = 0;
+    const arrivals = plain.arrivalsOf(record(5_000));
+    assert.equal(arrivals.length, capacity);
+    assert.ok(lookups <= 2 * capacity + 1, `${lookups} lookups for the ${capacity} arrivals the history holds`);
+  });
 });

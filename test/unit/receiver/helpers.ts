@@ -38,6 +38,18 @@ export function recordOf(receiver: Receiver, seq: number): Promise<ReceivedDeliv
   });
 }
 
+/** The next delivery of this event type. */
+export function nextOfType(receiver: Receiver, type: string): Promise<ReceivedDelivery> {
+  return new Promise((resolve) => {
+    const sub = receiver.onDelivery((r) => {
+      if (r.eventType === type) {
+        sub.dispose();
+        resolve(r);
+      }
+    });
+  });
+}
+
 /** The next N records appended. */
 export function nextRecords(receiver: Receiver, n: number): Promise<ReceivedDelivery[]> {
   const out: ReceivedDelivery[] = [];

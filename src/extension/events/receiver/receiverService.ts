@@ -162,6 +162,8 @@ export class ReceiverService extends Disposable {
         this.received.fire(record);
       });
       this.receiver = receiver;
+      // The rehearsal may have been started or stopped while it was starting (the plan above was read before the awaits).
+      receiver.setFailurePlan(this.plan);
       this.settings = settings;
       // "Any free port": keep the one it got, so that a restart (settings, JWKS) keeps the URL.
       if (this.portOverride?.port === 0) this.portOverride = { ...this.portOverride, port: receiver.port };

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { JobWebhookConfig } from '../../../core/api';
 import { isLoopbackHost } from '../../../core/api/errors';
 import { checkHttpUrl } from '../../../core/util/url';
+import { SETTINGS } from '../../platform/ids';
 import type { PromptFlow } from '../../platform/userInterface';
 import { urlProblemMessage } from '../../platform/urlProblem';
 import { JobCommandDeps } from './deps';
@@ -68,8 +69,9 @@ export async function askDelivery(deps: JobCommandDeps, flow: PromptFlow, args: 
         uri = await flow.input({
           title: vscode.l10n.t('Public URL of the receiver'),
           prompt: vscode.l10n.t(
-            'The Gemini API cannot reach {0}, and no public URL was found (setting geminiWebhooks.receiver.publicUrl, a forwarded port, an ngrok tunnel): enter the public URL that forwards to the receiver.',
+            'The Gemini API cannot reach {0}, and no public URL was found (setting {1}, a forwarded port, an ngrok tunnel): enter the public URL that forwards to the receiver.',
             uri,
+            SETTINGS.receiverPublicUrl,
           ),
           value: uri,
           validateInput: (v) => validateTarget(v, deps.backend.kind),
