@@ -31,6 +31,7 @@ export function cancelJob(deps: JobCommandDeps) {
         vscode.l10n.t('Cancel {0} {1}?', KIND_LABELS[ref.kind].toLowerCase(), ref.name),
         vscode.l10n.t('It stops, and its {0} event goes to its webhook targets.', ref.kind === 'batch' ? 'batch.cancelled' : 'interaction.cancelled'),
         verb,
+        vscode.l10n.t('Keep Running'),
       );
       const client = await deps.backend.jobsClient();
       await withCancellableProgress(vscode.l10n.t('Cancelling {0}…', ref.name), (signal) =>

@@ -26,7 +26,7 @@ export function openJobResults(deps: JobCommandDeps) {
         pointer = eventOutputPointer(event.envelope);
         if (event.ref.kind === 'video') {
           if (!pointer) throw new Error(vscode.l10n.t('Event #{0} names no video URI.', arg.seq));
-          return showAdvice(deps, undefined, pointer);
+          return showAdvice(deps, undefined, pointer, true);
         }
         if (event.ref.kind === 'interaction' || event.record.eventType !== 'batch.succeeded') {
           void deps.ui.current.warn(
