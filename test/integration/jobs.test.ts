@@ -174,6 +174,10 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
       'both events',
     );
     assert.equal(job('interaction', interaction.ref.name)?.summary.state, 'completed');
+    // Rows are named by what was asked (the id stays in the tooltip), also after their events re-read them.
+    assert.equal(row(interaction.ref.name)?.toTreeItem().label, 'hi');
+    assert.equal(row(video.ref.name)?.toTreeItem().label, 'a boat');
+    assert.match(String(row(video.ref.name)?.toTreeItem().tooltip), new RegExp(video.ref.name));
     const v = job('video', video.ref.name)!;
     assert.equal(v.summary.ended, true);
     assert.equal(api.receiver.history?.get(v.events[0])?.eventType, 'video.generated');
