@@ -169,9 +169,11 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
 
   it("in High Contrast the inspector's buttons keep their border", async () => {
     await jobRow(/batch\.succeeded/).click();
-    await wb.page.keyboard.press('F1');
-    await box().fill('>Preferences: Color Theme');
-    await quickRow('Preferences: Color Theme').click();
+    const button = wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('#detail button[data-action="openJob"]');
+    await button.waitFor({ timeout: 30_000 });
+    // The inspector takes the focus as it comes forward: let it, or it closes the palette opened meanwhile.
+    await wb.page.waitForTimeout(1000);
+    await wb.runCommand('Preferences: Color Theme');
     await waitForPrompt('Color Theme');
     await box().fill('Dark High Contrast');
     // A click on the theme itself (Enter could land on "Browse Additional Color Themes…").
@@ -180,7 +182,6 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
       .filter({ has: wb.page.locator('.label-name', { hasText: /^\s*Dark High Contrast\s*$/ }) })
       .first()
       .click();
-    const button = wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('#detail button[data-action="openJob"]');
     const border = async () => button.evaluate((b) => getComputedStyle(b).borderTopColor + ' ' + getComputedStyle(b).borderTopWidth);
     const end = Date.now() + 30_000;
     while (!/^rgb\(\d+, \d+, \d+\) 1px$/.test(await border())) {
