@@ -21,9 +21,9 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
   const quickRow = (label: string) => quickInput().locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   const jobsPane = () => wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /^\s*Jobs/ }) }).first();
   const jobRow = (text: string | RegExp): Locator => jobsPane().locator('.monaco-list-row', { hasText: text }).first();
-  /** Waits for the step whose title (or placeholder) says `what`, then answers it. */
-  const answer = async (what: string, text?: string) => {
-    await wb.page.waitForFunction(
+  /** Waits for the step whose title (or placeholder) says `what`. */
+  const waitForPrompt = (what: string) =>
+    wb.page.waitForFunction(
       (w) => {
         const widget = document.querySelector<HTMLElement>('.quick-input-widget');
         const title = widget?.querySelector('.quick-input-title')?.textContent ?? '';
@@ -33,6 +33,9 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
       what,
       { timeout: 15_000 },
     );
+  /** Waits for the step, then answers it. */
+  const answer = async (what: string, text?: string) => {
+    await waitForPrompt(what);
     if (text !== undefined) await box().fill(text);
     await box().press('Enter');
   };
@@ -103,6 +106,16 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
     await jobRow('user_metadata').waitFor();
     assert.match(await jobRow('user_metadata').innerText(), /"journey":"jobs"/);
     assert.match(await jobRow(/^\s*Webhook/).innerText(), /http:\/\/127\.0\.0\.1:\d+\/webhooks/);
+    // A screen reader hears each row as shown (a row's ARIA label is its tooltip unless it sets one): the URL, the local time.
+    const labels = await wb.treeRows('Jobs');
+    assert.ok(
+      labels.some((l) => /^Webhook: http:\/\/127\.0\.0\.1:\d+\/webhooks$/.test(l)),
+      labels.join(' | '),
+    );
+    assert.ok(
+      labels.some((l) => /^batch\.succeeded, #\d+ · .* · verified$/.test(l) && !/\d{4}-\d\d-\d\dT/.test(l)),
+      labels.join(' | '),
+    );
     await shot('job-and-event');
 
     // Open Job from the row's inline action: the status document.
@@ -128,6 +141,10 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
     await jobRow(/batch\.succeeded/).click();
     const detail = wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('#detail');
     await detail.locator('button[data-action="openJob"]').waitFor({ timeout: 30_000 });
+    // Received reads like the Attempts section: local time and how long ago, the ISO time in the tooltip.
+    const received = detail.locator('section.verdict tr', { has: wb.page.locator('th', { hasText: /^Received$/ }) }).locator('td');
+    assert.match(await received.innerText(), /^\d{1,2}:\d\d:\d\d \((now|[\d.]+ (s|min) ago)\)$/);
+    assert.match((await received.getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
     await detail.locator('button[data-action="openResults"]').click();
     // The emulator serves the results file the event points at (output_file_uri): one JSON line per request.
     await wb.page
@@ -142,5 +159,35 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
       },
     );
     await shot('open-results');
+  });
+
+  it('Cancel Job with no job still running says there is nothing to cancel', async () => {
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.runCommand('Gemini Webhooks: Cancel Job');
+    await wb.waitForNotification(/still running: there is nothing to cancel/);
+  });
+
+  it("in High Contrast the inspector's buttons keep their border", async () => {
+    await jobRow(/batch\.succeeded/).click();
+    const button = wb.page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('#detail button[data-action="openJob"]');
+    await button.waitFor({ timeout: 30_000 });
+    // The inspector takes the focus as it comes forward: let it, or it closes the palette opened meanwhile.
+    await wb.page.waitForTimeout(1000);
+    await wb.runCommand('Preferences: Color Theme');
+    await waitForPrompt('Color Theme');
+    await box().fill('Dark High Contrast');
+    // A click on the theme itself (Enter could land on "Browse Additional Color Themes…").
+    await quickInput()
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: wb.page.locator('.label-name', { hasText: /^\s*Dark High Contrast\s*$/ }) })
+      .first()
+      .click();
+    const border = async () => button.evaluate((b) => getComputedStyle(b).borderTopColor + ' ' + getComputedStyle(b).borderTopWidth);
+    const end = Date.now() + 30_000;
+    while (!/^rgb\(\d+, \d+, \d+\) 1px$/.test(await border())) {
+      if (Date.now() > end) throw new Error(`the Open Job button's border is ${await border()}`);
+      await wb.page.waitForTimeout(200);
+    }
+    await shot('high-contrast');
   });
 });

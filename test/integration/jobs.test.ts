@@ -139,6 +139,8 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     const declined = script(api, confirm(false));
     assert.equal(await vscode.commands.executeCommand(COMMANDS.cancelJob, { ref: started.ref }), undefined);
     assert.ok(declined.shown.some((s) => s.kind === 'confirm' && s.message.includes(name)));
+    // Its buttons cannot be read the wrong way round: no "Cancel" beside "Cancel Job".
+    assert.deepEqual(declined.shown.find((s) => s.kind === 'confirm')?.items, ['Cancel Job', 'Keep Running']);
     assert.equal(job('batch', name)?.summary.ended, false);
     script(api, confirm(true));
     assert.equal(await vscode.commands.executeCommand(COMMANDS.cancelJob, { ref: started.ref }), true);
@@ -172,6 +174,10 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
       'both events',
     );
     assert.equal(job('interaction', interaction.ref.name)?.summary.state, 'completed');
+    // Rows are named by what was asked (the id stays in the tooltip), also after their events re-read them.
+    assert.equal(row(interaction.ref.name)?.toTreeItem().label, 'hi');
+    assert.equal(row(video.ref.name)?.toTreeItem().label, 'a boat');
+    assert.match(String(row(video.ref.name)?.toTreeItem().tooltip), new RegExp(video.ref.name));
     const v = job('video', video.ref.name)!;
     assert.equal(v.summary.ended, true);
     assert.equal(api.receiver.history?.get(v.events[0])?.eventType, 'video.generated');
@@ -179,7 +185,7 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     const ui = script(api, modal(undefined));
     const outcome = (await vscode.commands.executeCommand<ResultsOutcome>(COMMANDS.openJobResults, { seq: v.events[0] }))!;
     assert.equal(outcome.shown, 'advice');
-    assert.match((outcome as { command: string }).command, /^curl -fsSL -H "x-goog-api-key: \$GEMINI_API_KEY"/);
+    assert.match((outcome as { command: string }).command, /^curl -fsSL -H "x-goog-api-key: \$GEMINI_API_KEY" -o '[\w.-]+\.mp4' /);
     assert.ok(ui.shown.some((s) => s.kind === 'modal' && (s.items ?? []).includes('Copy Command')));
     // Open Results on an interaction's event is an expected refusal: a warning that says where its outputs are.
     const warned = script(api);

@@ -204,4 +204,25 @@ describe('the receiver public URL: setting, ngrok, none', function () {
       await useBackend('emulator');
     }
   });
+
+  it('with the receiver stopped: Copy Receiver URL warns (no error) and offers Start Receiver, which starts it and copies its URL', async () => {
+    process.env[NGROK_API_ENV] = `http://127.0.0.1:${await closedPort()}`;
+    script(api);
+    await vscode.commands.executeCommand('geminiWebhooks.stopReceiver');
+    try {
+      const dismissed = script(api, { kind: 'message', action: undefined });
+      assert.equal(await vscode.commands.executeCommand('geminiWebhooks.copyReceiverUrl'), undefined);
+      assert.deepEqual(
+        dismissed.shown.map((s) => [s.kind, s.message, s.items]),
+        [['warn', 'The receiver is not running: start it, then copy its URL.', ['Start Receiver']]],
+      );
+      script(api, { kind: 'message', action: 'Start Receiver' });
+      const copied = await vscode.commands.executeCommand<string>('geminiWebhooks.copyReceiverUrl');
+      assert.ok(api.receiver.running, 'the receiver was started');
+      assert.equal(copied, api.receiver.publicUrl.latest?.forwarded ?? api.receiver.url);
+      assert.equal(await vscode.env.clipboard.readText(), copied);
+    } finally {
+      await api.receiver.start();
+    }
+  });
 });

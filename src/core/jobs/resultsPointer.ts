@@ -17,9 +17,12 @@ export interface ResultsAdvice {
 
 const DEFAULT_API = 'https://generativelanguage.googleapis.com';
 
-/** How to fetch `pointer` by hand; `apiBase` (scheme://host of the API in use) and `apiVersion` complete a Files API name. */
-export function resultsAdvice(pointer: string, apiBase: string = DEFAULT_API, apiVersion = 'v1beta'): ResultsAdvice {
-  const file = localName(pointer);
+/**
+ * How to fetch `pointer` by hand; `apiBase` (scheme://host of the API in use) and `apiVersion` complete a Files API name.
+ * `extension` names the saved file when the pointer has none: `.jsonl` for results, `.mp4` for a video.
+ */
+export function resultsAdvice(pointer: string, apiBase: string = DEFAULT_API, apiVersion = 'v1beta', extension = '.jsonl'): ResultsAdvice {
+  const file = localName(pointer, extension);
   if (pointer.startsWith('gs://')) return { pointer, what: 'a Cloud Storage object', command: `gcloud storage cp ${shellQuote(pointer)} ${shellQuote(file)}` };
   if (/^files\/[^/?#\s]+$/.test(pointer)) {
     const url = `${apiBase.replace(/\/+$/, '')}/download/${apiVersion}/${pointer}:download?alt=media`;
@@ -41,8 +44,8 @@ function sameOrigin(url: string, apiBase: string): boolean {
   }
 }
 
-/** A local file name for the download: the pointer's last segment, `.jsonl` kept or added. */
-function localName(pointer: string): string {
+/** A local file name for the download: the pointer's last segment, its extension kept or `extension` added. */
+function localName(pointer: string, extension: string): string {
   const last = (pointer.split(/[?#]/)[0].split('/').pop() ?? '').replace(/:download$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'results';
-  return /\.[A-Za-z0-9]+$/.test(last) ? last : `${last}.jsonl`;
+  return /\.[A-Za-z0-9]+$/.test(last) ? last : `${last}${extension}`;
 }

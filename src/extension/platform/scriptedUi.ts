@@ -96,8 +96,8 @@ export class ScriptedUi implements UserInterface {
     return value;
   }
 
-  async confirm(message: string, detail: string): Promise<void> {
-    this.shown.push({ kind: 'confirm', message, detail });
+  async confirm(message: string, detail: string, verb: string, dismiss?: string): Promise<void> {
+    this.shown.push({ kind: 'confirm', message, detail, items: [verb, dismiss ?? 'Cancel'] });
     if (!this.next('confirm', message).accept) throw new UserCancelledError();
   }
 

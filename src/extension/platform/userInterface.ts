@@ -41,8 +41,11 @@ export interface UserInterface {
   pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[]>;
   /** Text input; throws UserCancelledError when dismissed. */
   input(options: vscode.InputBoxOptions): Promise<string>;
-  /** A modal that names the action; resolves when the user chose `verb`, throws UserCancelledError otherwise. */
-  confirm(message: string, detail: string, verb: string): Promise<void>;
+  /**
+   * A modal that names the action; resolves when the user chose `verb`, throws UserCancelledError otherwise.
+   * `dismiss` replaces VS Code's Cancel where "Cancel" would read as the action (Cancel Job: "Keep Running").
+   */
+  confirm(message: string, detail: string, verb: string, dismiss?: string): Promise<void>;
   /** A save dialog; resolves to the chosen file, throws UserCancelledError when dismissed. */
   saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri>;
   /** An open dialog for one file; resolves to it, throws UserCancelledError when dismissed. */
@@ -80,9 +83,10 @@ export class VsCodeUi implements UserInterface {
     return value;
   }
 
-  async confirm(message: string, detail: string, verb: string): Promise<void> {
-    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, verb);
-    if (choice !== verb) throw new UserCancelledError();
+  async confirm(message: string, detail: string, verb: string, dismiss?: string): Promise<void> {
+    const items: vscode.MessageItem[] = [{ title: verb }, ...(dismiss ? [{ title: dismiss, isCloseAffordance: true }] : [])];
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...items);
+    if (choice?.title !== verb) throw new UserCancelledError();
   }
 
   async saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri> {

@@ -154,18 +154,22 @@ function outcome(attempts: readonly DeliveryAttempt[], now: number): HTMLElement
   return p;
 }
 
-/** "14:03:07 (2 min ago)": local time (the date too when it is not today), the ISO time in the tooltip. */
+/** "14:03:07 (2 min ago)" as a <time>, the ISO time in the tooltip. */
 function when(iso: string, now: number): HTMLElement {
-  const time = el('time', 'when');
+  const time = el('time', 'when', localWhen(iso, now));
   time.dateTime = iso;
   time.title = iso;
+  return time;
+}
+
+/** "14:03:07 (2 min ago)": local time (the date too when it is not today) and how far off it is. */
+export function localWhen(iso: string, now: number): string {
   const date = new Date(iso);
   const day =
     Number.isNaN(date.getTime()) || date.toDateString() === new Date(now).toDateString()
       ? ''
       : `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} `;
-  time.textContent = `${day}${clock(iso)} (${relative(Date.parse(iso) - now)})`;
-  return time;
+  return `${day}${clock(iso)} (${relative(Date.parse(iso) - now)})`;
 }
 
 /** "in 5 s", "2 min ago", "now" (within a second): seconds matter at a compressed time scale. */

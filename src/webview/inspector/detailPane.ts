@@ -4,6 +4,7 @@
  * — and keeps headers and token claims in collapsible sections below.
  */
 import { BodyView, Collapsible, DetailRecord, ForwardSummary } from './protocol';
+import { localWhen } from './attemptsTimeline';
 import { VERDICT_MARK, clear, el } from './dom';
 
 export type DetailAction = 'copyBody' | 'copyCurl' | 'replay' | 'openJson' | 'openJob' | 'openResults';
@@ -93,7 +94,7 @@ export class DetailPane {
         ['Thumbprint', record.matchedKey?.thumbprint],
         ['HTTP status', String(record.httpStatus)],
         ['Rehearsal', display?.rehearsal],
-        ['Received', record.receivedAt],
+        ['Received', localWhen(record.receivedAt, Date.now()), record.receivedAt],
         ['Latency', latency(record)],
         ['Request', `${record.method} ${record.path}`],
         ['webhook-id', record.webhookId],

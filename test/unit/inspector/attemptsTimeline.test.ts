@@ -1,6 +1,6 @@
 /** The Attempts section's words for durations and times: seconds matter at a compressed time scale. */
 import * as assert from 'node:assert/strict';
-import { relative, span } from '../../../src/webview/inspector/attemptsTimeline';
+import { localWhen, relative, span } from '../../../src/webview/inspector/attemptsTimeline';
 
 describe('attempts timeline durations', () => {
   it('reads a gap as a person would: ms, s, min, h, days', () => {
@@ -23,5 +23,15 @@ describe('attempts timeline durations', () => {
     assert.equal(relative(5_000), 'in 5.0 s');
     assert.equal(relative(-120_000), '2 min ago');
     assert.equal(relative(Number.NaN), '?');
+  });
+
+  it("reads a time as local time with how far off it is, the date only when it is not today (also the detail pane's Received row)", () => {
+    const now = Date.parse('2026-12-01T12:05:00Z');
+    const clock = (iso: string) =>
+      new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false }).format(new Date(iso));
+    assert.equal(localWhen('2026-12-01T12:03:00Z', now), `${clock('2026-12-01T12:03:00Z')} (2 min ago)`);
+    const day = new Date('2026-11-28T12:03:00Z').toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+    assert.equal(localWhen('2026-11-28T12:03:00Z', now), `${day} ${clock('2026-11-28T12:03:00Z')} (3 days ago)`);
+    assert.doesNotMatch(localWhen('2026-12-01T12:03:00Z', now), /T\d\d:|Z/);
   });
 });

@@ -128,6 +128,8 @@ describe('jobs: results this editor cannot fetch', () => {
       resultsAdvice('files/batch-out').command,
       `curl -fsSL -H "x-goog-api-key: $GEMINI_API_KEY" -o 'batch-out.jsonl' 'https://generativelanguage.googleapis.com/download/v1beta/files/batch-out:download?alt=media'`,
     );
+    // A video is saved as a video, not as JSON lines.
+    assert.match(resultsAdvice('https://h/v1beta/files/video-abc:download?alt=media', undefined, undefined, '.mp4').command, / -o 'video-abc\.mp4' /);
     const odd = resultsAdvice("https://h/it's;rm -rf:download?alt=media");
     const words = execFileSync('sh', ['-c', `for w in ${odd.command.replace(/^curl /, '')}; do printf '%s\\n' "$w"; done`], {
       encoding: 'utf8',

@@ -4,13 +4,20 @@
  * of both, each saying where it came from; with only one, it is copied at once.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../platform/ids';
 import { publicUrlSettingProblem, publicUrlSourceLabel } from '../../platform/publicUrlSource';
 import { EventCommandDeps } from './deps';
 
 export function copyReceiverUrl({ receiver: service, ui, clipboard }: EventCommandDeps) {
   return async (): Promise<string | undefined> => {
     const urls = await service.publicUrl.resolve();
-    if (!urls) throw new Error(vscode.l10n.t('The receiver is not running: start it first (Gemini Webhooks: Start Receiver).'));
+    if (!urls) {
+      // An expected refusal: a warning with the next step, which copies the URL once the receiver listens.
+      const start = vscode.l10n.t('Start Receiver');
+      if ((await ui.current.warn(vscode.l10n.t('The receiver is not running: start it, then copy its URL.'), start)) !== start) return undefined;
+      await vscode.commands.executeCommand(COMMANDS.startReceiver);
+      return service.running ? vscode.commands.executeCommand<string | undefined>(COMMANDS.copyReceiverUrl) : undefined;
+    }
     const problem = publicUrlSettingProblem(urls);
     if (problem) void ui.current.warn(problem);
     const local = {

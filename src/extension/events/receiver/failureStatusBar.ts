@@ -44,11 +44,19 @@ export class FailureStatusBar extends Disposable {
     }
     const label = planLabel(plan);
     this.item.text = `$(debug-disconnect) ${label}`;
-    const explanation = vscode.l10n.t(
-      'The receiver is simulating failures ({0}): {1} deliveries rehearsed so far. Click to stop and answer deliveries as usual.',
-      plan.spec.text,
-      plan.rehearsed,
-    );
+    const explanation =
+      plan.rehearsed === 0
+        ? vscode.l10n.t('The receiver is simulating failures ({0}): no delivery rehearsed yet. Click to stop and answer deliveries as usual.', plan.spec.text)
+        : plan.rehearsed === 1
+          ? vscode.l10n.t(
+              'The receiver is simulating failures ({0}): 1 delivery rehearsed so far. Click to stop and answer deliveries as usual.',
+              plan.spec.text,
+            )
+          : vscode.l10n.t(
+              'The receiver is simulating failures ({0}): {1} deliveries rehearsed so far. Click to stop and answer deliveries as usual.',
+              plan.spec.text,
+              plan.rehearsed,
+            );
     this.item.tooltip = explanation;
     // Plain words, no icon markup, for screen readers.
     this.item.accessibilityInformation = { label: `${label}. ${explanation}` };

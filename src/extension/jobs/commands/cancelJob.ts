@@ -13,6 +13,9 @@ export function cancelJob(deps: JobCommandDeps) {
         arg,
         vscode.l10n.t('Pick the job to cancel'),
         (j) => j.summary.kind !== 'video' && !j.summary.ended && !j.gone && j.backend === deps.backend.kind,
+        vscode.l10n.t(
+          'No batch or background interaction in the Jobs view is still running: there is nothing to cancel. Refresh Jobs shows their latest states.',
+        ),
       );
       if (ref.kind === 'video') {
         void deps.ui.current.warn(vscode.l10n.t('Cancel Job covers batches and background interactions; a video generation operation runs to its end.'));
@@ -28,6 +31,7 @@ export function cancelJob(deps: JobCommandDeps) {
         vscode.l10n.t('Cancel {0} {1}?', KIND_LABELS[ref.kind].toLowerCase(), ref.name),
         vscode.l10n.t('It stops, and its {0} event goes to its webhook targets.', ref.kind === 'batch' ? 'batch.cancelled' : 'interaction.cancelled'),
         verb,
+        vscode.l10n.t('Keep Running'),
       );
       const client = await deps.backend.jobsClient();
       await withCancellableProgress(vscode.l10n.t('Cancelling {0}…', ref.name), (signal) =>

@@ -28,12 +28,13 @@ const isJobArg = (arg: unknown): arg is JobArg =>
   !!arg && typeof arg === 'object' && !!(arg as JobArg).ref && typeof (arg as JobArg).ref.name === 'string' && typeof (arg as JobArg).ref.kind === 'string';
 const isEventArg = (arg: unknown): arg is { seq: number } => !!arg && typeof arg === 'object' && typeof (arg as { seq: unknown }).seq === 'number';
 
-/** The job a command acts on; `offer` narrows what the pick offers (e.g. jobs still running, for Cancel). */
+/** The job a command acts on; `offer` narrows what the pick offers (e.g. jobs still running, for Cancel), `noneFits` says why none is offered. */
 export async function resolveJob(
   deps: JobCommandDeps,
   arg: JobCommandArg,
   placeHolder: string,
   offer: (job: TrackedJob) => boolean = () => true,
+  noneFits = vscode.l10n.t('No job in the Jobs view fits: Refresh Jobs shows their states.'),
 ): Promise<ResolvedJob> {
   if (isJobArg(arg)) return { ref: { kind: arg.ref.kind, name: arg.ref.name } };
   if (isEventArg(arg)) return resolveEvent(deps, arg.seq);
@@ -42,7 +43,7 @@ export async function resolveJob(
     throw new NoJobError(
       deps.tracker.jobs.list().length === 0
         ? vscode.l10n.t('There are no jobs yet: start one with "Start Batch Job…", or open a job from its event.')
-        : vscode.l10n.t('No job in the Jobs view fits: Refresh Jobs shows their states.'),
+        : noneFits,
     );
   const items = jobs.map((j) => ({
     label: j.summary.displayName && j.summary.displayName !== j.summary.name ? j.summary.displayName : j.summary.name,

@@ -26,7 +26,7 @@ export function openJobResults(deps: JobCommandDeps) {
         pointer = eventOutputPointer(event.envelope);
         if (event.ref.kind === 'video') {
           if (!pointer) throw new Error(vscode.l10n.t('Event #{0} names no video URI.', arg.seq));
-          return showAdvice(deps, undefined, pointer);
+          return showAdvice(deps, undefined, pointer, true);
         }
         if (event.ref.kind === 'interaction' || event.record.eventType !== 'batch.succeeded') {
           void deps.ui.current.warn(
@@ -39,7 +39,15 @@ export function openJobResults(deps: JobCommandDeps) {
         ref = { kind: 'batch', name: event.ref.name };
         deps.tracker.jobs.ensure(ref, deps.backend.kind);
       } else {
-        ref = (await resolveJob(deps, arg, vscode.l10n.t('Pick the batch whose results to open'), (j) => j.summary.kind === 'batch' && !j.gone)).ref;
+        ref = (
+          await resolveJob(
+            deps,
+            arg,
+            vscode.l10n.t('Pick the batch whose results to open'),
+            (j) => j.summary.kind === 'batch' && !j.gone,
+            vscode.l10n.t('No batch in the Jobs view: Open Results opens a batch’s output. Start one with "Start Batch Job…".'),
+          )
+        ).ref;
       }
       const elsewhere = otherBackend(deps.tracker.jobs.get(ref), deps.backend.kind);
       if (elsewhere) {

@@ -17,12 +17,16 @@ export async function showResults(deps: JobCommandDeps, ref: JobRef, text: strin
   return { shown: 'content', uri: uri.toString(), truncated };
 }
 
-/** The pointer and the command that fetches it, in a modal with Copy Command. */
-export async function showAdvice(deps: JobCommandDeps, ref: JobRef | undefined, pointer: string): Promise<ResultsOutcome> {
+/** The pointer and the command that fetches it, in a modal with Copy Command; `video` saves it as .mp4, not .jsonl. */
+export async function showAdvice(deps: JobCommandDeps, ref: JobRef | undefined, pointer: string, video = false): Promise<ResultsOutcome> {
   const api = await deps.backend.api().catch(() => undefined);
-  const advice = resultsAdvice(pointer, api?.baseUrl, api?.version);
+  const advice = resultsAdvice(pointer, api?.baseUrl, api?.version, video ? '.mp4' : '.jsonl');
   const copy = vscode.l10n.t('Copy Command');
-  const whose = ref ? vscode.l10n.t('The output of {0} {1}', KIND_LABELS[ref.kind], ref.name) : vscode.l10n.t('The output');
+  const whose = ref
+    ? vscode.l10n.t('The output of {0} {1}', KIND_LABELS[ref.kind], ref.name)
+    : video
+      ? vscode.l10n.t('The video')
+      : vscode.l10n.t('The output');
   const choice = await deps.ui.current.modal(
     vscode.l10n.t('{0} is {1}, which this editor does not fetch: {2}', whose, advice.what, pointer),
     vscode.l10n.t('To fetch it, run (with GEMINI_API_KEY set where the API needs a key):\n\n{0}', advice.command),

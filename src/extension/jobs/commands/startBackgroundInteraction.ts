@@ -1,6 +1,7 @@
 /** Start Background Interaction…: a prompt, the model, where its event goes; `POST /interactions` with `background: true`. */
 import * as vscode from 'vscode';
 import { summarizeInteraction } from '../../../core/jobs';
+import { oneLine } from '../../../core/util/text';
 import { withCancellableProgress } from '../../platform/progress';
 import { jobError } from '../jobErrors';
 import { JobCommandDeps } from './deps';
@@ -33,7 +34,14 @@ export function startBackgroundInteraction(deps: JobCommandDeps) {
         }),
       );
       const answer = summarizeInteraction(interaction);
-      return recordStarted(deps, { kind: 'interaction', name: answer.name, model }, answer, config, vscode.l10n.t('background'));
+      // Named by its input in the Jobs view and the pickers (an interaction has no display name; its id stays in the tooltip).
+      return recordStarted(
+        deps,
+        { kind: 'interaction', name: answer.name, displayName: oneLine(input.trim(), 60), model },
+        answer,
+        config,
+        vscode.l10n.t('background'),
+      );
     } finally {
       flow.close();
     }

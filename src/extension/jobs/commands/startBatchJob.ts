@@ -31,14 +31,17 @@ export function startBatchJob(deps: JobCommandDeps) {
       const model = await askModel(flow, args, DEFAULT_MODEL);
       const config = await askDelivery(deps, flow, args);
       flow.busy();
-      const displayName = args?.displayName ?? `${from} (${requests.length} requests, from VS Code)`;
+      const count = requests.length === 1 ? '1 request' : `${requests.length} requests`;
+      const displayName = args?.displayName ?? `${from} (${count}, from VS Code)`;
       const client = await deps.backend.jobsClient();
-      const op = await withCancellableProgress(vscode.l10n.t('Starting a batch of {0} requests…', requests.length), (signal) =>
-        client
-          .createBatch(model, { batch: { displayName, inputConfig: { requests: { requests } }, ...(config ? { webhookConfig: config } : {}) } }, { signal })
-          .catch((error: unknown) => {
-            throw jobError('batch', 'start', error);
-          }),
+      const op = await withCancellableProgress(
+        requests.length === 1 ? vscode.l10n.t('Starting a batch of 1 request…') : vscode.l10n.t('Starting a batch of {0} requests…', requests.length),
+        (signal) =>
+          client
+            .createBatch(model, { batch: { displayName, inputConfig: { requests: { requests } }, ...(config ? { webhookConfig: config } : {}) } }, { signal })
+            .catch((error: unknown) => {
+              throw jobError('batch', 'start', error);
+            }),
       );
       const answer = summarizeBatch(op);
       return recordStarted(
@@ -46,7 +49,7 @@ export function startBatchJob(deps: JobCommandDeps) {
         { kind: 'batch', name: answer.name, displayName, model: `models/${model.replace(/^models\//, '')}` },
         answer,
         config,
-        vscode.l10n.t('{0} requests', requests.length),
+        requests.length === 1 ? vscode.l10n.t('1 request') : vscode.l10n.t('{0} requests', requests.length),
       );
     } finally {
       flow.close();

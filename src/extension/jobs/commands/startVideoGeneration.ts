@@ -1,6 +1,7 @@
 /** Start Video Generation…: a prompt, a Veo model, where its event goes; `models/{model}:predictLongRunning`. */
 import * as vscode from 'vscode';
 import { summarizeVideo } from '../../../core/jobs';
+import { oneLine } from '../../../core/util/text';
 import { withCancellableProgress } from '../../platform/progress';
 import { jobError } from '../jobErrors';
 import { JobCommandDeps } from './deps';
@@ -33,7 +34,8 @@ export function startVideoGeneration(deps: JobCommandDeps) {
         }),
       );
       const answer = summarizeVideo(op);
-      return recordStarted(deps, { kind: 'video', name: answer.name, model }, answer, config, vscode.l10n.t('video'));
+      // Named by its prompt in the Jobs view and the pickers (an operation has no display name; its name stays in the tooltip).
+      return recordStarted(deps, { kind: 'video', name: answer.name, displayName: oneLine(prompt.trim(), 60), model }, answer, config, vscode.l10n.t('video'));
     } finally {
       flow.close();
     }

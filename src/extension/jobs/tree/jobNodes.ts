@@ -92,6 +92,8 @@ export class JobDetailNode {
     item.id = `job:${jobKey(this.ref)}:${this.label}:${this.value}`;
     item.description = this.value;
     item.tooltip = this.tooltip ?? `${this.label}: ${this.value}`;
+    // A screen reader reads the tooltip in place of the row: give it the row as shown.
+    item.accessibilityInformation = { label: `${this.label}: ${this.value}` };
     item.contextValue = 'jobDetail';
     return item;
   }
@@ -110,7 +112,8 @@ export class JobEventNode {
     item.description = r ? `#${this.seq} · ${formatWhen(r.receivedAt)} · ${r.verdict}` : vscode.l10n.t('#{0} · no longer in the history', this.seq);
     item.iconPath = new vscode.ThemeIcon('mail');
     item.contextValue = 'jobEvent';
-    item.tooltip = r ? `#${this.seq} ${r.eventType ?? ''} · ${r.verdict}\n${r.receivedAt}` : item.description;
+    item.tooltip = r ? `#${this.seq} ${r.eventType ?? ''} · ${r.verdict}\n${formatWhen(r.receivedAt)} (${r.receivedAt})` : item.description;
+    item.accessibilityInformation = { label: `${item.label as string}, ${item.description}` };
     item.command = { command: COMMANDS.openInspector, title: vscode.l10n.t('Open in Inspector'), arguments: [{ seq: this.seq }] };
     return item;
   }
@@ -138,7 +141,7 @@ function outputText(output: NonNullable<TrackedJob['summary']['output']>): strin
     case 'file':
       return output.pointer;
     case 'inline':
-      return vscode.l10n.t('{0} inline responses', output.count);
+      return output.count === 1 ? vscode.l10n.t('1 inline response') : vscode.l10n.t('{0} inline responses', output.count);
     case 'video':
       return output.uris.join(', ');
   }
