@@ -138,7 +138,10 @@ describe('Jobs view: jobs started from the editor, their events, Open Job and Op
     // Declined: nothing happens.
     const declined = script(api, confirm(false));
     assert.equal(await vscode.commands.executeCommand(COMMANDS.cancelJob, { ref: started.ref }), undefined);
-    assert.ok(declined.shown.some((s) => s.kind === 'confirm' && s.message.includes(name)));
+    // It names the job as the Jobs view does (its display name), not by its id.
+    const title = job('batch', name)!.summary.displayName!;
+    assert.match(title, /from VS Code/);
+    assert.ok(declined.shown.some((s) => s.kind === 'confirm' && s.message.includes(`"${title}"`) && !s.message.includes(name)));
     // Its buttons cannot be read the wrong way round: no "Cancel" beside "Cancel Job".
     assert.deepEqual(declined.shown.find((s) => s.kind === 'confirm')?.items, ['Cancel Job', 'Keep Running']);
     assert.equal(job('batch', name)?.summary.ended, false);

@@ -110,6 +110,8 @@ describe('failure rehearsal: Simulate Receiver Failures, the emulator retrying, 
     const eventItem = api.eventsTree.getTreeItem(api.eventsTree.nodes().find((n) => n.record.seq === record.seq)!);
     assert.match(String(eventItem.description), /verified · rehearsed 410$/);
     assert.match(String(eventItem.tooltip), /answered 410 \(rehearsed\)/);
+    // Verified, but failed on purpose: a warning mark, not the green check of a delivery the sender saw succeed.
+    assert.equal((eventItem.iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
     await until(async () => (await client.get(id)).state === 'disabled_due_to_failed_deliveries', 'the emulator disabling the webhook');
     await until(() => !api.failureStatusBar.visible, 'the used-up plan to leave the status bar');
     // The output channel logs the rehearsal and each rehearsed answer.

@@ -1,6 +1,6 @@
 /** One delivery in the Events view: label = event type, description = time + verdict (+ a rehearsed answer), icon by verdict. */
 import * as vscode from 'vscode';
-import { describeRehearsal } from '../../../core/receiver/failurePlan';
+import { describeRehearsal, isRehearsedFailure } from '../../../core/receiver/failurePlan';
 import type { ReceivedDelivery } from '../../../core/receiver/types';
 import { COMMANDS } from '../../platform/ids';
 
@@ -9,6 +9,8 @@ const ICONS: Record<ReceivedDelivery['verdict'], vscode.ThemeIcon> = {
   duplicate: new vscode.ThemeIcon('copy', new vscode.ThemeColor('editorWarning.foreground')),
   rejected: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
 };
+/** A verified delivery the receiver failed on purpose (a failure rehearsal): not a success for the sender. */
+const REHEARSED_FAILURE = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('problemsWarningIcon.foreground'));
 
 /** What commands on an event node receive (`replayEvent`, `openInspector`). */
 export interface EventNodeArg {
@@ -36,7 +38,7 @@ export class EventNode implements EventNodeArg {
         : vscode.l10n.t('rehearsed {0}', r.rehearsal.status ?? r.httpStatus)
       : undefined;
     item.description = `${timeOf(r.receivedAt)} · ${r.verdict}${r.imported ? ` · ${vscode.l10n.t('imported')}` : ''}${rehearsed ? ` · ${rehearsed}` : ''}`;
-    item.iconPath = ICONS[r.verdict];
+    item.iconPath = isRehearsedFailure(r) ? REHEARSED_FAILURE : ICONS[r.verdict];
     item.contextValue = `event:${r.verdict}`;
     const tooltip = [
       `#${r.seq} ${r.verdict}`,

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { withCancellableProgress } from '../../platform/progress';
 import { KIND_LABELS, onJob } from '../jobErrors';
 import { otherBackend } from '../jobTracker';
+import { jobTitle } from '../tree/jobNodes';
 import { JobCommandArg, JobCommandDeps, resolveJob, warnOnNoJob } from './deps';
 
 export function cancelJob(deps: JobCommandDeps) {
@@ -27,21 +28,22 @@ export function cancelJob(deps: JobCommandDeps) {
         return false;
       }
       const verb = vscode.l10n.t('Cancel Job');
+      const title = jobTitle(deps.tracker.jobs.get(ref)?.summary ?? ref);
       await deps.ui.current.confirm(
-        vscode.l10n.t('Cancel {0} {1}?', KIND_LABELS[ref.kind].toLowerCase(), ref.name),
+        vscode.l10n.t('Cancel {0} "{1}"?', KIND_LABELS[ref.kind].toLowerCase(), title),
         vscode.l10n.t('It stops, and its {0} event goes to its webhook targets.', ref.kind === 'batch' ? 'batch.cancelled' : 'interaction.cancelled'),
         verb,
         vscode.l10n.t('Keep Running'),
       );
       const client = await deps.backend.jobsClient();
-      await withCancellableProgress(vscode.l10n.t('Cancelling {0}…', ref.name), (signal) =>
+      await withCancellableProgress(vscode.l10n.t('Cancelling {0}…', title), (signal) =>
         onJob(ref, 'cancel', async () => {
           if (ref.kind === 'batch') await client.cancelBatch(ref.name, { signal });
           else await client.cancelInteraction(ref.name, { signal });
         }),
       );
       await deps.tracker.fetch(ref).catch(() => undefined);
-      void deps.ui.current.info(vscode.l10n.t('Cancelled {0} {1}.', KIND_LABELS[ref.kind].toLowerCase(), ref.name));
+      void deps.ui.current.info(vscode.l10n.t('Cancelled {0} "{1}".', KIND_LABELS[ref.kind].toLowerCase(), title));
       return true;
     });
 }

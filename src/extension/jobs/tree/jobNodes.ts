@@ -33,7 +33,7 @@ export class JobNode implements JobArg {
 
   toTreeItem(): vscode.TreeItem {
     const { summary: s, gone } = this.job;
-    const item = new vscode.TreeItem(s.displayName && s.displayName !== s.name ? s.displayName : shortName(s.name), vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(jobTitle(s), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `job:${jobKey(this.ref)}`;
     const state = gone ? vscode.l10n.t('gone') : stateLabel(s);
     const backend =
@@ -148,6 +148,11 @@ function outputText(output: NonNullable<TrackedJob['summary']['output']>): strin
 }
 
 /** `batches/abc123` → `abc123`; `models/veo/operations/xyz` → `operations/xyz`. */
+/** What a person calls a job: the name it was given (a batch's display name, an interaction's input), else its id without the prefix. */
+export function jobTitle(s: { readonly name: string; readonly displayName?: string }): string {
+  return s.displayName && s.displayName !== s.name ? s.displayName : shortName(s.name);
+}
+
 function shortName(name: string): string {
   return name.replace(/^batches\//, '').replace(/^models\/[^/]+\//, '') || name;
 }
