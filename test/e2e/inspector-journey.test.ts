@@ -178,20 +178,10 @@ describe('inspector journey: receive, list, filter, inspect, replay, stay safe',
         `${type} listed`,
       );
     // The tree renders only the rows that fit: fold the views above Events so all of its rows are drawn.
-    const folded = [];
-    for (const title of ['Webhooks', 'Jobs']) {
-      const header = wb.page.locator('.pane-header[aria-expanded="true"]', { hasText: new RegExp(`^${title}`) }).first();
-      if (await header.isVisible()) {
-        await header.click();
-        folded.push(title);
-      }
-    }
+    const folded: string[] = [];
+    for (const title of ['Webhooks', 'Jobs']) if (await wb.foldView(title)) folded.push(title);
     const events = await wb.treeRows('Events');
-    for (const title of folded)
-      await wb.page
-        .locator('.pane-header[aria-expanded="false"]', { hasText: new RegExp(`^${title}`) })
-        .first()
-        .click();
+    for (const title of folded) await wb.foldView(title, false);
     assert.ok(events.length >= total, `Events view rows: ${events.join(' | ')}`);
     await shot('list');
   });

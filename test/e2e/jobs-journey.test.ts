@@ -62,19 +62,8 @@ describe('jobs journey: start a batch, see its job and event, open the job', fun
   it('the Jobs view starts empty, with its welcome', async () => {
     await wb.openGeminiView();
     // A wider sidebar and the Webhooks view folded, so the job's rows are readable in the screenshots.
-    const sidebar = await wb.page.locator('.part.sidebar').first().boundingBox();
-    if (sidebar) {
-      const x = sidebar.x + sidebar.width + 1;
-      const y = sidebar.y + sidebar.height / 2;
-      await wb.page.mouse.move(x, y);
-      await wb.page.mouse.down();
-      await wb.page.mouse.move(x + 260, y, { steps: 8 });
-      await wb.page.mouse.up();
-    }
-    await wb.page
-      .locator('.pane-header', { hasText: /^\s*Webhooks/ })
-      .first()
-      .click();
+    await wb.widenSidebar(260);
+    await wb.foldView('Webhooks');
     const welcome = jobsPane().locator('.welcome-view-content', { hasText: 'No jobs yet' });
     await welcome.waitFor({ timeout: 60_000 });
     assert.ok(await jobsPane().locator('.monaco-button', { hasText: 'Start Batch Job' }).first().isVisible());

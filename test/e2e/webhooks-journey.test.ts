@@ -72,15 +72,7 @@ describe('webhooks journey: create, see, edit, rotate, ping, delete', function (
   it('opens the Webhooks view on the emulator (no key needed) with the sample webhooks', async () => {
     await wb.openGeminiView();
     // A wider sidebar, so descriptions are readable in the screenshots.
-    const sidebar = await wb.page.locator('.part.sidebar').first().boundingBox();
-    if (sidebar) {
-      const x = sidebar.x + sidebar.width + 1;
-      const y = sidebar.y + sidebar.height / 2;
-      await wb.page.mouse.move(x, y);
-      await wb.page.mouse.down();
-      await wb.page.mouse.move(x + 190, y, { steps: 8 });
-      await wb.page.mouse.up();
-    }
+    await wb.widenSidebar(190);
     await treeRow('Batch results').waitFor({ timeout: 60_000 });
     await treeRow('Video pipeline (paused)').waitFor();
     const status = wb.page.locator('.statusbar-item', { hasText: /Emulator :\d+/ }).first();

@@ -48,6 +48,10 @@ export interface Workbench {
   treeRows(viewTitle?: string): Promise<string[]>;
   /** Waits until a tree view has rows and none of them says "Loading"; returns their labels. */
   waitForTreeRows(viewTitle?: string, timeoutMs?: number): Promise<string[]>;
+  /** Drags the sidebar's edge `px` to the right (descriptions readable in screenshots). */
+  widenSidebar(px: number): Promise<void>;
+  /** Folds (or unfolds) the sidebar view whose header starts with `title`; false when it already was. */
+  foldView(title: string, folded?: boolean): Promise<boolean>;
   /** Waits for a notification toast containing the text and returns it. */
   waitForNotification(text: string | RegExp, timeoutMs?: number): Promise<Locator>;
   /** The text shown in the Output panel (the channel that is selected), with plain spaces. */
@@ -169,6 +173,22 @@ function workbench(page: Page, url: string, server: RunningCodeServer, browser: 
         await page.waitForTimeout(250);
       }
       throw new Error(`the ${viewTitle} view did not finish loading within ${timeoutMs / 1000} s; rows: ${rows.join(' | ')}`);
+    },
+    async widenSidebar(px) {
+      const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+      if (!sidebar) return;
+      const x = sidebar.x + sidebar.width + 1;
+      const y = sidebar.y + sidebar.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + px, y, { steps: 8 });
+      await page.mouse.up();
+    },
+    async foldView(title, folded = true) {
+      const header = page.locator(`.pane-header[aria-expanded="${folded ? 'true' : 'false'}"]`, { hasText: new RegExp(`^\\s*${title}`) }).first();
+      if (!(await header.isVisible())) return false;
+      await header.click();
+      return true;
     },
     async waitForNotification(text, timeoutMs = 30_000) {
       const toast = page.locator('.notification-toast', { hasText: text }).first();
