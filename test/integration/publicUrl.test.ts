@@ -11,7 +11,7 @@ import { NGROK_API_ENV } from '../../src/extension/events/receiver/publicUrl';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { freePort } from '../harness/codeServer';
 import { closedPort, startNgrokAgent, tunnelsAnswer } from '../unit/tunnel/ngrokAgent';
-import { activateApi, allWebhooks, input, liveClient, modal, pickLabel, pickMany, script, unique } from './webhooksHelpers';
+import { activateApi, allWebhooks, input, liveClient, modal, nodeFor, pickLabel, pickMany, script, unique } from './webhooksHelpers';
 
 const GEMINI_KEY = 'AIzaPublicUrlTestKey0123456789abcdefgh';
 
@@ -200,6 +200,22 @@ describe('the receiver public URL: setting, ngrok, none', function () {
       await vscode.commands.executeCommand('geminiWebhooks.createWebhook');
       assert.equal(direct.shown.filter((s) => s.kind === 'modal').length, 1, 'only the secret modal');
       assert.equal(direct.pending, 0);
+
+      // Edit Webhook asks the same before it moves a webhook to a loopback URI: Cancel keeps it as it was, "Save Anyway" saves it.
+      const privateOne = (await allWebhooks(client)).find((w) => w.name === name)!;
+      await api.webhooksTree.refresh();
+      const kept = script(api, input(name), input(local), pickMany('batch.succeeded'), modal(undefined));
+      await vscode.commands.executeCommand('geminiWebhooks.editWebhook', (await nodeFor(api, privateOne.id)).node);
+      assert.deepEqual(kept.shown.find((s) => s.kind === 'modal')?.items, ['Save Anyway', 'Set Public URL', 'Cancel']);
+      assert.equal((await client.get(privateOne.id)).uri, 'http://192.168.1.20:8788/webhooks', 'not changed');
+      script(api, input(name), input(local), pickMany('batch.succeeded'), modal('Save Anyway'));
+      await vscode.commands.executeCommand('geminiWebhooks.editWebhook', (await nodeFor(api, privateOne.id)).node);
+      assert.equal((await client.get(privateOne.id)).uri, local);
+      // Changing only the name asks nothing.
+      const renamed = script(api, input(`${name}-2`), input(local), pickMany('batch.succeeded'));
+      await vscode.commands.executeCommand('geminiWebhooks.editWebhook', (await nodeFor(api, privateOne.id)).node);
+      assert.equal(renamed.shown.filter((s) => s.kind === 'modal').length, 0);
+      assert.equal((await client.get(privateOne.id)).name, `${name}-2`);
     } finally {
       await useBackend('emulator');
     }

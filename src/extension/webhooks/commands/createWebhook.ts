@@ -8,13 +8,12 @@
  */
 import * as vscode from 'vscode';
 import type { ReceiverUrls } from '../../../core/tunnel/publicUrl';
-import { safeUrl } from '../../../core/util/redact';
-import { urlHostScope } from '../../../core/util/url';
 import { SETTINGS } from '../../platform/ids';
 import { publicUrlSettingProblem, publicUrlSourceLabel } from '../../platform/publicUrlSource';
 import { UserCancelledError } from '../../platform/userInterface';
 import { WebhookCommandDeps, pickEvents, validateWebhookUri, withApiProgress } from './deps';
 import { showSecretOnce, tryStoreSecret } from './showNewSecret';
+import { confirmReachable } from './unreachableUri';
 import { webhookLabel } from '../tree/webhookPresentation';
 
 export function createWebhook(deps: WebhookCommandDeps) {
@@ -48,7 +47,7 @@ export function createWebhook(deps: WebhookCommandDeps) {
         })
       ).trim();
       const events = await pickEvents(deps, [], vscode.l10n.t('Create Webhook (3/3)'), flow);
-      if (!onEmulator && (await unreachable(deps, uri, () => flow.close()))) throw new UserCancelledError();
+      if (!onEmulator && !(await confirmReachable(deps, uri, vscode.l10n.t('Create Anyway'), () => flow.close()))) throw new UserCancelledError();
       flow.busy();
       created = await withApiProgress(
         vscode.l10n.t('Creating webhook…'),
@@ -86,34 +85,4 @@ function uriPrompt(onEmulator: boolean, urls: ReceiverUrls | undefined): string 
   if (urls.public)
     return vscode.l10n.t("The URL deliveries are POSTed to (filled in: the receiver's public URL, {0})", publicUrlSourceLabel(urls.public.source));
   return vscode.l10n.t('The URL deliveries are POSTed to (the receiver has no public URL: set {0} or start ngrok)', SETTINGS.receiverPublicUrl);
-}
-
-/**
- * On the Gemini API, a URI only this machine or its network reaches gets a modal before anything is
- * created: "Create Anyway", or the next step (the public URL setting). True: stop here.
- */
-async function unreachable(deps: WebhookCommandDeps, uri: string, closeFlow: () => void): Promise<boolean> {
-  const scope = urlHostScope(uri);
-  if (scope === undefined || scope === 'public') return false;
-  closeFlow();
-  const createAnyway = vscode.l10n.t('Create Anyway');
-  const setPublicUrl = vscode.l10n.t('Set Public URL');
-  const answer = await deps.ui.current.modal(
-    vscode.l10n.t('The Gemini API cannot deliver to {0}', safeUrl(uri)),
-    [
-      scope === 'loopback'
-        ? vscode.l10n.t('It is a loopback address: only this machine reaches it.')
-        : vscode.l10n.t('It is a private-network address: the internet does not reach it.'),
-      vscode.l10n.t(
-        'Every delivery would fail and be retried for 24 hours. Give the receiver a public URL: a tunnel (ngrok http {0}) or a forwarded port, or set {1}.',
-        String(new URL(uri).port || (uri.startsWith('https:') ? 443 : 80)),
-        SETTINGS.receiverPublicUrl,
-      ),
-    ].join(' '),
-    [createAnyway, setPublicUrl],
-    vscode.l10n.t('Cancel'),
-  );
-  if (answer === createAnyway) return false;
-  if (answer === setPublicUrl) void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS.receiverPublicUrl);
-  return true;
 }

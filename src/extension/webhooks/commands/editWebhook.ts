@@ -1,8 +1,13 @@
-/** Edit Webhook: name, uri and events prefilled; sends only what changed (update_mask); nothing changed → no call. */
+/**
+ * Edit Webhook: name, uri and events prefilled; sends only what changed (update_mask); nothing changed → no call.
+ * On the Gemini API a new URI that is loopback or private is questioned first, as in Create Webhook.
+ */
 import * as vscode from 'vscode';
 import { WebhookUpdate } from '../../../core/api';
 import { WebhookArg, WebhookCommandDeps, pickEvents, resolveWebhook, validateWebhookUri } from './deps';
+import { confirmReachable } from './unreachableUri';
 import { onExistingWebhook } from './webhookAction';
+import { UserCancelledError } from '../../platform/userInterface';
 import { webhookLabel } from '../tree/webhookPresentation';
 
 export function editWebhook(deps: WebhookCommandDeps) {
@@ -32,6 +37,12 @@ export function editWebhook(deps: WebhookCommandDeps) {
         await ui.info(vscode.l10n.t('Nothing changed.'));
         return;
       }
+      if (
+        update.uri !== undefined &&
+        deps.backend.kind !== 'emulator' &&
+        !(await confirmReachable(deps, uri, vscode.l10n.t('Save Anyway'), () => flow.close()))
+      )
+        throw new UserCancelledError();
       flow.busy();
       const updated = await onExistingWebhook(
         deps,
