@@ -17,11 +17,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Pool } from 'undici';
 import type { Frame } from 'playwright-core';
-import { signStatic } from '../src/core/verify/staticVerifier';
 import { makeEnvelope } from '../src/core/events/envelope';
 import { freePort } from '../test/harness/codeServer';
 import { frameWith, openWorkbench, REPO_ROOT, type Workbench } from '../test/harness/workbench';
 import { afterGc, heapProbeExtension, type HostHeap } from './inspector/heapProbe';
+import { staticDeliveryHeaders } from './load';
 
 const N = Math.max(100, Math.min(Number(process.argv[2] ?? 10_000) || 10_000, 50_000));
 const RATE = Math.max(10, Math.min(Number(process.argv[3] ?? 1_000) || 1_000, 5_000));
@@ -123,12 +123,7 @@ async function main(): Promise<void> {
           .request({
             path: '/webhooks',
             method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'webhook-id': id,
-              'webhook-timestamp': String(ts),
-              'webhook-signature': signStatic(secret, id, ts, body),
-            },
+            headers: staticDeliveryHeaders(secret, id, ts, body),
             body,
           })
           .then(async (res) => {

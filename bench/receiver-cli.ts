@@ -17,8 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
-import { signStatic } from '../src/core/verify/staticVerifier';
-import { CONNECTIONS, describe, load, LoadRequest, Measured, median, ServerProcess, startServer, until } from './load';
+import { CONNECTIONS, describe, load, LoadRequest, Measured, median, ServerProcess, startServer, staticDeliveryHeaders, until } from './load';
 
 const REQUESTS = Math.max(2_000, Math.min(Number(process.argv[2] ?? 20_000) || 20_000, 200_000));
 const ROUNDS = Math.max(1, Math.min(Number(process.argv[3] ?? 3) || 3, 10));
@@ -41,12 +40,7 @@ function deliveries(secret: string, n: number): LoadRequest[] {
     });
     out.push({
       path: '/webhooks',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(ts),
-        'webhook-signature': signStatic(secret, id, ts, body),
-      },
+      headers: staticDeliveryHeaders(secret, id, ts, body),
       body,
     });
   }

@@ -17,9 +17,8 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startReceiver } from '../src/core/receiver';
-import { signStatic } from '../src/core/verify/staticVerifier';
 import { JwksServer, newEd25519Key, newKey, signedDynamic, signedV1a, TEST_AUDIENCE } from '../test/unit/verify/fixtures';
-import { CONNECTIONS, describe, load, LoadRequest, Measured, median } from './load';
+import { CONNECTIONS, describe, load, LoadRequest, Measured, median, staticDeliveryHeaders } from './load';
 
 const REQUESTS = Math.max(2000, Math.min(Number(process.argv[2] ?? 20_000) || 20_000, 200_000));
 const ROUNDS = Math.max(1, Math.min(Number(process.argv[3] ?? 3) || 3, 10));
@@ -85,13 +84,7 @@ async function main(): Promise<void> {
       const b = body(i);
       const id = `msg_b${i}`;
       const ts = Math.floor(Date.now() / 1000);
-      const headers = {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(ts),
-        'webhook-signature': signStatic(secret, id, ts, b),
-      };
-      return { path: '/webhooks', headers, body: b };
+      return { path: '/webhooks', headers: staticDeliveryHeaders(secret, id, ts, b), body: b };
     });
   const jwtBatch = async (): Promise<LoadRequest[]> => {
     const out: LoadRequest[] = [];

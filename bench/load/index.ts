@@ -8,11 +8,17 @@ import { ChildProcess, fork, spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { signStatic } from '../../src/core/verify/staticVerifier';
 import type { LoadJob, LoadRequest, LoadResult } from './client';
 
 export type { LoadRequest, LoadResult } from './client';
 
 export const CONNECTIONS = 32;
+
+/** The headers of a static delivery signed with one `v1` HMAC secret (made ahead of a run, not during it). */
+export function staticDeliveryHeaders(secret: string, id: string, ts: number, body: Uint8Array | string): Record<string, string> {
+  return { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStatic(secret, id, ts, body) };
+}
 
 /** CPU seconds (user + system) a process has used so far, or NaN when it cannot be read. */
 export function cpuSeconds(pid: number): number {
