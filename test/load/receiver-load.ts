@@ -9,10 +9,10 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { request } from 'undici';
 import { startEmulator } from '../../src/core/emulator';
 import { Receiver, startReceiver } from '../../src/core/receiver';
 import { SecretCandidate } from '../../src/core/verify/secretCandidates';
+import { registerLoadWebhook } from './emulatorWebhook';
 import { Fault, FaultProxy } from './faultProxy';
 import { prng } from './fuzzCases';
 
@@ -49,13 +49,7 @@ async function main(): Promise<number> {
     return x < 0.12 ? 'fail-before' : x < 0.22 ? 'fail-after' : x < 0.3 ? 'timeout' : 'pass';
   };
   const proxy = await new FaultProxy(receiver.url, decide).start();
-  const created = await request(`${emu.url}/v1beta/webhooks`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': 'load', 'content-type': 'application/json' },
-    body: JSON.stringify({ uri: proxy.url, subscribed_events: ['batch.succeeded'] }),
-  });
-  const webhook = (await created.body.json()) as { id: string; new_signing_secret: string };
-  secrets.push({ secret: webhook.new_signing_secret, webhookId: webhook.id, label: `${webhook.id} (current)` });
+  secrets.push(await registerLoadWebhook(emu.url, proxy.url));
 
   const emitted: string[] = [];
   let restartMs = -1;

@@ -27,6 +27,7 @@ import { request } from 'undici';
 import { Emulator, startEmulator } from '../../src/core/emulator';
 import { History, Receiver, ReceiverOptions, startReceiver } from '../../src/core/receiver';
 import { SecretCandidate } from '../../src/core/verify/secretCandidates';
+import { registerLoadWebhook } from './emulatorWebhook';
 import { Fault, FaultProxy } from './faultProxy';
 import { prng } from './fuzzCases';
 import { writerRecord } from './historyWriter';
@@ -98,13 +99,8 @@ async function deliveries(dir: string): Promise<string[]> {
   const proxy = await new FaultProxy(receiver.url, decide).start();
   const emulatorOptions = { timeScale: 1_000, deliveryTimeoutMs: 1_000, statePath, warn: (m: string) => console.error(m) };
   let emu: Emulator = await startEmulator(emulatorOptions);
-  const created = await request(`${emu.url}/v1beta/webhooks`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': 'load', 'content-type': 'application/json' },
-    body: JSON.stringify({ uri: proxy.url, subscribed_events: ['batch.succeeded'] }),
-  });
-  const webhook = (await created.body.json()) as { id: string; new_signing_secret: string };
-  secrets.push({ secret: webhook.new_signing_secret, webhookId: webhook.id, label: `${webhook.id} (current)` });
+  const webhook = await registerLoadWebhook(emu.url, proxy.url);
+  secrets.push(webhook);
 
   const emitted: string[] = [];
   const emitUntil = async (target: number, during?: () => Promise<void>) => {
@@ -132,7 +128,7 @@ async function deliveries(dir: string): Promise<string[]> {
   await emu.close();
   emu = await startEmulator(emulatorOptions);
   const emulatorRestartMs = Date.now() - t;
-  const restored = await request(`${emu.url}/v1beta/webhooks/${webhook.id}`, { headers: { 'x-goog-api-key': 'load' } });
+  const restored = await request(`${emu.url}/v1beta/webhooks/${webhook.webhookId}`, { headers: { 'x-goog-api-key': 'load' } });
   const restoredOk = restored.statusCode === 200;
   await restored.body.dump();
 
