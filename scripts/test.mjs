@@ -1,5 +1,6 @@
 // `npm test`: every tier, in order — build (esbuild), compile (tsc to out/, the type check), lint,
-// unit (mocha on this Node), integration (mocha inside the real VS Code extension host) and e2e
+// unit (mocha on this Node), stack (the generated handlers in their real frameworks and servers,
+// with a real redis-server), integration (mocha inside the real VS Code extension host) and e2e
 // (the workbench driven in Chromium); l10n checks the runtime strings' bundle after lint. Prints each tier's counts and, last, one plain line
 // "N passed, N failed" summed over all tiers. Exits non-zero when any step fails or any test tier
 // ran no test. A failed check step (build, compile, lint) counts as one failure in that line.
@@ -19,6 +20,7 @@ const steps = [
   { name: 'format', args: ['node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
   { name: 'l10n', args: ['scripts/l10n.mjs', '--check'] },
   { name: 'unit', args: ['node_modules/mocha/bin/mocha.js', '--config', '.mocharc.json'], tests: true },
+  { name: 'stack', args: ['test/harness/run-stack.mjs'], tests: true },
   { name: 'integration', args: ['test/harness/run-integration.mjs'], tests: true },
   { name: 'e2e', args: ['test/harness/run-e2e.mjs'], tests: true },
 ];

@@ -164,7 +164,7 @@ function missingAptPackages(packages: readonly string[]): string[] {
 
 let aptUpdated = false;
 
-function ensureAptPackages(packages: readonly string[], log: (line: string) => void): void {
+export function ensureAptPackages(packages: readonly string[], log: (line: string) => void): void {
   if (packages.length === 0) return;
   const missing = missingAptPackages(packages);
   if (missing.length === 0) return;
