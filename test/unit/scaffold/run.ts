@@ -12,8 +12,12 @@ import { request } from 'undici';
 
 export interface Started {
   readonly url: string;
+  /** The spawned process, the leader of its own process group (a server's workers are in it too). */
+  readonly pid: number;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group: a crash, nothing runs its shutdown. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -32,11 +36,11 @@ export async function start(command: string, args: readonly string[], options: {
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (exited !== undefined || child.pid === undefined) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid, signal);
     } catch {
       return;
     }
@@ -65,7 +69,7 @@ export async function start(command: string, args: readonly string[], options: {
       await new Promise((r) => setTimeout(r, 150));
     }
   }
-  return { url: options.url, output: () => output, stop };
+  return { url: options.url, pid: child.pid!, output: () => output, stop: () => stop(), kill: () => stop('SIGKILL') };
 }
 
 /** Type-checks `files` (strict) and emits JavaScript beside them; fails with the diagnostics. */
