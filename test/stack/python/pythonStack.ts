@@ -5,7 +5,8 @@
  * processed exactly once" through the one line each processed event logs with its webhook-id.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { request } from 'undici';
 import { makeEnvelope } from '../../../src/core/events/envelope';
@@ -86,6 +87,12 @@ export interface HandlerConfig {
 
 export interface RunningHandler extends Started {
   readonly port: number;
+}
+
+/** SIGKILL to the handler's whole process group (the server and its workers): a crash, no shutdown runs. */
+export async function crash(handler: Started): Promise<void> {
+  process.kill(-handler.pid, 'SIGKILL');
+  await handler.stop(); // returns once the process has exited
 }
 
 /** Starts the handler in `dir` under `server` on a free port, once it answers HTTP. */
@@ -186,4 +193,31 @@ export async function expectProbePasses(url: string, secret: string, keys: Probe
   const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.got}${c.body ? ` ${c.body}` : ''}`);
   assert.deepEqual(failed, [], `handler output:\n${output().slice(-4000)}`);
   assert.equal(report.passed, 32);
+}
+
+/** The peak resident memory of process `pid` so far, in bytes (Linux /proc: VmHWM) — a body read whole shows here even once freed. */
+export function peakResidentBytes(pid: number): number {
+  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  assert.ok(kb, `no VmHWM for ${pid}`);
+  return Number(kb[1]) * 1024;
+}
+
+/** Runs the handler's server until it exits (a refusal to start): its status and what it printed. */
+export async function runUntilExit(
+  dir: string,
+  server: PythonServer,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ status: number | null; output: string }> {
+  const port = await freePort();
+  const clean: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+  for (const name of Object.keys(clean)) if (name.startsWith('GEMINI_WEBHOOK_')) delete clean[name];
+  const run = spawnSync(pythonWithPackages(), serverArgs(server, port), {
+    cwd: dir,
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }

@@ -13,6 +13,7 @@ import { ProbeKeys, ProbeKeyServer, startProbeKeyServer } from '../../../src/cor
 import { newSecret } from '../../unit/verify/fixtures';
 import { redisQuery, RedisServer, startRedisServer } from '../harness/redisServer';
 import {
+  crash,
   expectProcessedOnce,
   HandlerConfig,
   linesWith,
@@ -126,7 +127,7 @@ describe('Python scaffolds on Redis: a fleet processes each event once, through 
         if (Date.now() > deadline) assert.fail(`the stuck instance never took an entry:\n${doomed.output().slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      await doomed.kill();
+      await crash(doomed);
 
       const survivor = await instance('crash-b', prefix, idle);
       const more = mixedDeliveries(2, secret, keyServer.keys, AUDIENCE);
