@@ -125,4 +125,13 @@ export function scaffold(framework: Framework, options: ScaffoldOptions = {}): S
   }
 }
 
-export { addNodeDependencies, addRequirements, missingNodeDependencies, missingRequirements } from './manifest';
+export {
+  addNodeDependencies,
+  addRequirements,
+  describePythonPlan,
+  missingNodeDependencies,
+  missingRequirements,
+  PYTHON_LOCK_FILES,
+  pythonDependencyPlan,
+} from './manifest';
+export type { PythonDependencyPlan, PythonProjectFiles } from './manifest';
