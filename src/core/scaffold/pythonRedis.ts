@@ -57,17 +57,96 @@ class Outage:
 def consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{os.urandom(3).hex()}"`;
 
-/** Flask: the blocking client, and a consumer thread per serving process. */
-export const PYTHON_REDIS_SYNC = `# Deliveries use short timeouts: a Redis that does not answer costs the sender a 503 within seconds.
-store = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+/**
+ * The delivery side's client and the consumer, in the blocking form (Flask: redis-py's client, the
+ * consumer in a thread) or the asyncio one (FastAPI: redis.asyncio, the consumer a task that runs the
+ * user's work in a worker thread). The same code otherwise, so both behave alike.
+ */
+function redisClientAndConsumer(mode: 'sync' | 'async'): string {
+  const async = mode === 'async';
+  const client = async ? 'redis.asyncio.Redis' : 'redis.Redis';
+  const def = async ? 'async def' : 'def';
+  const aw = async ? 'await ' : '';
+  const sleep = async ? 'await asyncio.sleep' : 'time.sleep';
+  const work = async
+    ? `# In a worker thread: your work may block, the event loop must not.
+        await run_in_threadpool(handle_event, msg_id, json.loads(fields[b"body"]))`
+    : 'handle_event(msg_id, json.loads(fields[b"body"]))';
+  return `# Deliveries use short timeouts: a Redis that does not answer costs the sender a 503 within seconds.
+store = ${client}.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
 enqueue = store.register_script(ENQUEUE)
 enqueue_outage = Outage("deliveries are answered 503 until it is back, and Gemini retries them")
 
 
-class Consumer:
+${def} consume() -> None:
     """This process's consumer of the stream: it processes new entries, and claims those a dead consumer
-    left unacknowledged. Started by the first request of each process that serves: gunicorn --preload
-    imports this module in its master and forks the workers, and a thread does not survive a fork."""
+    left unacknowledged. Redis going away never ends it: it waits and tries again."""
+    # Its own connection: its reads block for seconds, and deliveries must not wait behind them.
+    client = ${client}.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=CLAIM_EVERY_MS / 1000 + 5)
+    name = consumer_name()
+    outage = Outage("events wait in the stream until it is back")
+    need_group, next_claim, delay = True, 0.0, 0.5
+    while True:
+        try:
+            if need_group:  # at start, and when Redis came back empty
+                try:
+                    ${aw}client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+                except redis.ResponseError as e:
+                    if "BUSYGROUP" not in str(e):
+                        raise
+                need_group = False
+            if time.monotonic() >= next_claim:
+                ${aw}claim(client, name)
+                next_claim = time.monotonic() + CLAIM_EVERY_MS / 1000
+            for _, entries in ${aw}client.xreadgroup(GROUP, name, {STREAM: ">"}, count=10, block=CLAIM_EVERY_MS) or []:
+                for entry_id, fields in entries:
+                    ${aw}process(client, entry_id, fields)
+            outage.recovered()
+            delay = 0.5
+        except redis.ResponseError as e:
+            if not str(e).startswith("NOGROUP"):
+                log.warning("Redis refused a command: %s", e)
+                ${sleep}(5)
+            need_group = True
+        except redis.RedisError as e:
+            outage.failed(e)
+            ${sleep}(delay)
+            delay = min(delay * 2, 5)
+        except Exception:  # never let the consumer die: events would pile up unprocessed
+            log.exception("the Redis consumer failed; it starts again")
+            ${sleep}(5)
+
+
+${def} claim(client, name: str) -> None:
+    start = "0-0"
+    while True:
+        reply = ${aw}client.xautoclaim(STREAM, GROUP, name, CLAIM_IDLE_MS, start, count=10)
+        start, entries = reply[0], [e for e in reply[1] if e[1]]
+        if entries:
+            log.info("claimed %d event(s) a stopped consumer left", len(entries))
+        for entry_id, fields in entries:
+            ${aw}process(client, entry_id, fields)
+        if start in (b"0-0", "0-0"):
+            return
+
+
+${def} process(client, entry_id, fields) -> None:
+    msg_id = fields.get(b"webhook_id", b"").decode(errors="replace")
+    try:
+        ${work}
+    except Exception:  # your code failed: log it and go on (left pending, it would be claimed forever)
+        log.exception("%s: handling failed", msg_id)
+    # Done: acknowledged and out of the stream, which holds only what is still to do.
+    ${aw}client.pipeline().xack(STREAM, GROUP, entry_id).xdel(STREAM, entry_id).execute()`;
+}
+
+/** Flask: the blocking client, and a consumer thread per serving process. */
+export const PYTHON_REDIS_SYNC = `${redisClientAndConsumer('sync')}
+
+
+class ConsumerThread:
+    """Runs consume() in a thread, started by the first request of each process that serves: gunicorn
+    --preload imports this module in its master and forks the workers, and a thread does not survive a fork."""
 
     def __init__(self):
         self.pid = None
@@ -78,134 +157,10 @@ class Consumer:
             with self.lock:
                 if self.pid != os.getpid():
                     self.pid = os.getpid()
-                    threading.Thread(target=self.run, name="gemini-webhook-consumer", daemon=True).start()
-
-    def run(self) -> None:
-        # Its own connection: its reads block for seconds, and deliveries must not wait behind them.
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=CLAIM_EVERY_MS / 1000 + 5)
-        name = consumer_name()
-        outage = Outage("events wait in the stream until it is back")
-        need_group, next_claim, delay = True, 0.0, 0.5
-        while True:
-            try:
-                if need_group:  # at start, and when Redis came back empty
-                    try:
-                        client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
-                    except redis.ResponseError as e:
-                        if "BUSYGROUP" not in str(e):
-                            raise
-                    need_group = False
-                if time.monotonic() >= next_claim:
-                    self.claim(client, name)
-                    next_claim = time.monotonic() + CLAIM_EVERY_MS / 1000
-                for _, entries in client.xreadgroup(GROUP, name, {STREAM: ">"}, count=10, block=CLAIM_EVERY_MS) or []:
-                    for entry_id, fields in entries:
-                        self.process(client, entry_id, fields)
-                outage.recovered()
-                delay = 0.5
-            except redis.ResponseError as e:
-                if not str(e).startswith("NOGROUP"):
-                    log.warning("Redis refused a command: %s", e)
-                    time.sleep(5)
-                need_group = True
-            except redis.RedisError as e:
-                outage.failed(e)
-                time.sleep(delay)
-                delay = min(delay * 2, 5)
-            except Exception:  # never let the consumer die: events would pile up unprocessed
-                log.exception("the Redis consumer failed; it starts again")
-                time.sleep(5)
-
-    def claim(self, client, name: str) -> None:
-        start = "0-0"
-        while True:
-            reply = client.xautoclaim(STREAM, GROUP, name, CLAIM_IDLE_MS, start, count=10)
-            start, entries = reply[0], [e for e in reply[1] if e[1]]
-            if entries:
-                log.info("claimed %d event(s) a stopped consumer left", len(entries))
-            for entry_id, fields in entries:
-                self.process(client, entry_id, fields)
-            if start in (b"0-0", "0-0"):
-                return
-
-    @staticmethod
-    def process(client, entry_id, fields) -> None:
-        msg_id = fields.get(b"webhook_id", b"").decode(errors="replace")
-        try:
-            handle_event(msg_id, json.loads(fields[b"body"]))
-        except Exception:  # your code failed: log it and go on (left pending, it would be claimed forever)
-            log.exception("%s: handling failed", msg_id)
-        # Done: acknowledged and out of the stream, which holds only what is still to do.
-        client.pipeline().xack(STREAM, GROUP, entry_id).xdel(STREAM, entry_id).execute()
+                    threading.Thread(target=consume, name="gemini-webhook-consumer", daemon=True).start()
 
 
-consumer = Consumer()`;
+consumer = ConsumerThread()`;
 
-/** FastAPI: redis.asyncio, and one consumer task per worker process, started in the lifespan. */
-export const PYTHON_REDIS_ASYNC = `# Deliveries use short timeouts: a Redis that does not answer costs the sender a 503 within seconds.
-store = redis.asyncio.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-enqueue = store.register_script(ENQUEUE)
-enqueue_outage = Outage("deliveries are answered 503 until it is back, and Gemini retries them")
-
-
-async def consume() -> None:
-    """This worker's consumer of the stream: it processes new entries, and claims those a dead consumer
-    left unacknowledged. Redis going away never ends it: it waits and tries again."""
-    # Its own connection: its reads block for seconds, and deliveries must not wait behind them.
-    client = redis.asyncio.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=CLAIM_EVERY_MS / 1000 + 5)
-    name = consumer_name()
-    outage = Outage("events wait in the stream until it is back")
-    need_group, next_claim, delay = True, 0.0, 0.5
-    while True:
-        try:
-            if need_group:  # at start, and when Redis came back empty
-                try:
-                    await client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
-                except redis.ResponseError as e:
-                    if "BUSYGROUP" not in str(e):
-                        raise
-                need_group = False
-            if time.monotonic() >= next_claim:
-                await claim(client, name)
-                next_claim = time.monotonic() + CLAIM_EVERY_MS / 1000
-            for _, entries in await client.xreadgroup(GROUP, name, {STREAM: ">"}, count=10, block=CLAIM_EVERY_MS) or []:
-                for entry_id, fields in entries:
-                    await process(client, entry_id, fields)
-            outage.recovered()
-            delay = 0.5
-        except redis.ResponseError as e:
-            if not str(e).startswith("NOGROUP"):
-                log.warning("Redis refused a command: %s", e)
-                await asyncio.sleep(5)
-            need_group = True
-        except redis.RedisError as e:
-            outage.failed(e)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5)
-        except Exception:  # never let the consumer die: events would pile up unprocessed
-            log.exception("the Redis consumer failed; it starts again")
-            await asyncio.sleep(5)
-
-
-async def claim(client, name: str) -> None:
-    start = "0-0"
-    while True:
-        reply = await client.xautoclaim(STREAM, GROUP, name, CLAIM_IDLE_MS, start, count=10)
-        start, entries = reply[0], [e for e in reply[1] if e[1]]
-        if entries:
-            log.info("claimed %d event(s) a stopped consumer left", len(entries))
-        for entry_id, fields in entries:
-            await process(client, entry_id, fields)
-        if start in (b"0-0", "0-0"):
-            return
-
-
-async def process(client, entry_id, fields) -> None:
-    msg_id = fields.get(b"webhook_id", b"").decode(errors="replace")
-    try:
-        # In a worker thread: your work may block, the event loop must not.
-        await run_in_threadpool(handle_event, msg_id, json.loads(fields[b"body"]))
-    except Exception:  # your code failed: log it and go on (left pending, it would be claimed forever)
-        log.exception("%s: handling failed", msg_id)
-    # Done: acknowledged and out of the stream, which holds only what is still to do.
-    await client.pipeline().xack(STREAM, GROUP, entry_id).xdel(STREAM, entry_id).execute()`;
+/** FastAPI: redis.asyncio, and one consumer task per worker process (started in the lifespan). */
+export const PYTHON_REDIS_ASYNC = redisClientAndConsumer('async');
