@@ -10,7 +10,7 @@
 export const PYTHON_REDIS_SETUP = `# The store: Redis, shared by every worker and instance.
 REDIS_URL = os.environ.get("GEMINI_WEBHOOK_REDIS_URL")
 if not REDIS_URL:
-    refuse_to_start("GEMINI_WEBHOOK_REDIS_URL is not set: this handler keeps its dedupe and queue in Redis (e.g. redis://127.0.0.1:6379/0)")
+    refuse_to_start("GEMINI_WEBHOOK_REDIS_URL is not set: this handler keeps its dedupe and queue in Redis (e.g. redis://127.0.0.1:6379)")
 PREFIX = os.environ.get("GEMINI_WEBHOOK_REDIS_PREFIX") or "gemini-webhooks"
 STREAM, GROUP = f"{PREFIX}:events", PREFIX
 SEEN_SECONDS = 25 * 3600  # a webhook-id is remembered past Gemini's 24 hours of retries

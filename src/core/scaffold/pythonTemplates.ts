@@ -100,7 +100,7 @@ function header(framework: PythonFramework, store: PythonStore): string {
     '#                            are refused (v1a ones need none)',
     ...(store === 'redis'
       ? [
-          '#   GEMINI_WEBHOOK_REDIS_URL      the Redis every worker shares (redis://[:password@]host:6379/0, rediss:// for TLS)',
+          '#   GEMINI_WEBHOOK_REDIS_URL      the Redis every worker shares (redis://[:password@]host:6379[/db], rediss:// for TLS)',
           '#   GEMINI_WEBHOOK_REDIS_PREFIX   the prefix of its keys (default gemini-webhooks), for several apps on one Redis',
           "#   GEMINI_WEBHOOK_CLAIM_IDLE_MS  a stopped worker's unfinished events go to another after this long (default 60000)",
         ]
