@@ -2,12 +2,21 @@
  * `gemini-webhooks init-handler <express|nextjs|flask|fastapi>`: writes a webhook handler that passes
  * `gemini-webhooks probe` (static and dynamic) into --out (default: the current folder). Never
  * overwrites a file without --force. Prints what it wrote, what to install (and what the project's
- * package.json or requirements.txt lacks), how to run it and how to check it.
+ * package.json, requirements.txt or pyproject.toml lacks), how to run it and how to check it.
  * Exit 0 when written, 2 on bad usage or an existing file.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { FRAMEWORKS, isFramework, missingNodeDependencies, missingRequirements, scaffold } from '../core/scaffold';
+import {
+  describePythonPlan,
+  FRAMEWORKS,
+  isFramework,
+  missingNodeDependencies,
+  missingRequirements,
+  PYTHON_LOCK_FILES,
+  pythonDependencyPlan,
+  scaffold,
+} from '../core/scaffold';
 import type { Dependency, Scaffold } from '../core/scaffold';
 import { FlagTable, formatHelp, parseCommandLine, usageLine, UsageError } from './args';
 import { CliCommand } from './command';
@@ -40,8 +49,19 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+async function readIfThere(file: string): Promise<string | undefined> {
+  return fs.readFile(file, 'utf8').catch(() => undefined);
+}
+
 /** What the project's manifest lacks, in words; undefined when there is no manifest to read. */
 async function manifestNote(dir: string, s: Scaffold): Promise<string | undefined> {
+  if (s.ecosystem === 'python') {
+    const files = { requirements: await readIfThere(path.join(dir, 'requirements.txt')), pyproject: await readIfThere(path.join(dir, 'pyproject.toml')) };
+    if (files.requirements === undefined && files.pyproject === undefined) return undefined;
+    const lockFiles: string[] = [];
+    for (const name of PYTHON_LOCK_FILES) if (await exists(path.join(dir, name))) lockFiles.push(name);
+    return describePythonPlan(pythonDependencyPlan({ ...files, lockFiles }, s.dependencies));
+  }
   const file = path.join(dir, s.manifest);
   let text: string;
   try {

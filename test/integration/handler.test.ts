@@ -154,7 +154,7 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
   describe('.env after Create and Rotate, and Create Webhook Handler', () => {
     let folder: string;
     const cleanup = () => {
-      for (const name of ['.env', '.gitignore', '.git', 'gemini_webhook.py', 'requirements.txt'])
+      for (const name of ['.env', '.gitignore', '.git', 'gemini_webhook.py', 'requirements.txt', 'pyproject.toml', 'uv.lock'])
         fs.rmSync(path.join(folder, name), { recursive: true, force: true });
     };
     const git = () => vscode.workspace.getConfiguration('git');
@@ -227,6 +227,22 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
       await vscode.commands.executeCommand('geminiWebhooks.createWebhookHandler');
       assert.equal(again.pending, 0);
       assert.equal(fs.readFileSync(file, 'utf8'), '# mine\n');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    it('Create Webhook Handler: a pyproject.toml project (uv) gets the uv add command to copy, never a requirements.txt', async () => {
+      for (const name of ['gemini_webhook.py', 'requirements.txt']) fs.rmSync(path.join(folder, name), { force: true });
+      const pyproject = '[project]\nname = "app"\ndependencies = [\n  "fastapi>=0.110",\n]\n';
+      fs.writeFileSync(path.join(folder, 'pyproject.toml'), pyproject);
+      fs.writeFileSync(path.join(folder, 'uv.lock'), 'version = 1\n');
+      const ui = script(api, pickLabel('FastAPI'), message('Copy Command'));
+      await vscode.commands.executeCommand('geminiWebhooks.createWebhookHandler');
+      assert.equal(ui.pending, 0, JSON.stringify(ui.shown));
+      const command = 'uv add "uvicorn>=0.17" "PyJWT>=2.6" "cryptography>=38"';
+      assert.equal(ui.shown.at(-1)?.message, `Wrote gemini_webhook.py (FastAPI). pyproject.toml lacks uvicorn, PyJWT, cryptography: run ${command}`);
+      assert.equal(await vscode.env.clipboard.readText(), command);
+      assert.ok(!fs.existsSync(path.join(folder, 'requirements.txt')), 'no requirements.txt beside pyproject.toml');
+      assert.equal(fs.readFileSync(path.join(folder, 'pyproject.toml'), 'utf8'), pyproject, 'pyproject.toml is left to uv');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
   });

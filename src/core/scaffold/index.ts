@@ -6,7 +6,7 @@
  * nodeTemplates.ts and pythonTemplates.ts, the manifest edits in manifest.ts.
  */
 import { expressHandler, nextRouteHandler } from './nodeTemplates';
-import { fastapiHandler, flaskHandler } from './pythonTemplates';
+import { fastapiHandler, flaskHandler, PYTHON_LOCAL_URL, pythonCheckRunLine, pythonPackages } from './pythonTemplates';
 
 export const FRAMEWORKS = ['express', 'nextjs', 'flask', 'fastapi'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
@@ -54,12 +54,15 @@ const PYTHON_BASE: readonly Dependency[] = [
   { name: 'PyJWT', range: '>=2.6' },
   { name: 'cryptography', range: '>=38' },
 ];
+/** redis-py: redis.asyncio and XAUTOCLAIM need 4.2 (Debian 12 ships 4.3.4). */
+const PYTHON_REDIS: Dependency = { name: 'redis', range: '>=4.3' };
 
 export interface ScaffoldOptions {
   /** Express only: TypeScript (default) or JavaScript. */
   readonly language?: NodeLanguage;
   /** Next.js only: the project keeps its routes under src/app (else app/). */
   readonly srcDir?: boolean;
+  readonly store?: 'memory' | 'redis';
 }
 
 export function scaffold(framework: Framework, options: ScaffoldOptions = {}): Scaffold {
@@ -96,32 +99,39 @@ export function scaffold(framework: Framework, options: ScaffoldOptions = {}): S
         localUrl: 'http://127.0.0.1:3000/gemini-callback',
       };
     case 'flask':
+    case 'fastapi': {
+      const store = options.store ?? 'memory';
+      const flask = framework === 'flask';
+      const frameworkDeps: Dependency[] = flask
+        ? [{ name: 'Flask', range: '>=2.2' }]
+        : [
+            { name: 'fastapi', range: '>=0.92' },
+            { name: 'uvicorn', range: '>=0.17' },
+          ];
       return {
         framework,
-        label: 'Flask',
+        label: flask ? 'Flask' : 'FastAPI',
         path: 'gemini_webhook.py',
-        content: flaskHandler(),
+        content: flask ? flaskHandler(store) : fastapiHandler(store),
         ecosystem: 'python',
         manifest: 'requirements.txt',
-        dependencies: [{ name: 'Flask', range: '>=2.2' }, ...PYTHON_BASE],
-        install: 'pip install flask PyJWT cryptography',
-        run: 'GEMINI_WEBHOOK_SECRET=whsec_... python3 -m flask --app gemini_webhook run --port 8000',
-        localUrl: 'http://127.0.0.1:8000/gemini-callback',
+        dependencies: [...frameworkDeps, ...PYTHON_BASE, ...(store === 'redis' ? [PYTHON_REDIS] : [])],
+        install: `pip install ${pythonPackages(framework, store).pip.join(' ')}`,
+        // Pointed at the probe's key set, so this line and the probe's, pasted as printed, pass every check.
+        run: pythonCheckRunLine(framework, store),
+        localUrl: PYTHON_LOCAL_URL,
       };
-    case 'fastapi':
-      return {
-        framework,
-        label: 'FastAPI',
-        path: 'gemini_webhook.py',
-        content: fastapiHandler(),
-        ecosystem: 'python',
-        manifest: 'requirements.txt',
-        dependencies: [{ name: 'fastapi', range: '>=0.92' }, { name: 'uvicorn', range: '>=0.17' }, ...PYTHON_BASE],
-        install: 'pip install fastapi uvicorn PyJWT cryptography',
-        run: 'GEMINI_WEBHOOK_SECRET=whsec_... python3 -m uvicorn gemini_webhook:app --port 8000',
-        localUrl: 'http://127.0.0.1:8000/gemini-callback',
-      };
+    }
   }
 }
 
-export { addNodeDependencies, addRequirements, missingNodeDependencies, missingRequirements } from './manifest';
+export {
+  addNodeDependencies,
+  addRequirements,
+  describePythonPlan,
+  missingNodeDependencies,
+  missingRequirements,
+  PYTHON_LOCK_FILES,
+  pythonDependencyPlan,
+} from './manifest';
+export type { PythonDependencyPlan, PythonProjectFiles } from './manifest';

@@ -1,205 +1,116 @@
 /**
- * The Python handler scaffolds: Flask and FastAPI, one file each (`gemini_webhook.py`). Both start
- * with the same verifier, written here once: the standard library for static deliveries (HMAC-SHA256
- * over every v1 entry with every secret, compared in constant time; the 5-minute window),
- * `cryptography` for `v1a` Ed25519 and PyJWT for JWT dynamic deliveries against one cached key set
- * (refetched on a miss at most every 30 s), and a webhook-id dedupe. Python 3.9+ (Debian's
- * python3-flask, python3-fastapi, python3-uvicorn, python3-jwt, python3-cryptography work as they are).
+ * The Python handler scaffolds: Flask and FastAPI, one file each (`gemini_webhook.py`), in two
+ * variants: `memory` (one process: the dedupe and the work queue in memory) and `redis` (any number of
+ * workers and instances: both in Redis, pythonRedis.ts). Every file starts with how to install, run,
+ * deploy and check it — the "Check it" lines, pasted as written, pass every probe check — then the
+ * shared verifier (pythonVerifier.ts), then what the framework and the store need.
  */
+import { PYTHON_HANDLE_EVENT, PYTHON_VERIFIER, pythonImports } from './pythonVerifier';
+import { PYTHON_REDIS_ASYNC, PYTHON_REDIS_SETUP, PYTHON_REDIS_SYNC } from './pythonRedis';
+import { DEFAULT_PROBE_JWKS_PORT, PROBE_JWKS_PATH } from '../probe/keyServer';
 
-const ENV_LINES = `# Environment:
-#   GEMINI_WEBHOOK_SECRET    the webhook's signing secret(s): whsec_... values separated by spaces or commas
-#                            (during a rotation's grace window, the new and the previous one)
-#   GEMINI_WEBHOOK_JWKS_URI  key set of dynamic (webhook_config) deliveries (default Google's)
-#   GEMINI_WEBHOOK_AUDIENCE  the aud dynamic JWT deliveries must carry (your callback URL or client id)`;
+export type PythonStore = 'memory' | 'redis';
+type PythonFramework = 'flask' | 'fastapi';
 
-const VERIFIER = `TOLERANCE_SECONDS = 5 * 60  # Standard Webhooks: reject timestamps more than 5 minutes away
-MAX_BODY_BYTES = 5 * 1024 * 1024
-SECRETS = [s for s in re.split(r"[\\s,]+", os.environ.get("GEMINI_WEBHOOK_SECRET", "")) if s]
-JWKS_URI = os.environ.get("GEMINI_WEBHOOK_JWKS_URI") or "https://generativelanguage.googleapis.com/.well-known/jwks.json"
-AUDIENCE = os.environ.get("GEMINI_WEBHOOK_AUDIENCE") or None
-log = logging.getLogger("gemini_webhook")
+/** Where the scaffolds listen when run as their header says. */
+export const PYTHON_LOCAL_URL = 'http://127.0.0.1:8000/gemini-callback';
+/** The Redis the headers' examples name. */
+const EXAMPLE_REDIS_URL = 'redis://127.0.0.1:6379';
+const PROBE_KEY_SET = `http://127.0.0.1:${DEFAULT_PROBE_JWKS_PORT}${PROBE_JWKS_PATH}`;
 
+const SERVE: Record<PythonFramework, string> = {
+  flask: 'python3 -m flask --app gemini_webhook run --port 8000',
+  fastapi: 'python3 -m uvicorn gemini_webhook:app --port 8000',
+};
 
-def _secret_key(index: int, secret: str) -> bytes:
-    try:
-        if not secret.startswith("whsec_"):
-            raise ValueError
-        return base64.b64decode(secret[len("whsec_"):], validate=True)
-    except (ValueError, binascii.Error):
-        raise SystemExit(f"GEMINI_WEBHOOK_SECRET: value #{index + 1} is not a whsec_ signing secret") from None
+/** How to run each one locally (development servers, one process). */
+export function pythonRunLine(framework: PythonFramework, store: PythonStore): string {
+  return `GEMINI_WEBHOOK_SECRET=whsec_...${store === 'redis' ? ` GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}` : ''} ${SERVE[framework]}`;
+}
 
+/** The same, pointed at the probe's key set and audience: then `gemini-webhooks probe ... --dynamic` passes every check. */
+export function pythonCheckRunLine(framework: PythonFramework, store: PythonStore): string {
+  const env = [
+    'GEMINI_WEBHOOK_SECRET=whsec_...',
+    `GEMINI_WEBHOOK_JWKS_URI=${PROBE_KEY_SET}`,
+    `GEMINI_WEBHOOK_AUDIENCE=${PYTHON_LOCAL_URL}`,
+    ...(store === 'redis' ? [`GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}`] : []),
+  ];
+  return `${env.join(' ')} ${SERVE[framework]}`;
+}
 
-SECRET_KEYS = [_secret_key(i, s) for i, s in enumerate(SECRETS)]
-if not SECRET_KEYS:
-    log.warning("GEMINI_WEBHOOK_SECRET is not set: static deliveries cannot verify.")
-if not AUDIENCE:
-    log.warning("GEMINI_WEBHOOK_AUDIENCE is not set: dynamic JWT deliveries are accepted for any audience.")
+/** The pip packages (and Debian's) each variant needs. */
+export function pythonPackages(framework: PythonFramework, store: PythonStore): { pip: string[]; debian: string[] } {
+  const redis = store === 'redis';
+  const pip = framework === 'flask' ? ['flask'] : ['fastapi', 'uvicorn'];
+  const debian = framework === 'flask' ? ['python3-flask'] : ['python3-fastapi', 'python3-uvicorn'];
+  return {
+    pip: [...pip, 'PyJWT', 'cryptography', ...(redis ? ['redis'] : [])],
+    debian: [...debian, 'python3-jwt', 'python3-cryptography', ...(redis ? ['python3-redis'] : [])],
+  };
+}
 
+function header(framework: PythonFramework, store: PythonStore): string {
+  const name = framework === 'flask' ? 'Flask' : 'FastAPI';
+  const { pip, debian } = pythonPackages(framework, store);
+  const redisEnv = store === 'redis' ? ` GEMINI_WEBHOOK_REDIS_URL=${EXAMPLE_REDIS_URL}` : '';
+  const deploy =
+    framework === 'flask'
+      ? store === 'memory'
+        ? [
+            '# flask run is for development. In production (pip install gunicorn), one process with threads:',
+            '#   python3 -m gunicorn --threads 8 -b 127.0.0.1:8000 gemini_webhook:app',
+            '# One process only: the dedupe and the work queue live in memory. For several workers (gunicorn -w N),',
+            '# instances or a serverless host, write it with: gemini-webhooks init-handler flask --store redis',
+          ]
+        : [
+            '# flask run is for development. In production (pip install gunicorn), any number of workers:',
+            `#   GEMINI_WEBHOOK_SECRET=whsec_...${redisEnv} python3 -m gunicorn -w 4 -b 127.0.0.1:8000 gemini_webhook:app`,
+            '# The dedupe and the work queue live in Redis, shared by every worker and instance (--preload is fine:',
+            '# each worker starts its own consumer with its first request).',
+          ]
+      : store === 'memory'
+        ? [
+            '# One process only: the dedupe lives in memory and the work runs after each answer (BackgroundTasks).',
+            '# For several workers (uvicorn --workers N), instances or a serverless host, write it with:',
+            '#   gemini-webhooks init-handler fastapi --store redis',
+          ]
+        : [
+            '# In production, any number of workers:',
+            `#   GEMINI_WEBHOOK_SECRET=whsec_...${redisEnv} python3 -m uvicorn gemini_webhook:app --workers 4 --port 8000`,
+            '# The dedupe and the work queue live in Redis, shared by every worker and instance (each worker',
+            "# starts its own consumer in the app's lifespan).",
+          ];
+  return [
+    `# gemini_webhook.py: a Gemini API webhook handler (${name}), written by gemini-webhooks.`,
+    '# Run it (it answers POST /gemini-callback):',
+    `#   pip install ${pip.join(' ')}`,
+    `#     (Debian: apt install ${debian.join(' ')})`,
+    `#   ${pythonRunLine(framework, store)}`,
+    '#   or: python3 gemini_webhook.py            (listens on PORT, default 8000)',
+    ...deploy,
+    `# Check it (two terminals; the probe serves its own key set on port ${DEFAULT_PROBE_JWKS_PORT}):`,
+    `#   ${pythonCheckRunLine(framework, store)}`,
+    `#   gemini-webhooks probe ${PYTHON_LOCAL_URL} --secret whsec_... --dynamic`,
+    '# Environment:',
+    '#   GEMINI_WEBHOOK_SECRET    the signing secret(s), separated by spaces or commas (during a rotation: the new',
+    '#                            and the previous one): whsec_<base64> or bare base64',
+    "#   GEMINI_WEBHOOK_JWKS_URI  key set of dynamic (webhook_config) deliveries (default Google's)",
+    '#   GEMINI_WEBHOOK_AUDIENCE  the aud of dynamic JWT deliveries (your callback URL or client id); unset, they',
+    '#                            are refused (v1a ones need none)',
+    ...(store === 'redis'
+      ? [
+          '#   GEMINI_WEBHOOK_REDIS_URL      the Redis every worker shares (redis://[:password@]host:6379[/db], rediss:// for TLS)',
+          '#   GEMINI_WEBHOOK_REDIS_PREFIX   the prefix of its keys (default gemini-webhooks), for several apps on one Redis',
+          "#   GEMINI_WEBHOOK_CLAIM_IDLE_MS  a stopped worker's unfinished events go to another after this long (default 60000)",
+        ]
+      : []),
+  ].join('\n');
+}
 
-class Rejected(Exception):
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-def verify_delivery(headers, raw: bytes):
-    """Verifies one delivery over its raw body; returns (webhook_id, event) or raises Rejected."""
-    msg_id = headers.get("webhook-id")
-    timestamp = headers.get("webhook-timestamp")
-    signature = headers.get("webhook-signature")
-    if not (msg_id and timestamp and signature):
-        raise Rejected(400, "missing webhook-id, webhook-timestamp or webhook-signature")
-    if not re.fullmatch(r"[0-9]{1,12}", timestamp) or abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
-        raise Rejected(401, "webhook-timestamp is outside the 5-minute window")
-    entries = signature.split(" ")
-    signed = f"{msg_id}.{timestamp}.".encode() + raw
-    try:
-        verified = (
-            _verify_static(entries, signed)
-            or _verify_v1a(entries, signed)
-            or (_JWT.fullmatch(signature) is not None and _verify_jwt(signature, msg_id, raw))
-        )
-    except KeySetUnavailable as e:
-        raise Rejected(503, f"cannot verify now: {e}") from None  # a 5xx: Gemini retries later
-    if not verified:
-        raise Rejected(401, "no signature matched")
-    try:
-        event = json.loads(raw)
-    except ValueError:
-        raise Rejected(400, "the body is not JSON") from None
-    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-        raise Rejected(400, "the body is not an event")
-    return msg_id, event
-
-
-def _verify_static(entries, signed: bytes) -> bool:
-    """Static deliveries: every v1 entry against every secret, in constant time."""
-    found = False
-    for key in SECRET_KEYS:
-        expected = hmac.new(key, signed, hashlib.sha256).digest()
-        for entry in entries:
-            version, _, value = entry.partition(",")
-            if version != "v1":
-                continue  # another scheme (v1a): not for HMAC
-            try:
-                given = base64.b64decode(value, validate=True)
-            except (ValueError, binascii.Error):
-                continue
-            found = hmac.compare_digest(given, expected) or found
-    return found
-
-
-def _verify_v1a(entries, signed: bytes) -> bool:
-    """Dynamic deliveries as live ones are signed: v1a,<Ed25519>; the entry names no key, so try each."""
-    signatures = []
-    for entry in entries:
-        if entry.startswith("v1a,"):
-            try:
-                signatures.append(base64.b64decode(entry[4:], validate=True))
-            except (ValueError, binascii.Error):
-                pass
-    if not signatures:
-        return False
-    for after_miss in (False, True):
-        keys = KEY_SET.get(after_miss)
-        if keys is None:
-            return False
-        for key in keys.ed25519:
-            for sig in signatures:
-                try:
-                    key.verify(sig, signed)
-                    return True
-                except InvalidSignature:
-                    pass
-    return False
-
-
-_JWT = re.compile(r"[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*")
-_ALGORITHM = {"RSA": "RS256", "EC": "ES256", "OKP": "EdDSA"}  # pinned to the key type, never "none"
-
-
-def _verify_jwt(token: str, msg_id: str, raw: bytes) -> bool:
-    """Dynamic deliveries as Google's guide documents them: a JWT signed by a key of the JWKS."""
-    try:
-        kid = jwt.get_unverified_header(token).get("kid")
-    except jwt.PyJWTError:
-        return False
-    for after_miss in (False, True):
-        keys = KEY_SET.get(after_miss)
-        if keys is None:
-            return False
-        candidates = [k for k in keys.jwks if kid is None or k.get("kid") == kid]
-        if not candidates:
-            continue  # an unknown kid: refetch once (at most every 30 s)
-        for jwk in candidates:
-            algorithm = _ALGORITHM.get(jwk.get("kty"))
-            if algorithm is None:
-                continue
-            try:
-                key = jwt.PyJWK(jwk, algorithm).key
-                claims = jwt.decode(token, key, algorithms=[algorithm], audience=AUDIENCE, options={"verify_aud": AUDIENCE is not None})
-            except jwt.PyJWTError:
-                continue
-            # The guide names no other claim; check these only when the token carries them.
-            if "jti" in claims and claims["jti"] != msg_id:
-                return False
-            digest = base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).rstrip(b"=").decode()
-            if "body_sha256" in claims and claims["body_sha256"] != digest:
-                return False
-            return True
-        return False
-    return False
-
-
-class KeySetUnavailable(Exception):
-    pass
-
-
-class KeySet:
-    """The JWKS, cached 10 minutes; after a miss, refetched at most every 30 s."""
-
-    def __init__(self, uri: str):
-        self.uri = uri
-        self.lock = threading.Lock()
-        self.jwks = None
-        self.ed25519 = []
-        self.fetched_at = 0.0
-        self.last_fetch = float("-inf")
-
-    def get(self, after_miss: bool = False):
-        with self.lock:
-            now = time.monotonic()
-            if self.jwks is not None and not after_miss and now - self.fetched_at < 600:
-                return self
-            if self.jwks is not None and after_miss and now - self.last_fetch < 30:
-                return None
-            self.last_fetch = now
-            try:
-                with urllib.request.urlopen(self.uri, timeout=5) as response:
-                    keys = json.load(response).get("keys", [])
-            except (OSError, ValueError, AttributeError) as e:
-                if self.jwks is not None:
-                    return None if after_miss else self  # stale beats nothing
-                raise KeySetUnavailable(f"the key set at {self.uri} cannot be read ({e})") from None
-            self.jwks = [k for k in keys if isinstance(k, dict) and k.get("use", "sig") == "sig"]
-            self.ed25519 = []
-            for k in self.jwks:
-                if k.get("kty") == "OKP" and k.get("crv") == "Ed25519" and isinstance(k.get("x"), str):
-                    try:
-                        self.ed25519.append(Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(k["x"] + "==")))
-                    except ValueError:
-                        pass
-            self.fetched_at = now
-            return self
-
-
-KEY_SET = KeySet(JWKS_URI)
-
-
-class Dedupe:
-    """Deliveries come at least once: remember accepted webhook-ids (retries span 24 hours)."""
+const MEMORY_DEDUPE = `class Dedupe:
+    """Deliveries come at least once: remember accepted webhook-ids (retries span 24 hours). In this process
+    only: several workers or instances need the Redis variant (init-handler --store redis)."""
 
     def __init__(self, max_entries: int = 100_000, ttl_seconds: int = 25 * 3600):
         self.seen = OrderedDict()
@@ -214,91 +125,117 @@ class Dedupe:
                 self.seen.popitem(last=False)
             if msg_id in self.seen:
                 return False
-            self.seen[msg_id] = now  # in production: a unique key in your database, shared by every worker
+            self.seen[msg_id] = now
             return True
 
 
-dedupe = Dedupe()
+dedupe = Dedupe()`;
+
+const FLASK_WORKER = `class Worker:
+    """Answer at once, work afterwards: accepted events wait in a queue for one thread. Started by the first
+    event of each process that serves: gunicorn --preload imports this module in its master and forks the
+    workers, and a thread does not survive a fork."""
+
+    def __init__(self):
+        self.pid = None
+        self.lock = threading.Lock()
+
+    def submit(self, msg_id: str, event: dict) -> None:
+        if self.pid != os.getpid():
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.queue = queue.Queue()
+                    threading.Thread(target=self.run, name="gemini-webhook-worker", daemon=True).start()
+                    self.pid = os.getpid()
+        self.queue.put((msg_id, event))
+
+    def run(self) -> None:
+        while True:
+            msg_id, event = self.queue.get()
+            try:
+                handle_event(msg_id, event)
+            except Exception:  # keep the worker alive
+                log.exception("%s: handling failed", msg_id)
 
 
-def handle_event(msg_id: str, event: dict) -> None:
-    """Your work, after the 2xx has been sent. Unknown types are expected: new ones appear over time."""
-    data = event.get("data") or {}
-    kind = event["type"]
-    if kind == "batch.succeeded":
-        log.info("%s: batch %s succeeded: %s", msg_id, data.get("id"), data.get("output_file_uri"))
-    elif kind in ("batch.failed", "interaction.failed"):
-        log.info("%s: %s: %s", msg_id, kind, data.get("error_message"))
-    elif kind == "video.generated":
-        log.info("%s: video ready: %s", msg_id, data.get("video_uri") or data.get("file_name"))
-    else:
-        log.info("%s: %s", msg_id, kind)`;
+worker = Worker()`;
 
-const IMPORTS = `import base64
-import binascii
-import hashlib
-import hmac
-import json
-import logging
-import os
-import re
-import threading
-import time
-import urllib.request
-from collections import OrderedDict
+const FLASK_READ_BODY = `def read_body() -> bytes:
+    """The raw bytes, never a parsed body (the signature covers them as sent) — refused (413) past
+    MAX_BODY_BYTES before they are all read: Werkzeug 2.2's get_data() reads any size into memory."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise Rejected(413, TOO_LARGE)
+    body = bytearray()
+    while True:
+        chunk = request.stream.read(65536)
+        if not chunk:
+            return bytes(body)
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise Rejected(413, TOO_LARGE)`;
 
-import jwt  # PyJWT
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey`;
+const FASTAPI_READ_BODY = `async def read_body(request: Request) -> bytes:
+    """The raw bytes, never a parsed body (the signature covers them as sent) — refused (413) past
+    MAX_BODY_BYTES before they are all read: request.body() reads any size into memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Rejected(413, TOO_LARGE)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise Rejected(413, TOO_LARGE)
+    return bytes(body)`;
 
-export function flaskHandler(): string {
-  return `# gemini_webhook.py: a Gemini API webhook handler (Flask), written by gemini-webhooks.
-# Run it (it answers POST /gemini-callback):
-#   pip install flask PyJWT cryptography     (Debian: apt install python3-flask python3-jwt python3-cryptography)
-#   GEMINI_WEBHOOK_SECRET=whsec_... python3 -m flask --app gemini_webhook run --port 8000
-#   or: python3 gemini_webhook.py            (listens on PORT, default 8000)
-# Check it: gemini-webhooks probe http://127.0.0.1:8000/gemini-callback --secret whsec_... --dynamic
-${ENV_LINES}
-${IMPORTS}
-import queue
+const REDIS_UNAVAILABLE = '"cannot queue the event now: retry later"';
 
-from flask import Flask, jsonify, request
+export function flaskHandler(store: PythonStore = 'memory'): string {
+  const redis = store === 'redis';
+  return `${header('flask', store)}
+${pythonImports(redis ? ['socket'] : ['queue', 'from collections import OrderedDict'], [
+  ...(redis ? ['import redis  # redis-py'] : []),
+  'from flask import Flask, jsonify, request',
+])}
 
 logging.basicConfig(level=logging.INFO)
+log = logging.getLogger("gemini_webhook")
 
-${VERIFIER}
-
-
-# Answer at once, work afterwards: accepted events wait in a queue for one worker thread.
-_work = queue.Queue()
+${PYTHON_VERIFIER}
 
 
-def _worker() -> None:
-    while True:
-        msg_id, event = _work.get()
-        try:
-            handle_event(msg_id, event)
-        except Exception:  # keep the worker alive
-            log.exception("%s: handling failed", msg_id)
+${PYTHON_HANDLE_EVENT}
 
 
-threading.Thread(target=_worker, name="gemini-webhook-worker", daemon=True).start()
+${redis ? `${PYTHON_REDIS_SETUP}\n\n\n${PYTHON_REDIS_SYNC}` : `${MEMORY_DEDUPE}\n\n\n${FLASK_WORKER}`}
 
 app = Flask(__name__)
-app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+${redis ? '\n\n@app.before_request\ndef start_consumer() -> None:\n    consumer.start_once()\n' : ''}
+
+${FLASK_READ_BODY}
 
 
 @app.post("/gemini-callback")
 def gemini_callback():
-    raw = request.get_data(cache=False)  # the raw bytes, never a parsed body: the signature covers them as sent
     try:
+        raw = read_body()
         msg_id, event = verify_delivery(request.headers, raw)
     except Rejected as r:
-        return jsonify(error=r.reason), r.status
-    if not dedupe.first_time(msg_id):
+        return jsonify(error=r.reason), r.status, r.headers
+${
+  redis
+    ? `    try:
+        added = enqueue(keys=enqueue_keys(msg_id), args=[msg_id, event["type"], raw, SEEN_SECONDS])
+    except redis.RedisError as e:
+        enqueue_outage.failed(e)
+        return jsonify(error=${REDIS_UNAVAILABLE}), 503, {"Retry-After": "10"}  # a 5xx: Gemini retries
+    enqueue_outage.recovered()
+    # A 2xx only now that the event is in Redis: whatever happens to this process, a consumer processes it.
+    return jsonify(status="received" if added else "duplicate"), 200`
+    : `    if not dedupe.first_time(msg_id):
         return jsonify(status="duplicate"), 200  # a retry: already accepted, not processed again
-    _work.put((msg_id, event))
-    return jsonify(status="received"), 200  # Gemini wants a 2xx within seconds
+    worker.submit(msg_id, event)
+    return jsonify(status="received"), 200  # Gemini wants a 2xx within seconds`
+}
 
 
 if __name__ == "__main__":
@@ -306,43 +243,77 @@ if __name__ == "__main__":
 `;
 }
 
-export function fastapiHandler(): string {
-  return `# gemini_webhook.py: a Gemini API webhook handler (FastAPI), written by gemini-webhooks.
-# Run it (it answers POST /gemini-callback):
-#   pip install fastapi uvicorn PyJWT cryptography
-#     (Debian: apt install python3-fastapi python3-uvicorn python3-jwt python3-cryptography)
-#   GEMINI_WEBHOOK_SECRET=whsec_... python3 -m uvicorn gemini_webhook:app --port 8000
-#   or: python3 gemini_webhook.py            (listens on PORT, default 8000)
-# Check it: gemini-webhooks probe http://127.0.0.1:8000/gemini-callback --secret whsec_... --dynamic
-${ENV_LINES}
-${IMPORTS}
+export function fastapiHandler(store: PythonStore = 'memory'): string {
+  const redis = store === 'redis';
+  return `${header('fastapi', store)}
+${pythonImports(redis ? ['asyncio', 'socket', 'from contextlib import asynccontextmanager'] : ['from collections import OrderedDict'], [
+  ...(redis ? ['import redis.asyncio  # redis-py'] : []),
+  `from fastapi import ${redis ? '' : 'BackgroundTasks, '}FastAPI, Request`,
+  'from fastapi.concurrency import run_in_threadpool',
+  'from fastapi.responses import JSONResponse',
+])}
 
-from fastapi import BackgroundTasks, FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+# A child of uvicorn's logger: these lines print once, in uvicorn's format and at its --log-level
+# (logging.basicConfig would print every uvicorn line twice).
+log = logging.getLogger("uvicorn.error.gemini_webhook")
 
-logging.basicConfig(level=logging.INFO)
+${PYTHON_VERIFIER}
 
-${VERIFIER}
+
+${PYTHON_HANDLE_EVENT}
+
+
+${
+  redis
+    ? `${PYTHON_REDIS_SETUP}
+
+
+${PYTHON_REDIS_ASYNC}
+
+
+@asynccontextmanager
+async def lifespan(app):
+    consumer = asyncio.create_task(consume())  # one consumer per worker process
+    yield
+    consumer.cancel()
 
 
 app = FastAPI()
+# What FastAPI(lifespan=lifespan) does from 0.93 on; this way it also works on 0.92 (Debian 12's).
+app.router.lifespan_context = lifespan`
+    : `${MEMORY_DEDUPE}
+
+
+app = FastAPI()`
+}
+
+
+${FASTAPI_READ_BODY}
 
 
 @app.post("/gemini-callback")
-async def gemini_callback(request: Request, background: BackgroundTasks):
-    raw = await request.body()  # the raw bytes, never a parsed body: the signature covers them as sent
-    if len(raw) > MAX_BODY_BYTES:
-        return JSONResponse({"error": "body too large"}, status_code=413)
+async def gemini_callback(request: Request${redis ? '' : ', background: BackgroundTasks'}):
     try:
-        # In a worker thread: fetching the key set blocks.
+        raw = await read_body(request)
+        # In a worker thread: verifying may fetch the key set, which blocks.
         msg_id, event = await run_in_threadpool(verify_delivery, request.headers, raw)
     except Rejected as r:
-        return JSONResponse({"error": r.reason}, status_code=r.status)
-    if not dedupe.first_time(msg_id):
+        return JSONResponse({"error": r.reason}, status_code=r.status, headers=r.headers)
+${
+  redis
+    ? `    try:
+        added = await enqueue(keys=enqueue_keys(msg_id), args=[msg_id, event["type"], raw, SEEN_SECONDS])
+    except redis.RedisError as e:
+        enqueue_outage.failed(e)
+        return JSONResponse({"error": ${REDIS_UNAVAILABLE}}, status_code=503, headers={"Retry-After": "10"})  # Gemini retries
+    enqueue_outage.recovered()
+    # A 2xx only now that the event is in Redis: whatever happens to this process, a consumer processes it.
+    return {"status": "received" if added else "duplicate"}`
+    : `    if not dedupe.first_time(msg_id):
         return {"status": "duplicate"}  # a retry: already accepted, not processed again
     background.add_task(handle_event, msg_id, event)  # runs after the response is sent
-    return {"status": "received"}  # Gemini wants a 2xx within seconds
+    return {"status": "received"}  # Gemini wants a 2xx within seconds`
+}
 
 
 if __name__ == "__main__":

@@ -8,4 +8,5 @@ export const STACK_APT_PACKAGES = [
   'python3-redis',
   'python3-jwt',
   'python3-cryptography',
+  'python3-pyflakes',
 ] as const;

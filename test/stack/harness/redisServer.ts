@@ -59,6 +59,70 @@ export function redisCommand(port: number, command: string, timeoutMs = 2_000): 
   });
 }
 
+/** A reply as RESP decodes it: strings, integers, arrays, null; an error reply is an Error. */
+export type RedisReply = string | number | null | Error | RedisReply[];
+
+/** Sends one command (arguments quoted for the inline protocol) and returns its whole reply, decoded. */
+export function redisQuery(port: number, args: readonly string[], timeoutMs = 2_000): Promise<RedisReply> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let data = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`redis on ${port} did not answer ${args[0]} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    socket.on('data', (chunk) => {
+      data = Buffer.concat([data, chunk]);
+      const parsed = parseReply(data, 0);
+      if (!parsed) return;
+      clearTimeout(timer);
+      socket.end();
+      resolve(parsed.value);
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** One RESP2 reply from `at`, or undefined while it is incomplete. */
+function parseReply(data: Buffer, at: number): { value: RedisReply; end: number } | undefined {
+  const eol = data.indexOf('\r\n', at);
+  if (eol < 0) return undefined;
+  const line = data.toString('utf8', at + 1, eol);
+  switch (String.fromCharCode(data[at])) {
+    case '+':
+      return { value: line, end: eol + 2 };
+    case '-':
+      return { value: new Error(line), end: eol + 2 };
+    case ':':
+      return { value: Number(line), end: eol + 2 };
+    case '$': {
+      const length = Number(line);
+      if (length < 0) return { value: null, end: eol + 2 };
+      if (data.length < eol + 2 + length + 2) return undefined;
+      return { value: data.toString('utf8', eol + 2, eol + 2 + length), end: eol + 2 + length + 2 };
+    }
+    case '*': {
+      const count = Number(line);
+      if (count < 0) return { value: null, end: eol + 2 };
+      const items: RedisReply[] = [];
+      let end = eol + 2;
+      for (let i = 0; i < count; i++) {
+        const item = parseReply(data, end);
+        if (!item) return undefined;
+        items.push(item.value);
+        end = item.end;
+      }
+      return { value: items, end };
+    }
+    default:
+      throw new Error(`not a RESP reply: ${line}`);
+  }
+}
+
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-redis-'));

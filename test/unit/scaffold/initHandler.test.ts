@@ -1,10 +1,18 @@
 /** `gemini-webhooks init-handler` and the manifest edits the editor offers after it. */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
-import { addNodeDependencies, addRequirements, missingNodeDependencies, missingRequirements, scaffold } from '../../../src/core/scaffold';
+import {
+  addNodeDependencies,
+  addRequirements,
+  describePythonPlan,
+  missingNodeDependencies,
+  missingRequirements,
+  pythonDependencyPlan,
+  scaffold,
+} from '../../../src/core/scaffold';
 
 async function init(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
@@ -67,6 +75,15 @@ describe('gemini-webhooks init-handler', () => {
     assert.match(python.stdout[1], / — requirements\.txt lacks PyJWT, cryptography$/);
   });
 
+  it('a pyproject.toml project: names what it lacks and the command of its tool; writes no requirements.txt', async () => {
+    writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3.0"\n');
+    writeFileSync(path.join(dir, 'poetry.lock'), '');
+    const run = await init(['flask', '--out', dir]);
+    assert.equal(run.code, 0, run.stderr.join('\n'));
+    assert.match(run.stdout[1], / — pyproject\.toml lacks PyJWT, cryptography: poetry add "PyJWT>=2\.6" "cryptography>=38"$/);
+    assert.ok(!existsSync(path.join(dir, 'requirements.txt')));
+  });
+
   it('exit 2 on bad usage', async () => {
     for (const [args, message] of [
       [[], /name one framework: express, nextjs, flask, fastapi/],
@@ -101,6 +118,44 @@ describe('manifest edits', () => {
     assert.deepEqual(pkg.devDependencies, { '@types/express': '^5.0.0', tsx: '^4.19.0' });
     assert.equal(addNodeDependencies(edited, express), edited, 'nothing missing: unchanged');
     assert.throws(() => addNodeDependencies('{ nope', express), SyntaxError);
+  });
+
+  it('pyproject.toml: read where PEP 621, PEP 735 and Poetry list dependencies; told, never edited; requirements.txt wins when both exist', () => {
+    const deps = scaffold('fastapi').dependencies;
+    const pyproject = [
+      '[project]',
+      'name = "app"',
+      'dependencies = [',
+      '  "FastAPI[standard]>=0.110",  # the web app',
+      "  'py-jwt>=2',",
+      ']',
+      '[project.optional-dependencies]',
+      'crypto = ["Cryptography>=41"]',
+      '[tool.hatch.build]',
+      'dependencies = ["uvicorn"]',
+      '',
+    ].join('\r\n');
+    const plan = pythonDependencyPlan({ pyproject }, deps);
+    assert.equal(plan.manifest, 'pyproject.toml');
+    assert.deepEqual(
+      plan.missing.map((d) => d.name),
+      ['uvicorn', 'PyJWT'],
+      'a key named dependencies elsewhere is not a dependency list; py-jwt is not PyJWT',
+    );
+    assert.equal(describePythonPlan(plan), 'pyproject.toml lacks uvicorn, PyJWT: add "uvicorn>=0.17", "PyJWT>=2.6" to [project] dependencies');
+    assert.equal(
+      describePythonPlan(pythonDependencyPlan({ pyproject, lockFiles: ['uv.lock'] }, deps)),
+      'pyproject.toml lacks uvicorn, PyJWT: uv add "uvicorn>=0.17" "PyJWT>=2.6"',
+    );
+    assert.equal(
+      describePythonPlan(pythonDependencyPlan({ pyproject: `${pyproject}[tool.pdm]\n` }, deps)),
+      'pyproject.toml lacks uvicorn, PyJWT: pdm add "uvicorn>=0.17" "PyJWT>=2.6"',
+    );
+    const groups =
+      '[dependency-groups]\nserve = ["uvicorn"]\n[tool.poetry.group.web.dependencies]\nfastapi = { version = "*" }\npyjwt = "*"\ncryptography = "*"\n';
+    assert.equal(describePythonPlan(pythonDependencyPlan({ pyproject: groups }, deps)), 'pyproject.toml lists every dependency');
+    assert.equal(pythonDependencyPlan({ pyproject, requirements: 'fastapi\n' }, deps).manifest, 'requirements.txt');
+    assert.deepEqual(pythonDependencyPlan({}, deps), { manifest: 'requirements.txt', exists: false, missing: deps });
   });
 
   it('requirements.txt: appends a line per missing requirement; names match as pip matches them; comments untouched', () => {

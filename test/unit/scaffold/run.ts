@@ -12,6 +12,8 @@ import { request } from 'undici';
 
 export interface Started {
   readonly url: string;
+  /** The process (and its group: `process.kill(-pid, …)` reaches its children too). */
+  readonly pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -24,8 +26,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Spawns `command`, waits until `url` answers any HTTP status (or the process dies: then fails with its output). */
-export async function start(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string }): Promise<Started> {
+export interface Launched {
+  readonly pid: number;
+  output(): string;
+  /** The exit code once it exited (null: by a signal), undefined while it runs. */
+  exitCode(): number | null | undefined;
+  /** SIGTERM to the process group, SIGKILL after 3 s. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `command` in a process group of its own, collecting what it prints. */
+export function launch(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Launched {
   const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
@@ -50,22 +61,28 @@ export async function start(command: string, args: readonly string[], options: {
     await gone;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + 30_000;
+  return { pid: child.pid!, output: () => output, exitCode: () => exited, stop };
+}
+
+/** Spawns `command`, waits until `url` answers any HTTP status (or the process dies: then fails with its output). */
+export async function start(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; url: string }): Promise<Started> {
+  const launched = launch(command, args, options);
+  const deadline = Date.now() + 60_000; // tsx and next start take seconds on a loaded machine
   for (;;) {
-    if (exited !== undefined) assert.fail(`${command} ${args.join(' ')} exited (${exited}) before answering:\n${output}`);
+    if (launched.exitCode() !== undefined) assert.fail(`${command} ${args.join(' ')} exited (${launched.exitCode()}) before answering:\n${launched.output()}`);
     try {
       const res = await request(options.url, { method: 'GET', headersTimeout: 1_000, bodyTimeout: 1_000 });
       await res.body.dump();
       break;
     } catch {
       if (Date.now() > deadline) {
-        await stop();
-        assert.fail(`${command} ${args.join(' ')} did not answer at ${options.url} within 30 s:\n${output}`);
+        await launched.stop();
+        assert.fail(`${command} ${args.join(' ')} did not answer at ${options.url} within 60 s:\n${launched.output()}`);
       }
       await new Promise((r) => setTimeout(r, 150));
     }
   }
-  return { url: options.url, output: () => output, stop };
+  return { url: options.url, pid: launched.pid, output: launched.output, stop: launched.stop };
 }
 
 /** Type-checks `files` (strict) and emits JavaScript beside them; fails with the diagnostics. */

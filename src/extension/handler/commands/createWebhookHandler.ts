@@ -2,12 +2,13 @@
  * Create Webhook Handler…: picks a framework (Express TypeScript or JavaScript, Next.js, Flask,
  * FastAPI) and writes its scaffold into the workspace folder (several: asks which; none: asks where
  * to save). An existing file is overwritten only after asking. Then offers to open it and to add the
- * dependencies the project's package.json or requirements.txt lacks.
+ * dependencies the project's package.json or requirements.txt lacks (a pyproject.toml project is told
+ * the command that adds them).
  */
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Framework, NodeLanguage, Scaffold } from '../../../core/scaffold';
+import type { Framework, NodeLanguage, PythonDependencyPlan, Scaffold } from '../../../core/scaffold';
 import { HandlerDeps } from '../deps';
 
 const CHOICES: ReadonlyArray<{ framework: Framework; language?: NodeLanguage; label: string; detail: string }> = [
@@ -82,6 +83,16 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
 /** "Open" and, when the manifest lacks some, "Add Dependencies" (package.json only when it exists; requirements.txt is created). */
 async function offerNextSteps(deps: HandlerDeps, s: Scaffold, file: vscode.Uri, project: vscode.Uri): Promise<void> {
   const scaffolds = await import('../../../core/scaffold/index.js');
+  if (s.ecosystem === 'python') {
+    const lockFiles: string[] = [];
+    for (const name of scaffolds.PYTHON_LOCK_FILES) if (await exists(vscode.Uri.joinPath(project, name))) lockFiles.push(name);
+    const files = {
+      requirements: await readText(vscode.Uri.joinPath(project, 'requirements.txt')),
+      pyproject: await readText(vscode.Uri.joinPath(project, 'pyproject.toml')),
+    };
+    const plan = scaffolds.pythonDependencyPlan({ ...files, lockFiles }, s.dependencies);
+    if (plan.manifest === 'pyproject.toml') return offerPyprojectSteps(deps, s, file, plan);
+  }
   const manifest = vscode.Uri.joinPath(project, s.manifest);
   const text = await readText(manifest);
   let missing: string[] = [];
@@ -116,6 +127,42 @@ async function offerNextSteps(deps: HandlerDeps, s: Scaffold, file: vscode.Uri, 
         ? vscode.l10n.t('Added {0} to package.json: run npm install.', missing.join(', '))
         : vscode.l10n.t('Added {0} to requirements.txt: run pip install -r requirements.txt.', missing.join(', ')),
     );
+  } else if (choice === open) {
+    await vscode.window.showTextDocument(file, { preview: false });
+  }
+}
+
+/**
+ * A pyproject.toml project: no requirements.txt beside it, and pyproject.toml left to the tool that keeps
+ * its lock file in step (uv, Poetry, PDM) — the message names what to run ("Copy Command"), or what to add
+ * to [project] dependencies when no tool shows.
+ */
+async function offerPyprojectSteps(
+  deps: HandlerDeps,
+  s: Scaffold,
+  file: vscode.Uri,
+  plan: PythonDependencyPlan & { manifest: 'pyproject.toml' },
+): Promise<void> {
+  const open = vscode.l10n.t('Open');
+  const copy = vscode.l10n.t('Copy Command');
+  const where = vscode.workspace.asRelativePath(file);
+  const names = plan.missing.map((d) => d.name).join(', ');
+  const message =
+    plan.missing.length === 0
+      ? vscode.l10n.t('Wrote {0} ({1}).', where, s.label)
+      : plan.command
+        ? vscode.l10n.t('Wrote {0} ({1}). pyproject.toml lacks {2}: run {3}', where, s.label, names, plan.command)
+        : vscode.l10n.t(
+            'Wrote {0} ({1}). pyproject.toml lacks {2}: add {3} to [project] dependencies.',
+            where,
+            s.label,
+            names,
+            plan.requirements.map((r) => `"${r}"`).join(', '),
+          );
+  const choice = await deps.ui.current.info(message, open, ...(plan.command ? [copy] : []));
+  if (choice === copy && plan.command) {
+    await vscode.env.clipboard.writeText(plan.command);
+    await vscode.window.showTextDocument(file, { preview: false });
   } else if (choice === open) {
     await vscode.window.showTextDocument(file, { preview: false });
   }
