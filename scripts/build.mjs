@@ -38,11 +38,27 @@ const lazyApart = {
   },
 };
 
+/**
+ * `import * as vscode from 'vscode'` in each of the extension's ~80 modules becomes, in a CommonJS bundle,
+ * `__toESM(require('vscode'))` per module: a copy of the whole API object (some 400 getters) each time,
+ * most of what loading dist/extension.js cost (bench:activation). Every import of 'vscode' resolves instead
+ * to one module inside the bundle that re-exports it: the API is copied once.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
-    plugins: [undiciApart, lazyApart],
+    plugins: [vscodeOnce, undiciApart, lazyApart],
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',
