@@ -80,6 +80,14 @@ if (!entries.some((entry) => entry.name === 'extension/dist/extension.js')) {
   console.error('package: the .vsix has no extension/dist/extension.js');
   failed = true;
 }
+// The bundles the extension loads on first use (scripts/build.mjs): one left out breaks its feature only when used.
+const missing = fs
+  .readdirSync('dist')
+  .filter((file) => file.endsWith('.js') && file !== 'cli.js' && !entries.some((entry) => entry.name === `extension/dist/${file}`));
+if (missing.length > 0) {
+  console.error(`package: dist/${missing.join(', dist/')} not in the .vsix (list it in .vscodeignore)`);
+  failed = true;
+}
 if (!entries.some((entry) => entry.name === 'extension/l10n/bundle.l10n.json')) {
   console.error('package: the .vsix has no extension/l10n/bundle.l10n.json (the runtime strings)');
   failed = true;
