@@ -15,15 +15,10 @@ import { sendStaticTestEvent } from '../../src/core/receiver/testEvent';
 import type { ExtensionApi } from '../../src/extension/extension';
 import { READ_DELAY_MS, READS_PER_ROUND } from '../../src/extension/jobs/jobTracker';
 import { COMMANDS } from '../../src/extension/platform/ids';
-import { activateApi } from './webhooksHelpers';
+import { activateApi, until as poll } from './webhooksHelpers';
 
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Up to 30 s. */
+const until = (check: () => boolean, what: string) => poll(check, what, 600);
 
 describe('Jobs tracker: reads after events are deferred, once per job, a few at a time', function () {
   this.timeout(120_000);
