@@ -6,10 +6,11 @@
  * known video operations (re-reading those still running, once, when none matches yet).
  *
  * The re-read after an event is off the receiver's hot path: the event only notes the job, and reads
- * run READ_DELAY_MS later, at most READS_PER_ROUND a round, newest first, once per job however many of
- * its events came (a burst of one job's events is one GET), never for a job found gone or no longer
- * listed. A flood of job events (a load test, a burst of test events) so costs a bounded trickle of
- * GETs; the jobs left unread are read by their next event or by Refresh Jobs.
+ * run in rounds at most one per READ_DELAY_MS — the first at once (after the event's own handling), the
+ * next when READ_DELAY_MS have passed — each reading at most READS_PER_ROUND jobs, newest first, once per
+ * job however many of its events came meanwhile, never a job found gone or no longer listed. A lone
+ * event's job is so read at once, and a flood of job events (a load test, a burst of test events) costs
+ * a bounded trickle of GETs; the jobs left unread are read by their next event or by Refresh Jobs.
  */
 import * as vscode from 'vscode';
 import type { JobsClient } from '../../core/api';
@@ -24,7 +25,7 @@ import { JobStore, MAX_JOBS, TrackedJob, jobKey } from './jobStore';
 
 /** Reads at once while refreshing all jobs (a Refresh of 100 jobs is 100 GETs, 4 at a time). */
 const CONCURRENCY = 4;
-/** How long after an event its job is read: the events of one job arriving together cost one read. */
+/** The time between two rounds of reads: the events of one job arriving within it cost one read. */
 export const READ_DELAY_MS = 250;
 /** Reads per round (one round every READ_DELAY_MS while jobs wait): at most 16 GETs a second from events. */
 export const READS_PER_ROUND = 4;
@@ -41,6 +42,8 @@ export class JobTracker extends Disposable {
   private readonly waiting = new Map<string, JobRef>();
   private readTimer: ReturnType<typeof setTimeout> | undefined;
   private reading = false;
+  /** When the last round started (Date.now()). */
+  private lastRound = 0;
 
   constructor(
     readonly jobs: JobStore,
@@ -150,7 +153,7 @@ export class JobTracker extends Disposable {
     }
   }
 
-  /** Notes a job to read in the next round (once, however many of its events arrive before it). */
+  /** Notes a job to read in the next round (once, however many of its events arrive before that round). */
   private readSoon(ref: JobRef): void {
     const key = jobKey(ref);
     this.waiting.delete(key); // newest last
@@ -160,7 +163,12 @@ export class JobTracker extends Disposable {
       if (this.waiting.size <= MAX_JOBS) break;
       this.waiting.delete(old);
     }
-    this.readTimer ??= setTimeout(() => void this.readRound(), READ_DELAY_MS);
+    this.scheduleRound();
+  }
+
+  /** The next round: at once when none ran within READ_DELAY_MS, else when that time is up. */
+  private scheduleRound(): void {
+    this.readTimer ??= setTimeout(() => void this.readRound(), Math.max(0, this.lastRound + READ_DELAY_MS - Date.now()));
   }
 
   /** One round: the newest waiting jobs still listed and not gone, READS_PER_ROUND at most; the next round if more wait. */
@@ -168,6 +176,7 @@ export class JobTracker extends Disposable {
     this.readTimer = undefined;
     if (this.reading) return;
     this.reading = true;
+    this.lastRound = Date.now();
     try {
       const round: JobRef[] = [];
       for (const [key, ref] of [...this.waiting].reverse()) {
@@ -185,7 +194,7 @@ export class JobTracker extends Disposable {
       );
     } finally {
       this.reading = false;
-      if (this.waiting.size > 0 && !this.isDisposed) this.readTimer ??= setTimeout(() => void this.readRound(), READ_DELAY_MS);
+      if (this.waiting.size > 0 && !this.isDisposed) this.scheduleRound();
     }
   }
 
