@@ -1,8 +1,9 @@
 // Bundles the extension, the CLI and (when present) the webview pages with esbuild.
 // The parts of undici we use (most of the bytes) are bundled once, into dist/undici.js, which the
 // extension and the CLI require only on first use (src/core/util/undici.ts): activation never loads it.
-// Likewise the probe and the scaffolds (Check My Handler, Create Webhook Handler): the extension reaches them
-// with `import()`, which the extension's bundle turns into a `require` of dist/probe.js / dist/scaffold.js.
+// Likewise the emulator, the receiver's server and verification, captured deliveries, the probe and the
+// scaffolds (LAZY below): the extension reaches them with `import()`, which the extension's bundle turns into
+// a `require` of dist/<name>.js.
 // Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -27,14 +28,43 @@ const undiciApart = {
   },
 };
 
-/** The extension's `import('…/core/probe/index.js')` and `…/core/scaffold/index.js` load bundles of their own on first use. */
-const LAZY = { probe: 'src/core/probe/index.ts', scaffold: 'src/core/scaffold/index.ts' };
+/**
+ * The parts of the core the extension reaches only with `import('…/core/<name>/index.js')`, each a bundle
+ * of its own (dist/<name>.js) loaded on first use: the embedded emulator (when it first starts: never on
+ * the Gemini API), the receiver's server, verification and replay (jose, standardwebhooks: when it first
+ * starts), captured deliveries, the probe and the scaffolds. What activation loads, dist/extension.js,
+ * is the rest: the views, the commands, the history (bench:activation, bench:size).
+ */
+const LAZY = {
+  emulator: 'src/core/emulator/index.ts',
+  receiver: 'src/core/receiver/index.ts',
+  capture: 'src/core/capture/index.ts',
+  probe: 'src/core/probe/index.ts',
+  scaffold: 'src/core/scaffold/index.ts',
+};
+const LAZY_IMPORT = new RegExp(`/core/(${Object.keys(LAZY).join('|')})/index\\.js$`);
 const lazyApart = {
   name: 'lazy-apart',
   setup(build) {
-    build.onResolve({ filter: /\/core\/(probe|scaffold)\/index\.js$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: `./${args.path.match(/(probe|scaffold)\/index\.js$/)[1]}.js`, external: true } : undefined,
+    build.onResolve({ filter: LAZY_IMPORT }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./${args.path.match(LAZY_IMPORT)[1]}.js`, external: true } : undefined,
     );
+  },
+};
+
+/**
+ * `import * as vscode from 'vscode'` in each of the extension's ~80 modules becomes, in a CommonJS bundle,
+ * `__toESM(require('vscode'))` per module: a copy of the whole API object (some 400 getters) each time,
+ * most of what loading dist/extension.js cost (bench:activation). Every import of 'vscode' resolves instead
+ * to one module inside the bundle that re-exports it: the API is copied once.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
   },
 };
 
@@ -42,7 +72,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
-    plugins: [undiciApart, lazyApart],
+    plugins: [vscodeOnce, undiciApart, lazyApart],
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',

@@ -1,7 +1,7 @@
 // `npm run package`: production build, then `vsce package --no-dependencies` (esbuild already bundled
 // the runtime dependencies into dist/). Fails when the .vsix is 1 MB or more or holds anything but
 // dist/, media/, the manifest, its strings, README, CHANGELOG and LICENSE; lists what it holds.
-// Usage: node scripts/package.mjs [--out <file.vsix>]
+// Usage: node scripts/package.mjs [--out <file.vsix>] [--json <file>]   (--json: writes { bytes, entries: [{ name, size, compressed }] })
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ process.chdir(root);
 const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 const outIndex = process.argv.indexOf('--out');
 const vsix = path.resolve(outIndex > 0 ? process.argv[outIndex + 1] : `${manifest.name}-${manifest.version}.vsix`);
+const jsonIndex = process.argv.indexOf('--json');
 const LIMIT = 1024 * 1024;
 const ALLOWED = [
   /^extension\.vsixmanifest$/,
@@ -33,7 +34,7 @@ function step(label, command, args) {
   }
 }
 
-/** Reads a zip's central directory: [{ name, size }] (enough to list a .vsix, no extraction). */
+/** Reads a zip's central directory: [{ name, size, compressed }] (enough to list a .vsix, no extraction). */
 function zipEntries(file) {
   const buffer = fs.readFileSync(file);
   const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -43,10 +44,11 @@ function zipEntries(file) {
   const entries = [];
   for (let i = 0; i < count; i++) {
     if (buffer.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${file}: bad central directory`);
+    const compressed = buffer.readUInt32LE(offset + 20);
     const size = buffer.readUInt32LE(offset + 24);
     const nameLength = buffer.readUInt16LE(offset + 28);
     const extra = buffer.readUInt16LE(offset + 30) + buffer.readUInt16LE(offset + 32);
-    entries.push({ name: buffer.toString('utf8', offset + 46, offset + 46 + nameLength), size });
+    entries.push({ name: buffer.toString('utf8', offset + 46, offset + 46 + nameLength), size, compressed });
     offset += 46 + nameLength + extra;
   }
   return entries;
@@ -66,7 +68,8 @@ step(`vsce package --no-dependencies → ${path.relative(root, vsix) || vsix}`, 
 const size = fs.statSync(vsix).size;
 const entries = zipEntries(vsix);
 console.log(`package: ${path.basename(vsix)} holds ${entries.length} files, ${(size / 1024).toFixed(1)} KB:`);
-for (const entry of entries) console.log(`  ${entry.name}  (${entry.size} B)`);
+for (const entry of entries) console.log(`  ${entry.name}  (${entry.size} B, ${entry.compressed} B compressed)`);
+if (jsonIndex > 0) fs.writeFileSync(process.argv[jsonIndex + 1], JSON.stringify({ bytes: size, entries }));
 const unexpected = entries.filter((entry) => !entry.name.endsWith('/') && !ALLOWED.some((re) => re.test(entry.name)));
 let failed = false;
 if (unexpected.length > 0) {
@@ -75,6 +78,14 @@ if (unexpected.length > 0) {
 }
 if (!entries.some((entry) => entry.name === 'extension/dist/extension.js')) {
   console.error('package: the .vsix has no extension/dist/extension.js');
+  failed = true;
+}
+// The bundles the extension loads on first use (scripts/build.mjs): one left out breaks its feature only when used.
+const missing = fs
+  .readdirSync('dist')
+  .filter((file) => file.endsWith('.js') && file !== 'cli.js' && !entries.some((entry) => entry.name === `extension/dist/${file}`));
+if (missing.length > 0) {
+  console.error(`package: dist/${missing.join(', dist/')} not in the .vsix (list it in .vscodeignore)`);
   failed = true;
 }
 if (!entries.some((entry) => entry.name === 'extension/l10n/bundle.l10n.json')) {

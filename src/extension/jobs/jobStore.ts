@@ -107,9 +107,16 @@ export class JobStore extends Disposable {
   /** Beyond the bound, ended (or gone) jobs go first, oldest first; then the oldest. */
   private evict(): void {
     while (this.jobs.size > this.max) {
-      const entries = [...this.jobs.entries()];
-      const victim = entries.find(([, j]) => j.summary.ended || j.gone) ?? entries[0];
-      this.jobs.delete(victim[0]);
+      // One pass in insertion order, nothing copied: it runs for every new job while a flood of events fills the view.
+      let victim: string | undefined;
+      for (const [key, job] of this.jobs) {
+        victim ??= key;
+        if (job.summary.ended || job.gone) {
+          victim = key;
+          break;
+        }
+      }
+      this.jobs.delete(victim as string);
     }
   }
 

@@ -4,6 +4,13 @@
  * Refresh Jobs re-reads every job of the live backend; commands read the job they act on. A read
  * that answers 404 marks the row gone. Video events name only their file: the job is found among the
  * known video operations (re-reading those still running, once, when none matches yet).
+ *
+ * The re-read after an event is off the receiver's hot path: the event only notes the job, and reads
+ * run in rounds at most one per READ_DELAY_MS — the first at once (after the event's own handling), the
+ * next when READ_DELAY_MS have passed — each reading at most READS_PER_ROUND jobs, newest first, once per
+ * job however many of its events came meanwhile, never a job found gone or no longer listed. A lone
+ * event's job is so read at once, and a flood of job events (a load test, a burst of test events) costs
+ * a bounded trickle of GETs; the jobs left unread are read by their next event or by Refresh Jobs.
  */
 import * as vscode from 'vscode';
 import type { JobsClient } from '../../core/api';
@@ -11,19 +18,17 @@ import { Json } from '../../core/api/readJson';
 import { EventJobRef, JobRef, JobSummary, deliveryJobRef, eventKind, matchesVideo, summarizeJob } from '../../core/jobs';
 import type { ReceivedDelivery } from '../../core/receiver/types';
 import { redact } from '../../core/util/redact';
-import { Disposable } from '../platform/disposable';
+import { Disposable, toDisposable } from '../platform/disposable';
 import { JobsDeps } from './deps';
 import { JobGoneError, KIND_LABELS, onJob } from './jobErrors';
-import { JobStore, TrackedJob, jobKey } from './jobStore';
+import { JobStore, MAX_JOBS, TrackedJob, jobKey } from './jobStore';
 
 /** Reads at once while refreshing all jobs (a Refresh of 100 jobs is 100 GETs, 4 at a time). */
 const CONCURRENCY = 4;
-/**
- * Reads that arriving events may have under way at once. A flood of job events (a load test, a burst
- * of test events) links every event but reads at most this many jobs; the others are read by their
- * next event or by Refresh Jobs.
- */
-const MAX_EVENT_READS = 8;
+/** The time between two rounds of reads: the events of one job arriving within it cost one read. */
+export const READ_DELAY_MS = 250;
+/** Reads per round (one round every READ_DELAY_MS while jobs wait): at most 16 GETs a second from events. */
+export const READS_PER_ROUND = 4;
 
 export interface FetchedJob {
   readonly job: TrackedJob;
@@ -33,7 +38,12 @@ export interface FetchedJob {
 
 export class JobTracker extends Disposable {
   private readonly inflight = new Map<string, Promise<FetchedJob>>();
-  private eventReads = 0;
+  /** Jobs events pointed at, waiting for their read (by key, oldest first; bounded like the store). */
+  private readonly waiting = new Map<string, JobRef>();
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
+  private reading = false;
+  /** When the last round started (Date.now()). */
+  private lastRound = 0;
 
   constructor(
     readonly jobs: JobStore,
@@ -42,7 +52,13 @@ export class JobTracker extends Disposable {
     super();
     this.register(deps.events.onDidReceive((r) => void this.onDelivery(r)));
     this.register(deps.events.onDidReset(() => this.linkHistory()));
+    this.register(toDisposable(() => this.readTimer && clearTimeout(this.readTimer)));
     this.linkHistory();
+  }
+
+  /** Jobs waiting for the read their events asked for (tests read it). */
+  get readsWaiting(): number {
+    return this.waiting.size;
   }
 
   /** Reads one job from the live backend and records the answer; a 404 marks it gone (and throws JobGoneError). */
@@ -114,8 +130,10 @@ export class JobTracker extends Disposable {
     }
   }
 
-  /** A delivery arrived: link its event to the job it points at, then re-read that job once. */
+  /** A delivery arrived: link its event to the job it points at, then re-read that job once (soon, off this path). */
   private async onDelivery(record: ReceivedDelivery): Promise<void> {
+    // Only bodies of job event types are parsed.
+    if (!record.eventType || !eventKind(record.eventType)) return;
     const ref = deliveryJobRef(record);
     if (!ref) return;
     try {
@@ -127,20 +145,56 @@ export class JobTracker extends Disposable {
         return;
       }
       this.jobs.addEvent(job.summary, record.seq);
-      // A video operation was just re-read to be found (jobOfEvent); every other job is read now.
+      // A video operation was just re-read to be found (jobOfEvent); every other job is read soon.
       if (ref.kind === 'video' && job.summary.ended) return;
-      if (this.eventReads >= MAX_EVENT_READS && !this.inflight.has(jobKey(job.summary))) {
-        this.deps.log.debug(`jobs: #${record.seq}: ${MAX_EVENT_READS} reads under way; ${job.summary.name} is read by its next event or Refresh Jobs`);
-        return;
-      }
-      this.eventReads++;
-      try {
-        await this.fetch(job.summary);
-      } finally {
-        this.eventReads--;
-      }
+      this.readSoon(job.summary);
     } catch (error) {
-      this.deps.log.debug(`jobs: re-reading the job of #${record.seq} failed: ${redact(error instanceof Error ? error.message : String(error))}`);
+      this.deps.log.debug(`jobs: linking #${record.seq} to its job failed: ${redact(error instanceof Error ? error.message : String(error))}`);
+    }
+  }
+
+  /** Notes a job to read in the next round (once, however many of its events arrive before that round). */
+  private readSoon(ref: JobRef): void {
+    const key = jobKey(ref);
+    this.waiting.delete(key); // newest last
+    this.waiting.set(key, { kind: ref.kind, name: ref.name });
+    // Beyond what the view keeps, the oldest would be read for rows already dropped.
+    for (const old of this.waiting.keys()) {
+      if (this.waiting.size <= MAX_JOBS) break;
+      this.waiting.delete(old);
+    }
+    this.scheduleRound();
+  }
+
+  /** The next round: at once when none ran within READ_DELAY_MS, else when that time is up. */
+  private scheduleRound(): void {
+    this.readTimer ??= setTimeout(() => void this.readRound(), Math.max(0, this.lastRound + READ_DELAY_MS - Date.now()));
+  }
+
+  /** One round: the newest waiting jobs still listed and not gone, READS_PER_ROUND at most; the next round if more wait. */
+  private async readRound(): Promise<void> {
+    this.readTimer = undefined;
+    if (this.reading) return;
+    this.reading = true;
+    this.lastRound = Date.now();
+    try {
+      const round: JobRef[] = [];
+      for (const [key, ref] of [...this.waiting].reverse()) {
+        if (round.length >= READS_PER_ROUND) break;
+        this.waiting.delete(key);
+        const job = this.jobs.get(ref);
+        if (job && !job.gone) round.push(ref);
+      }
+      await Promise.all(
+        round.map((ref) =>
+          this.fetch(ref).catch((error: unknown) =>
+            this.deps.log.debug(`jobs: re-reading ${ref.name} failed: ${redact(error instanceof Error ? error.message : String(error))}`),
+          ),
+        ),
+      );
+    } finally {
+      this.reading = false;
+      if (this.waiting.size > 0 && !this.isDisposed) this.scheduleRound();
     }
   }
 

@@ -5,7 +5,6 @@
  * window's receiver too, and cost it the deliveries on the way.
  */
 import * as vscode from 'vscode';
-import { PortInUseError } from '../../../core/receiver';
 import { freePortNear } from '../../../core/receiver/freePort';
 import { EventCommandDeps } from './deps';
 import { COMMANDS, SETTINGS } from '../../platform/ids';
@@ -20,6 +19,8 @@ export function startReceiver({ receiver: service, ui }: EventCommandDeps) {
     try {
       url = (await service.start()).url;
     } catch (error) {
+      // The class of the receiver's own bundle (dist/receiver.js), which start() has loaded and which threw it.
+      const { PortInUseError } = await import('../../../core/receiver/index.js');
       if (!(error instanceof PortInUseError)) throw error;
       const near = await freePortNear(error.host, error.port);
       const usePort = near !== undefined ? vscode.l10n.t('Use Port {0}', near) : undefined;

@@ -13,7 +13,6 @@ import { ApiError, EMULATOR_JOB_TYPES, EmulatorJobsClient, startEmulatorJob } fr
 import { DYNAMIC_SIGNING_LABELS } from '../../../core/emulator/dynamicSigner';
 import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
 import { EVENT_CATALOG } from '../../../core/events/catalog';
-import { sendStaticTestEvent } from '../../../core/receiver/testEvent';
 import { EventCommandDeps } from './deps';
 
 const OPEN_INSPECTOR = vscode.l10n.t('Open Inspector');
@@ -94,6 +93,8 @@ export function triggerTestEvent(deps: EventCommandDeps) {
       );
       return { type, via: route.id, job: job.name };
     }
+    // Signing lives with the receiver's verification, in dist/receiver.js (loaded on first use).
+    const { sendStaticTestEvent } = await import('../../../core/receiver/index.js');
     const sent = await sendStaticTestEvent(url, type, route.secret);
     const verdict = sent.answer.status ?? `HTTP ${sent.status}`;
     deps.log.info(

@@ -5,16 +5,9 @@
  * webhook-timestamp, and adds it to the inspector's feed marked as imported.
  */
 import * as vscode from 'vscode';
-import {
-  AT_WEBHOOK_TIMESTAMP,
-  CaptureVerification,
-  CaptureVerifier,
-  describeAge,
-  formatCaptureLine,
-  importedDelivery,
-  MAX_CAPTURE_BYTES,
-  parseCapture,
-} from '../../../core/capture';
+import type { CaptureVerification } from '../../../core/capture';
+import { describeAge } from '../../../core/capture/captureLine';
+import { MAX_CAPTURE_BYTES } from '../../../core/capture/types';
 import { EventCommandDeps } from './deps';
 
 const SHOW_IN_INSPECTOR = vscode.l10n.t('Show in Inspector');
@@ -37,6 +30,8 @@ export function verifyCapturedDelivery(deps: EventCommandDeps) {
   return async (): Promise<VerifyCaptureResult> => {
     const ui = deps.ui.current;
     const source = await readSource(deps);
+    // Parsing and verification (with jose and standardwebhooks) are a bundle of their own, dist/capture.js, loaded here.
+    const { AT_WEBHOOK_TIMESTAMP, CaptureVerifier, formatCaptureLine, importedDelivery, parseCapture } = await import('../../../core/capture/index.js');
     const parsed = parseCapture(source.bytes);
     if (!parsed.ok) throw new Error(vscode.l10n.t('{0} is not a captured delivery this command can read: {1}', source.name, parsed.reason));
     // A whole exported history would push the receiver's own events out of the bounded history: ask first.

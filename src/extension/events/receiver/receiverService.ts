@@ -12,7 +12,9 @@
  * (`start({ port })`) without touching the setting — which would move the other window's receiver too.
  */
 import * as vscode from 'vscode';
-import { FailurePlan, History, ownAudiences, Receiver, replayDelivery, startReceiver } from '../../../core/receiver';
+import type { Receiver } from '../../../core/receiver';
+import type { FailurePlan } from '../../../core/receiver/failurePlan';
+import { History } from '../../../core/receiver/history';
 import { formatDeliveryLine } from '../../../core/receiver/deliveryLine';
 import { forwardResultLine } from '../../../core/receiver/forwardLine';
 import type { ReceivedDelivery, ForwardResult } from '../../../core/receiver/types';
@@ -28,6 +30,13 @@ import { CONTEXT_KEYS, ContextKey, SETTINGS } from '../../platform/ids';
 import { Disposable, DisposableStore, toDisposable } from '../../platform/disposable';
 
 export const HISTORY_FILE = 'receiver-history.jsonl';
+
+/**
+ * The receiver's server, its verification (jose, standardwebhooks) and replay: a bundle of their own,
+ * dist/receiver.js (scripts/build.mjs), loaded when the receiver first starts or replays. The history is
+ * loaded at activation (the Events view lists it) and stays in the extension's bundle.
+ */
+const engine = () => import('../../../core/receiver/index.js');
 const MIB = 1024 * 1024;
 
 export class ReceiverService extends Disposable {
@@ -141,6 +150,7 @@ export class ReceiverService extends Disposable {
       await this.refreshSecrets();
       const history = await this.loadHistory(settings);
       const jwksUri = settings.jwksUri || this.defaultJwksUri();
+      const { startReceiver } = await engine();
       const receiver = await startReceiver({
         host: settings.host,
         port: this.portOverride?.port ?? settings.port,
@@ -215,6 +225,7 @@ export class ReceiverService extends Disposable {
   async replay(seq: number): Promise<ForwardResult> {
     const history = this.historyInstance ?? (await this.historyLoads.latest);
     if (!history) throw new Error(vscode.l10n.t('The delivery history has not loaded yet.'));
+    const { replayDelivery } = await engine();
     return replayDelivery(history, seq, { target: this.forwardTo, secrets: () => this.candidates });
   }
 
@@ -229,6 +240,7 @@ export class ReceiverService extends Disposable {
     const jwksUri = running && this.activeJwks ? this.activeJwks.uri : settings.jwksUri || this.defaultJwksUri();
     // The receiver's own default: its URL (unknown while stopped on port 0, then not checked and said so).
     const url = running?.url ?? this.expectedUrl;
+    const { ownAudiences } = await engine();
     const audience = settings.audience || (url ? ownAudiences(url, running ? this.publicUrl.audiences() : []) : undefined);
     return { secrets: () => this.candidates, jwksUri, toleranceSeconds: settings.toleranceSeconds, ...(audience ? { audience } : {}) };
   }

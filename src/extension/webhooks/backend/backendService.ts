@@ -10,7 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JobsClient, TransportOptions, WebhooksClient, isLoopbackHost } from '../../../core/api';
-import { DYNAMIC_SIGNING_LABELS, DynamicSigningMode, EMULATOR_LOCAL_KEY, Emulator, startEmulator } from '../../../core/emulator';
+import type { Emulator } from '../../../core/emulator';
+import { DYNAMIC_SIGNING_LABELS, DynamicSigningMode } from '../../../core/emulator/dynamicSigner';
+import { EMULATOR_LOCAL_KEY } from '../../../core/emulator/localKey';
 import { GOOGLE_JWKS_URI } from '../../../core/events/dynamicToken';
 import { SecretStore } from '../../platform/secretStore';
 import { BackendKind, BackendSettings, affectsBackend, readBackendSettings, writeBackendKind } from './backendSettings';
@@ -186,6 +188,8 @@ export class BackendService extends Disposable {
     const dir = this.storageDir.fsPath;
     fs.mkdirSync(dir, { recursive: true });
     try {
+      // The emulator's own bundle (dist/emulator.js), loaded when it first starts: never on the Gemini API.
+      const { startEmulator } = await import('../../../core/emulator/index.js');
       this.emulator = await startEmulator({
         port: settings.emulatorPort,
         timeScale: settings.emulatorTimeScale,

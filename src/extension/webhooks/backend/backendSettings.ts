@@ -1,6 +1,6 @@
 /** The settings that choose and shape the backend, read in one place. */
 import * as vscode from 'vscode';
-import { DEFAULT_DYNAMIC_SIGNING, DynamicSigningMode, isDynamicSigningMode } from '../../../core/emulator';
+import { DEFAULT_DYNAMIC_SIGNING, DynamicSigningMode, isDynamicSigningMode } from '../../../core/emulator/dynamicSigner';
 import { SETTINGS } from '../../platform/ids';
 
 export type BackendKind = 'emulator' | 'gemini';

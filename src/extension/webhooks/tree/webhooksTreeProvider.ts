@@ -89,6 +89,11 @@ export class WebhooksTreeProvider extends Disposable implements vscode.TreeDataP
     return this.nextPageToken !== undefined;
   }
 
+  /** Where loading stands: `loaded` once the view shows the backend's answer (bench:activation times it). */
+  get loadState(): LoadState['kind'] {
+    return this.state.kind;
+  }
+
   /** The error node's message, when the last load failed. */
   get errorText(): string | undefined {
     return this.state.kind === 'error' ? this.state.message : undefined;
