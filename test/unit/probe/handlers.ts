@@ -23,6 +23,8 @@ export interface Flaws {
   slowMs?: number;
   /** Body limit of 100 KB, like Express's default parsers (413 above). */
   smallBodyLimit?: boolean;
+  /** Answers this status (a 5xx: an unhandled verification error) instead of 401 when no signature verifies. */
+  forgeryStatus?: number;
 }
 
 export type Misbehaviour = 'hang' | 'reset' | 'huge-answer' | 'redirect' | 'not-http';
@@ -133,7 +135,7 @@ export async function startHandler(secrets: readonly string[], flaws: Flaws = {}
             // next secret
           }
         }
-      if (!verified) return answer(res, 401, { error: 'invalid signature' });
+      if (!verified) return answer(res, flaws.forgeryStatus ?? 401, { error: 'invalid signature' });
       const event = JSON.parse(raw.toString('utf8')) as { type?: string };
       if (seen.has(headers['webhook-id'])) return answer(res, flaws.rejectDuplicates ? 409 : 200, { status: 'duplicate' });
       seen.add(headers['webhook-id']);

@@ -92,6 +92,17 @@ describe('probe', function () {
       ['checks only the first signature', { firstSignatureOnly: true }, ['rotation']],
       ['refuses unknown event types', { knownTypesOnly: true }, ['unknown-type']],
       ['keeps a 100 KB body limit', { smallBodyLimit: true }, ['large-body']],
+      // A 5xx to a forgery tells the sender to retry it: never a right answer, though it is no 2xx.
+      [
+        'answers 500 when no signature verifies',
+        { forgeryStatus: 500 },
+        ['tampered-body', 'tampered-id', 'tampered-timestamp', 'wrong-secret', 'malformed-signature', 'stale', 'future'],
+      ],
+      [
+        'answers 503 when no signature verifies',
+        { forgeryStatus: 503 },
+        ['tampered-body', 'tampered-id', 'tampered-timestamp', 'wrong-secret', 'malformed-signature', 'stale', 'future'],
+      ],
     ];
     for (const [what, flaws, expected] of cases) {
       it(`a handler that ${what}: ${expected.join(', ')}`, async () => {
