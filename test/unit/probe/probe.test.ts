@@ -12,7 +12,9 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadOrCreateProbeKeys, ProbeKeys, ProbeReport, runProbe, startProbeKeyServer } from '../../../src/core/probe';
+import { findCauses } from '../../../src/core/probe/causes';
 import { describeFailure } from '../../../src/core/probe/exchange';
+import { CheckResult } from '../../../src/core/probe/types';
 import { startReceiver } from '../../../src/core/receiver';
 import { newSecret } from '../verify/fixtures';
 import { Flaws, startHandler, startMisbehaving } from './handlers';
@@ -110,7 +112,10 @@ describe('probe', function () {
         try {
           const report = await probe(handler.url, [secret]);
           assert.deepEqual(failedNames(report), expected);
-          for (const c of report.checks.filter((x) => !x.ok)) assert.match(c.got, /expected (2xx|4xx)$/);
+          assert.deepEqual(report.causes, [], 'its own bug, told per check');
+          for (const c of report.checks.filter((x) => !x.ok))
+            if (flaws.forgeryStatus) assert.match(c.got, /^50\d in \d+ ms — expected 4xx: a 5xx tells the sender to retry it/);
+            else assert.match(c.got, /expected (2xx|4xx)$/);
         } finally {
           await handler.close();
         }
@@ -294,6 +299,130 @@ describe('probe', function () {
       );
       await assert.rejects(runProbe({ url: 'localhost:8000', secrets: [secret] }), /not a URL the probe can POST to: the scheme must be http or https/);
       await assert.rejects(runProbe({ url: 'http://127.0.0.1:1/', secrets: [] }), /nothing to check/);
+    });
+  });
+
+  describe('causes: many failures from one reason are told once', () => {
+    const signedNames = (report: ProbeReport) => report.checks.filter((c) => c.group === 'static' && c.expected === '2xx').map((c) => c.name);
+
+    it('a handler with another secret: one summary names the secret; the 16 signed checks follow from it, the forgeries pass', async () => {
+      const handler = await startHandler([newSecret()]);
+      try {
+        const outcome = await runProbe({ url: handler.url, secrets: [secret], secretsName: 'the secret of "Batch results"' });
+        const report = (outcome as { report: ProbeReport }).report;
+        const signed = signedNames(report);
+        assert.equal(signed.length, 16);
+        assert.deepEqual(failedNames(report), signed);
+        assert.deepEqual(report.causes, [
+          {
+            kind: 'secret-refused',
+            label: 'wrong secret',
+            summary: 'The handler does not use the secret of "Batch results": it refused all 16 deliveries signed with it (401).',
+            fix: 'Start the handler with GEMINI_WEBHOOK_SECRET set to that secret, or run the checks with the secret it has.',
+            checks: signed,
+          },
+        ]);
+        for (const c of report.checks) assert.equal(c.cause, c.ok ? undefined : 'secret-refused', c.name);
+      } finally {
+        await handler.close();
+      }
+    });
+
+    it('two secrets the handler has neither of, refused with 403: "them", and the status it gave', async () => {
+      const handler = await startHandler([newSecret()], { forgeryStatus: 403 });
+      try {
+        const report = await probe(handler.url, [secret, newSecret()]);
+        assert.equal(report.causes.length, 1);
+        assert.equal(report.causes[0].summary, 'The handler does not use the signing secrets given: it refused all 16 deliveries signed with them (403).');
+        assert.match(report.causes[0].fix, /set to those secrets/);
+      } finally {
+        await handler.close();
+      }
+    });
+
+    it('dynamic deliveries and a key server never asked: one summary says where to point the handler, every dynamic failure follows from it', async () => {
+      const keyServer = await startProbeKeyServer({ keys: await ProbeKeys.generate(), port: 0 });
+      // Like a scaffold whose key set URL leads nowhere: 503 to every delivery it cannot verify.
+      const handler = await startHandler([secret], { forgeryStatus: 503 });
+      try {
+        const outcome = await runProbe({
+          url: handler.url,
+          secrets: [],
+          dynamic: { keys: keyServer.keys, jwksUri: keyServer.url, audience: 'https://app.example/cb', keyFetches: () => keyServer.fetches },
+        });
+        const report = (outcome as { report: ProbeReport }).report;
+        const dynamic = report.checks.map((c) => c.name);
+        assert.deepEqual(failedNames(report), dynamic, 'all 8: the valid ones refused, the forged ones answered 5xx');
+        assert.deepEqual(report.causes, [
+          {
+            kind: 'key-set-not-fetched',
+            label: 'key set never fetched',
+            summary: `The handler never asked the probe's key server for its keys: it is not pointed at ${keyServer.url}.`,
+            fix: `Start the handler with GEMINI_WEBHOOK_JWKS_URI=${keyServer.url} (and GEMINI_WEBHOOK_AUDIENCE=https://app.example/cb), then run the checks again.`,
+            checks: dynamic,
+          },
+        ]);
+        assert.ok(report.checks.every((c) => c.cause === 'key-set-not-fetched'));
+        assert.ok(!/v1a/.test(report.causes[0].summary + report.causes[0].fix), 'not "implement v1a"');
+      } finally {
+        await handler.close();
+        await keyServer.close();
+      }
+    });
+
+    it('a handler that did fetch the key set and still fails gets no such summary: its failures are its own', async () => {
+      const keyServer = await startProbeKeyServer({ keys: await ProbeKeys.generate(), port: 0 });
+      const receiver = await startReceiver({ port: 0, path: '/gemini-callback', secrets: () => [{ secret, label: 's' }], jwksUri: keyServer.url });
+      try {
+        // Signed by keys the served set does not hold: the receiver fetches the set and refuses them.
+        const outcome = await runProbe({
+          url: receiver.url,
+          secrets: [],
+          dynamic: { keys: await ProbeKeys.generate(), jwksUri: keyServer.url, keyFetches: () => keyServer.fetches },
+        });
+        const report = (outcome as { report: ProbeReport }).report;
+        assert.deepEqual(failedNames(report), ['dynamic-v1a', 'dynamic-jwt']);
+        assert.ok(keyServer.fetches > 0);
+        assert.deepEqual(report.causes, []);
+        assert.ok(report.checks.every((c) => c.cause === undefined));
+      } finally {
+        await receiver.close();
+        await keyServer.close();
+      }
+    });
+
+    it('a forgery answered 2xx never counts as following from the key set: it is a bug of its own', () => {
+      const check = (name: string, expected: '2xx' | '4xx', status: number): CheckResult => ({
+        name,
+        title: name,
+        group: 'dynamic',
+        ok: false,
+        expected,
+        status,
+        ms: 1,
+        sent: '',
+        got: '',
+        why: '',
+        fix: '',
+      });
+      const { checks, causes } = findCauses(
+        [check('dynamic-v1a', '2xx', 401), check('dynamic-v1a-forged', '4xx', 200), check('dynamic-jwt-forged', '4xx', 503)],
+        {
+          secretsName: 'x',
+          secretCount: 0,
+          dynamic: { jwksUri: 'http://127.0.0.1:1/.well-known/jwks.json', audience: 'a', keyFetches: 0 },
+        },
+      );
+      assert.deepEqual(causes[0].checks, ['dynamic-v1a', 'dynamic-jwt-forged']);
+      assert.deepEqual(
+        checks.map((c) => c.cause),
+        ['key-set-not-fetched', undefined, 'key-set-not-fetched'],
+      );
+      // Unknown fetch count (a caller that cannot tell): no summary.
+      assert.deepEqual(
+        findCauses([check('dynamic-v1a', '2xx', 401)], { secretsName: 'x', secretCount: 0, dynamic: { jwksUri: 'u', audience: 'a' } }).causes,
+        [],
+      );
     });
   });
 
