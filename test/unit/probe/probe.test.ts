@@ -12,6 +12,8 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadOrCreateProbeKeys, ProbeKeys, ProbeReport, runProbe, startProbeKeyServer } from '../../../src/core/probe';
+import { CheckSpec } from '../../../src/core/probe/checks';
+import { grade } from '../../../src/core/probe/runProbe';
 import { findCauses } from '../../../src/core/probe/causes';
 import { describeFailure } from '../../../src/core/probe/exchange';
 import { CheckResult } from '../../../src/core/probe/types';
@@ -94,6 +96,7 @@ describe('probe', function () {
       ['checks only the first signature', { firstSignatureOnly: true }, ['rotation']],
       ['refuses unknown event types', { knownTypesOnly: true }, ['unknown-type']],
       ['keeps a 100 KB body limit', { smallBodyLimit: true }, ['large-body']],
+      ['answers 400 to a signature entry of another scheme', { v1Only: true }, ['v1a-beside-v1']],
       // A 5xx to a forgery tells the sender to retry it: never a right answer, though it is no 2xx.
       [
         'answers 500 when no signature verifies',
@@ -140,6 +143,56 @@ describe('probe', function () {
       } finally {
         await handler.close();
       }
+    });
+  });
+
+  describe('grading one answer', () => {
+    const spec = (expected: '2xx' | '4xx'): CheckSpec => ({
+      name: 'x',
+      title: 'X',
+      group: 'static',
+      expected,
+      sent: 's',
+      why: 'w',
+      fix: 'f',
+      build: () => ({ headers: {}, body: Buffer.alloc(0) }),
+    });
+    const answer = (status: number, ms = 10, location?: string) => ({
+      kind: 'answer' as const,
+      status,
+      body: '',
+      cut: false,
+      ms,
+      ...(location ? { location } : {}),
+    });
+    it('the expected class, in time, no redirect, never a 5xx; each verdict in words', () => {
+      const cases: Array<[expected: '2xx' | '4xx', status: number, ms: number, ok: boolean, got: RegExp]> = [
+        ['2xx', 200, 10, true, /^200 in 10 ms$/],
+        ['2xx', 204, 10, true, /^204 in 10 ms$/],
+        ['2xx', 299, 10, true, /^299 in 10 ms$/],
+        ['2xx', 200, 6_200, false, /^200 in 6200 ms — answered after 6\.2 s, over the 5 s deadline$/],
+        ['4xx', 401, 5_001, false, /over the 5 s deadline$/],
+        ['2xx', 200, 5_000, true, /^200 in 5000 ms$/],
+        ['2xx', 199, 10, false, /— expected 2xx$/],
+        ['2xx', 400, 10, false, /— expected 2xx$/],
+        ['2xx', 500, 10, false, /— expected 2xx$/],
+        ['2xx', 308, 10, false, /— a redirect to https:\/\/x\.example\/: senders do not follow redirects/],
+        ['4xx', 400, 10, true, /^400 in 10 ms$/],
+        ['4xx', 401, 10, true, /^401 in 10 ms$/],
+        ['4xx', 499, 10, true, /^499 in 10 ms$/],
+        ['4xx', 200, 10, false, /— expected 4xx$/],
+        ['4xx', 399, 10, false, /— a redirect/],
+        ['4xx', 500, 10, false, /— expected 4xx: a 5xx tells the sender to retry it \(refuse it with 400 or 401\)$/],
+        ['4xx', 599, 10, false, /a 5xx tells the sender to retry/],
+      ];
+      for (const [expected, status, ms, ok, got] of cases) {
+        const result = grade(spec(expected), answer(status, ms, 'https://x.example/'), 5_000);
+        assert.equal(result.ok, ok, `${expected} ← ${status} in ${ms} ms`);
+        assert.match(result.got, got);
+        assert.equal(result.status, status);
+      }
+      const none = grade(spec('4xx'), { kind: 'failure', failure: 'timeout', reason: 'no answer within 5 s', ms: 5_000 }, 5_000);
+      assert.deepEqual([none.ok, none.status, none.got], [false, null, 'no answer within 5 s'], 'no answer is no refusal');
     });
   });
 
@@ -468,6 +521,29 @@ describe('probe', function () {
         assert.deepEqual(report.notes, ['static checks skipped: no signing secret given']);
       } finally {
         await handler.close();
+      }
+    });
+
+    it('a handler that verifies v1a with the first key of the set only fails dynamic-v1a (signed by the last key)', async () => {
+      const keys = await ProbeKeys.generate();
+      const keyServer = await startProbeKeyServer({ keys, port: 0 });
+      const run = async (flaws: Flaws) => {
+        const handler = await startHandler([secret], flaws, { jwksUri: keyServer.url });
+        try {
+          const outcome = await runProbe({ url: handler.url, secrets: [], dynamic: { keys, jwksUri: keyServer.url, keyFetches: () => keyServer.fetches } });
+          return (outcome as { report: ProbeReport }).report;
+        } finally {
+          await handler.close();
+        }
+      };
+      try {
+        // This test handler verifies v1a only, not JWTs: dynamic-jwt fails for both.
+        const right = await run({});
+        assert.deepEqual(failedNames(right), ['dynamic-jwt']);
+        assert.deepEqual(right.causes, [], 'it fetched the key set');
+        assert.deepEqual(failedNames(await run({ firstKeyOnly: true })), ['dynamic-v1a', 'dynamic-jwt']);
+      } finally {
+        await keyServer.close();
       }
     });
 
