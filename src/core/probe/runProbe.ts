@@ -10,7 +10,7 @@ import { undici } from '../util/undici';
 import { checkHttpUrl, describeHttpUrlProblem } from '../util/url';
 import { findCauses } from './causes';
 import { CheckContext, CheckSpec, probeChecks } from './checks';
-import { exchange, Exchange, seconds } from './exchange';
+import { describeFailure, exchange, Exchange, seconds } from './exchange';
 import { ForeignKeys, ProbeKeys } from './keys';
 import { CheckResult, ProbeOutcome } from './types';
 
@@ -66,6 +66,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
     bodyTimeout: deadlineMs + 1_000,
     keepAliveTimeout: 1_000,
   });
+  // Whether a connection was ever made: a first check that ran out of time before one was is an unreachable
+  // host, whatever the connect timer's granularity (undici's timers can fire a connect timeout late).
+  let connected = false;
+  dispatcher.on('connect', () => (connected = true));
   const results = new Map<string, CheckResult>();
   const run = async (spec: CheckSpec): Promise<Exchange> => {
     throwIfAborted(options.signal);
@@ -78,9 +82,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
     return got;
   };
   try {
-    const first = await run(specs[0]);
-    if (first.kind === 'failure' && (first.failure === 'unreachable' || first.failure === 'not-http'))
-      return { kind: 'unreachable', unreachable: { url: options.url, reason: first.reason, ...(first.code ? { code: first.code } : {}) } };
+    const unreachable = whyUnreachable(await run(specs[0]), connected, options.url);
+    if (unreachable) return { kind: 'unreachable', unreachable: { url: options.url, ...unreachable } };
     await Promise.all(specs.slice(1).map(run));
   } finally {
     await dispatcher.destroy().catch(() => undefined);
@@ -113,6 +116,15 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
       notes,
     },
   };
+}
+
+/** Why the first exchange shows the URL leads to no HTTP server — refused, DNS, TLS, not HTTP, or out of time before any connection was made — or undefined. */
+function whyUnreachable(first: Exchange, connected: boolean, url: string): { reason: string; code?: string } | undefined {
+  if (first.kind !== 'failure') return undefined;
+  const failure =
+    first.failure === 'timeout' && !connected ? describeFailure(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' }), url) : first;
+  if (failure.failure !== 'unreachable' && failure.failure !== 'not-http') return undefined;
+  return { reason: failure.reason, ...(failure.code ? { code: failure.code } : {}) };
 }
 
 /** Grades one exchange: the expected status class, in time, no redirect, and never a 5xx (it means "retry"). */

@@ -29,6 +29,8 @@ export interface Flaws {
   v1Only?: boolean;
   /** Verifies dynamic v1a entries with the first Ed25519 key of the set only. */
   firstKeyOnly?: boolean;
+  /** Decodes v1 signatures strictly and crashes (500) on one that is not base64. */
+  crashOnMalformed?: boolean;
 }
 
 /** Dynamic deliveries: v1a entries verified against the JWK Set at this URL (JWTs are not, and get 401). */
@@ -146,6 +148,7 @@ export async function startHandler(secrets: readonly string[], flaws: Flaws = {}
         }
       }
       const entries = headers['webhook-signature'].split(' ');
+      if (flaws.crashOnMalformed && entries.some((e) => e.startsWith('v1,') && !/^[A-Za-z0-9+/]+={0,2}$/.test(e.slice(3)))) throw new Error('invalid base64');
       if (flaws.v1Only && entries.some((e) => !e.startsWith('v1,'))) return answer(res, 400, { error: 'unsupported signature scheme' });
       let verified = false;
       const v1a = entries.filter((e) => e.startsWith('v1a,'));

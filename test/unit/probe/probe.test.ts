@@ -5,7 +5,7 @@
  * (or called unreachable) within the deadline; the receiver of this project passes static and dynamic.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
@@ -97,6 +97,7 @@ describe('probe', function () {
       ['refuses unknown event types', { knownTypesOnly: true }, ['unknown-type']],
       ['keeps a 100 KB body limit', { smallBodyLimit: true }, ['large-body']],
       ['answers 400 to a signature entry of another scheme', { v1Only: true }, ['v1a-beside-v1']],
+      ['crashes (500) on a signature that is not base64', { crashOnMalformed: true }, ['malformed-signature']],
       // A 5xx to a forgery tells the sender to retry it: never a right answer, though it is no 2xx.
       [
         'answers 500 when no signature verifies',
@@ -117,7 +118,7 @@ describe('probe', function () {
           assert.deepEqual(failedNames(report), expected);
           assert.deepEqual(report.causes, [], 'its own bug, told per check');
           for (const c of report.checks.filter((x) => !x.ok))
-            if (flaws.forgeryStatus) assert.match(c.got, /^50\d in \d+ ms — expected 4xx: a 5xx tells the sender to retry it/);
+            if (flaws.forgeryStatus || flaws.crashOnMalformed) assert.match(c.got, /^50\d in \d+ ms — expected 4xx: a 5xx tells the sender to retry it/);
             else assert.match(c.got, /expected (2xx|4xx)$/);
         } finally {
           await handler.close();
@@ -261,8 +262,12 @@ describe('probe', function () {
         const controller = new AbortController();
         setTimeout(() => controller.abort(), 200);
         const started = Date.now();
-        await assert.rejects(runProbe({ url: server.url, secrets: [secret], signal: controller.signal }), { name: 'AbortError' });
+        const reported: string[] = [];
+        await assert.rejects(runProbe({ url: server.url, secrets: [secret], signal: controller.signal, onProgress: (_d, _t, r) => reported.push(r.got) }), {
+          name: 'AbortError',
+        });
         assert.ok(Date.now() - started < 2_000);
+        assert.deepEqual(reported, [], 'a cancelled check is no result');
       } finally {
         await server.close();
       }
@@ -280,6 +285,37 @@ describe('probe', function () {
         (outcome as { unreachable: { reason: string } }).unreachable.reason,
         /^connection refused: nothing listens on 127\.0\.0\.1:\d+ \(is the handler running\?\) \(ECONNREFUSED\)$/,
       );
+    });
+
+    it('a host that never accepts the connection: unreachable within the deadline, not a slow answer', async () => {
+      // A listener whose accept queue is full: the kernel drops further SYNs, so connecting hangs (loopback only).
+      const python = spawn('python3', [
+        '-c',
+        [
+          'import socket, sys, time',
+          "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)",
+          'port = s.getsockname()[1]; fill = []',
+          'for i in range(3):',
+          '    c = socket.socket(); c.setblocking(False)',
+          "    try: c.connect(('127.0.0.1', port))",
+          '    except BlockingIOError: pass',
+          '    fill.append(c)',
+          'print(port, flush=True); sys.stdin.read()',
+        ].join('\n'),
+      ]);
+      try {
+        const port = await new Promise<string>((resolve, reject) => {
+          python.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+          python.once('error', reject);
+        });
+        const started = Date.now();
+        const outcome = await runProbe({ url: `http://127.0.0.1:${port}/cb`, secrets: [secret], deadlineMs: 1_000 });
+        assert.equal(outcome.kind, 'unreachable', JSON.stringify(outcome));
+        assert.match((outcome as { unreachable: { reason: string } }).unreachable.reason, /^the connection to 127\.0\.0\.1:\d+ timed out/);
+        assert.ok(Date.now() - started < 4_000, `took ${Date.now() - started} ms`);
+      } finally {
+        python.kill();
+      }
     });
 
     it('a host name that does not resolve', async () => {
@@ -388,6 +424,17 @@ describe('probe', function () {
         assert.equal(report.causes.length, 1);
         assert.equal(report.causes[0].summary, 'The handler does not use the signing secrets given: it refused all 16 deliveries signed with them (403).');
         assert.match(report.causes[0].fix, /set to those secrets/);
+      } finally {
+        await handler.close();
+      }
+    });
+
+    it('a handler that answers 400 (malformed) to every signed delivery gets no secret summary: 400 does not say "not yours"', async () => {
+      const handler = await startHandler([newSecret()], { forgeryStatus: 400 });
+      try {
+        const report = await probe(handler.url, [secret]);
+        assert.equal(report.failed, 16);
+        assert.deepEqual(report.causes, []);
       } finally {
         await handler.close();
       }
