@@ -4,13 +4,15 @@
  * JWT deliveries signed by the probe's own key set, served on loopback) and checks each answer.
  * Exit 0 when every check passes, 1 when one fails, 2 on bad usage or a URL that leads to no HTTP server.
  */
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import * as path from 'node:path';
 import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_PROBE_JWKS_PORT,
   formatProbeReport,
+  isProbeJunit,
   loadOrCreateProbeKeys,
+  probeJunit,
   probeJson,
   probeUrlProblem,
   runProbe,
@@ -19,9 +21,10 @@ import {
 } from '../core/probe';
 import type { ProbeKeyServer } from '../core/probe';
 import { redact } from '../core/util/redact';
+import { reportFileProblem, writeReportFile } from '../core/util/reportFile';
 import { flagValues, FlagTable, formatHelp, numberFlag, parseCommandLine, usageLine, UsageError } from './args';
 import { CliCommand } from './command';
-import { SECRET_FLAG_DESCRIPTION, SECRETS_ENV, secretCandidates, secretsFromEnv } from './secretFlags';
+import { SECRET_FLAG_DESCRIPTION, SECRETS_ENV, secretCandidates, secretSources, secretsFromEnv } from './secretFlags';
 
 export const PROBE_FLAGS = {
   secret: { type: 'string', multiple: true, description: SECRET_FLAG_DESCRIPTION, placeholder: 'whsec_...' },
@@ -34,7 +37,12 @@ export const PROBE_FLAGS = {
   keys: { type: 'string', description: "file the probe's key set is kept in (default: the user cache folder)", placeholder: 'FILE' },
   audience: { type: 'string', description: "the aud the probe's JWTs carry (default: the handler's URL)", placeholder: 'AUD' },
   deadline: { type: 'string', description: `seconds each answer may take (default ${DEFAULT_DEADLINE_MS / 1000})`, placeholder: 'SECONDS' },
-  json: { type: 'boolean', description: 'print one JSON object: { url, passed, failed, checks: [...] }' },
+  json: { type: 'boolean', description: 'print one JSON object: { url, passed, failed, checks: [...], summary: { text, causes } }' },
+  junit: {
+    type: 'string',
+    description: 'also write the result as JUnit XML (a testsuite per group, a testcase per check) for CI; replaces only a report it wrote',
+    placeholder: 'FILE',
+  },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 } as const satisfies FlagTable;
 
@@ -46,8 +54,8 @@ function help(): string {
       'handler answers (2xx for valid ones, retries, rotations, every event type and unknown ones, a raw body, 1 MiB;',
       '4xx for tampered, unsigned, malformed, stale and forged ones; every answer within the deadline, no redirects).',
       "With --dynamic the probe serves its own key set on loopback (the URL is printed): point the handler's",
-      'GEMINI_WEBHOOK_JWKS_URI there. Exit 0 when every check passes, 1 when one fails, 2 on bad usage or an',
-      'unreachable URL (connection refused, DNS, TLS).',
+      'GEMINI_WEBHOOK_JWKS_URI there. Exit 0 when every check passes, 1 when one fails, 2 on bad usage, an',
+      'unreachable URL (connection refused, DNS, TLS) or a --junit file that cannot be written.',
     ],
     PROBE_FLAGS,
   );
@@ -100,6 +108,12 @@ export const probeCommand: CliCommand = {
     if (candidates.length === 0 && !dynamic)
       return fail(`no signing secret: give --secret whsec_... (or ${SECRETS_ENV}), or --dynamic for dynamic checks alone`);
     const json = flags.json === true;
+    const junit = flags.junit;
+    if (junit !== undefined) {
+      if (junit.trim() === '') return fail('--junit needs a file name');
+      const refused = await reportFileProblem(junit, isProbeJunit);
+      if (refused) return fail(`--junit: ${refused}`);
+    }
 
     let keyServer: ProbeKeyServer | undefined;
     try {
@@ -126,11 +140,14 @@ export const probeCommand: CliCommand = {
         if (json) err(line);
         else out(line);
       }
+      const server = keyServer;
       const outcome = await runProbe({
         url,
         secrets: candidates.map((c) => c.secret),
         deadlineMs: Math.round(deadline * 1000),
-        ...(keyServer ? { dynamic: { keys: keyServer.keys, jwksUri: keyServer.url, audience: flags.audience } } : {}),
+        secretsName: secretSources(flags.secret, ctx.env),
+        askForDynamic: 'ask for them with --dynamic',
+        ...(server ? { dynamic: { keys: server.keys, jwksUri: server.url, audience: flags.audience, keyFetches: () => server.fetches } } : {}),
       });
       if (outcome.kind === 'unreachable') {
         if (json) out(JSON.stringify(unreachableJson(outcome.unreachable)));
@@ -139,8 +156,16 @@ export const probeCommand: CliCommand = {
       const report = outcome.report;
       if (json) out(JSON.stringify(probeJson(report)));
       else for (const line of formatProbeReport(report)) out(line);
-      if (keyServer && keyServer.fetches === 0 && report.checks.some((c) => c.group === 'dynamic' && !c.ok))
-        err(`hint: the handler never fetched the probe's key set: start it with GEMINI_WEBHOOK_JWKS_URI=${keyServer.url}`);
+      if (junit !== undefined) {
+        try {
+          await writeReportFile(junit, redact(probeJunit(report, { hostname: hostname() }), known), isProbeJunit);
+        } catch (error) {
+          return fail(`--junit: ${(error as Error).message}`);
+        }
+        const line = `JUnit report: ${junit} (${report.checks.length} test cases, ${report.failed} failed)`;
+        if (json) err(line);
+        else out(line);
+      }
       return report.failed === 0 ? 0 : 1;
     } finally {
       await keyServer?.close();

@@ -26,3 +26,16 @@ export function secretCandidates(flags: readonly string[] | undefined, env: Node
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return (env[SECRETS_ENV] ?? '').split(/[\s,]+/).filter((v) => v !== '');
 }
+
+/**
+ * Where the secrets came from, as the probe's summary names them: "the secret given with --secret",
+ * "the secret in GEMINI_WEBHOOKS_SECRETS", "the 2 secrets given (1 with --secret, 1 in GEMINI_WEBHOOKS_SECRETS)".
+ */
+export function secretSources(flags: readonly string[] | undefined, env: NodeJS.ProcessEnv): string {
+  const fromFlags = flags?.length ?? 0;
+  const fromEnv = secretsFromEnv(env).length;
+  if (fromFlags + fromEnv === 0) return 'no secret';
+  if (fromFlags + fromEnv === 1) return fromFlags === 1 ? 'the secret given with --secret' : `the secret in ${SECRETS_ENV}`;
+  const where = [fromFlags > 0 ? `${fromFlags} with --secret` : '', fromEnv > 0 ? `${fromEnv} in ${SECRETS_ENV}` : ''].filter((w) => w !== '');
+  return `the ${fromFlags + fromEnv} secrets given (${where.join(', ')})`;
+}

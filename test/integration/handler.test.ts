@@ -40,11 +40,11 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
 
   /** Resolves with the page's next `rendered` message. */
   const rendered = () =>
-    new Promise<{ checks: number; failed: number }>((resolve) => {
+    new Promise<{ checks: number; failed: number; causes: readonly string[] }>((resolve) => {
       const sub = api.handler.scorecard.onDidReceiveMessage((m) => {
         if (m.type === 'rendered') {
           sub.dispose();
-          resolve({ checks: m.checks, failed: m.failed });
+          resolve({ checks: m.checks, failed: m.failed, causes: m.causes });
         }
       });
     });
@@ -62,7 +62,7 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
       const report = api.handler.scorecard.last?.report;
       assert.ok(report);
       assert.deepEqual([report.passed, report.failed], [24, 0]);
-      assert.deepEqual(await page, { checks: 24, failed: 0 });
+      assert.deepEqual(await page, { checks: 24, failed: 0, causes: [] });
       assert.equal(api.handler.scorecard.last?.target.url, handler.url);
       assert.match(api.handler.scorecard.last?.target.secretLabel ?? '', new RegExp(label));
       assert.ok(handler.requests >= 24);
@@ -80,7 +80,7 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
       const ui = script(api, input(handler.url), pickLabel(label), pickLabel('Static deliveries'));
       const page = rendered();
       await vscode.commands.executeCommand('geminiWebhooks.checkHandler');
-      assert.deepEqual(await page, { checks: 24, failed: 1 });
+      assert.deepEqual(await page, { checks: 24, failed: 1, causes: [] });
       const failed = api.handler.scorecard.last?.report.checks.filter((c) => !c.ok) ?? [];
       assert.deepEqual(
         failed.map((c) => [c.name, c.status]),
@@ -108,7 +108,7 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
       const before = handler.requests;
       const again = rendered();
       receive({ type: 'rerun' });
-      assert.deepEqual(await again, { checks: 24, failed: 1 });
+      assert.deepEqual(await again, { checks: 24, failed: 1, causes: [] });
       assert.ok(handler.requests >= before + 24, 'Re-run sent the checks again');
     } finally {
       await handler.close();
@@ -123,10 +123,42 @@ describe('handler: Check My Handler, the scorecard, .env and scaffolds', functio
       script(api, input(app.url), pickLabel(label), pickLabel('Static and dynamic deliveries'));
       const page = rendered();
       await vscode.commands.executeCommand('geminiWebhooks.checkHandler');
-      assert.deepEqual(await page, { checks: 32, failed: 0 });
+      assert.deepEqual(await page, { checks: 32, failed: 0, causes: [] });
       assert.equal(api.handler.scorecard.last?.report.dynamic?.jwksUri, jwksUri);
     } finally {
       await app.close();
+    }
+  });
+
+  it("a handler with another webhook's secret: one summary line names the webhook whose secret was used; the 16 checks are marked, not given 16 whys", async () => {
+    const name = unique('probe-wrong-secret');
+    const created = script(api, input(name), input('http://127.0.0.1:9/gemini-callback'), pickMany('batch.succeeded'), modal(undefined), message(undefined));
+    await vscode.commands.executeCommand('geminiWebhooks.createWebhook');
+    assert.equal(created.pending, 0, JSON.stringify(created.shown.map((p) => p.message)));
+    await api.webhooksTree.settled();
+    const webhook = api.webhooksTree.loaded.find((w) => w.name === name);
+    assert.ok(webhook);
+    const handler = await startHandler([newSecret()]);
+    try {
+      const ui = script(api, input(handler.url), pickLabel(name), pickLabel('Static deliveries'));
+      const page = rendered();
+      await vscode.commands.executeCommand('geminiWebhooks.checkHandler');
+      assert.equal(ui.pending, 0, JSON.stringify(ui.shown));
+      const summary = `The handler does not use the secret of "${name}": it refused all 16 deliveries signed with it (401).`;
+      assert.deepEqual(await page, { checks: 24, failed: 16, causes: [summary] }, 'the page shows the one summary line');
+      const report = api.handler.scorecard.last?.report;
+      assert.ok(report);
+      assert.equal(report.causes.length, 1);
+      assert.deepEqual(
+        report.checks.filter((c) => !c.ok).map((c) => c.cause),
+        Array.from({ length: 16 }, () => 'secret-refused'),
+      );
+      // The editor's words for dynamic checks, not the CLI's flag.
+      assert.deepEqual(report.notes, ['dynamic checks not run (ask for them in Check My Handler: "Static and dynamic deliveries")']);
+      assert.equal(api.handler.scorecard.last?.target.secretLabel, `the secret of "${name}"`);
+    } finally {
+      await handler.close();
+      await (await api.backend.client()).delete(webhook.id);
     }
   });
 

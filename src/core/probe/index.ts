@@ -9,5 +9,6 @@ export type { ProbeOptions } from './runProbe';
 export { DEFAULT_PROBE_JWKS_PORT, PROBE_JWKS_PATH, startProbeKeyServer } from './keyServer';
 export type { ProbeKeyServer } from './keyServer';
 export { loadOrCreateProbeKeys, ProbeKeys } from './keys';
-export { failureDetail, formatProbeReport, probeHeading, probeJson, probeSummary, unreachableJson } from './format';
-export type { CheckResult, Expectation, ProbeOutcome, ProbeReport, ProbeUnreachable } from './types';
+export { causeLines, causeOf, failureDetail, formatProbeReport, probeHeading, probeJson, probeSummary, unreachableJson } from './format';
+export { isProbeJunit, probeJunit } from './junit';
+export type { CauseKind, CheckResult, Expectation, ProbeCause, ProbeOutcome, ProbeReport, ProbeUnreachable } from './types';

@@ -8,8 +8,9 @@
  */
 import { undici } from '../util/undici';
 import { checkHttpUrl, describeHttpUrlProblem } from '../util/url';
+import { findCauses } from './causes';
 import { CheckContext, CheckSpec, probeChecks } from './checks';
-import { exchange, Exchange, seconds } from './exchange';
+import { describeFailure, exchange, Exchange, seconds } from './exchange';
 import { ForeignKeys, ProbeKeys } from './keys';
 import { CheckResult, ProbeOutcome } from './types';
 
@@ -20,8 +21,16 @@ export interface ProbeOptions {
   readonly url: string;
   /** The handler's signing secrets (whsec_…); none: the static checks are skipped (then `dynamic` is needed). */
   readonly secrets: readonly string[];
-  /** Dynamic checks: the probe's key set (published at `jwksUri`) and the `aud` its tokens carry (default: the URL). */
-  readonly dynamic?: { readonly keys: ProbeKeys; readonly jwksUri: string; readonly audience?: string };
+  /**
+   * Dynamic checks: the probe's key set (published at `jwksUri`), the `aud` its tokens carry (default: the URL),
+   * and how many times its key server has been asked for the keys so far (read after the run: 0 means the
+   * handler is not pointed at it).
+   */
+  readonly dynamic?: { readonly keys: ProbeKeys; readonly jwksUri: string; readonly audience?: string; readonly keyFetches?: () => number };
+  /** How this surface names the secrets, for the summary when the handler refuses them all: `the secret of "Batch results"`, `the secret given with --secret`. */
+  readonly secretsName?: string;
+  /** How this surface asks for dynamic checks, for the note when they were not run: "ask for them with --dynamic". */
+  readonly askForDynamic?: string;
   /** Per answer; default DEFAULT_DEADLINE_MS. */
   readonly deadlineMs?: number;
   readonly signal?: AbortSignal;
@@ -57,6 +66,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
     bodyTimeout: deadlineMs + 1_000,
     keepAliveTimeout: 1_000,
   });
+  // Whether a connection was ever made: a first check that ran out of time before one was is an unreachable
+  // host, whatever the connect timer's granularity (undici's timers can fire a connect timeout late).
+  let connected = false;
+  dispatcher.on('connect', () => (connected = true));
   const results = new Map<string, CheckResult>();
   const run = async (spec: CheckSpec): Promise<Exchange> => {
     throwIfAborted(options.signal);
@@ -69,18 +82,24 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
     return got;
   };
   try {
-    const first = await run(specs[0]);
-    if (first.kind === 'failure' && (first.failure === 'unreachable' || first.failure === 'not-http'))
-      return { kind: 'unreachable', unreachable: { url: options.url, reason: first.reason, ...(first.code ? { code: first.code } : {}) } };
+    const unreachable = whyUnreachable(await run(specs[0]), connected, options.url);
+    if (unreachable) return { kind: 'unreachable', unreachable: { url: options.url, ...unreachable } };
     await Promise.all(specs.slice(1).map(run));
   } finally {
     await dispatcher.destroy().catch(() => undefined);
   }
-  const checks = specs.map((s) => results.get(s.name)!);
+  const { checks, causes } = findCauses(
+    specs.map((s) => results.get(s.name)!),
+    {
+      secretsName: options.secretsName ?? (options.secrets.length === 1 ? 'the signing secret given' : 'the signing secrets given'),
+      secretCount: options.secrets.length,
+      ...(options.dynamic ? { dynamic: { jwksUri: options.dynamic.jwksUri, audience, keyFetches: options.dynamic.keyFetches?.() } } : {}),
+    },
+  );
   const passed = checks.filter((c) => c.ok).length;
   const notes: string[] = [];
   if (options.secrets.length === 0) notes.push('static checks skipped: no signing secret given');
-  if (!options.dynamic) notes.push('dynamic checks not run (ask for them with --dynamic)');
+  if (!options.dynamic) notes.push(`dynamic checks not run${options.askForDynamic ? ` (${options.askForDynamic})` : ''}`);
   return {
     kind: 'report',
     report: {
@@ -93,12 +112,22 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeOutcome> {
       deadlineMs,
       secrets: options.secrets.length,
       ...(options.dynamic ? { dynamic: { jwksUri: options.dynamic.jwksUri, audience } } : {}),
+      causes,
       notes,
     },
   };
 }
 
-/** Grades one exchange: the expected status class, in time, and no redirect. */
+/** Why the first exchange shows the URL leads to no HTTP server — refused, DNS, TLS, not HTTP, or out of time before any connection was made — or undefined. */
+function whyUnreachable(first: Exchange, connected: boolean, url: string): { reason: string; code?: string } | undefined {
+  if (first.kind !== 'failure') return undefined;
+  const failure =
+    first.failure === 'timeout' && !connected ? describeFailure(Object.assign(new Error('connect timeout'), { code: 'UND_ERR_CONNECT_TIMEOUT' }), url) : first;
+  if (failure.failure !== 'unreachable' && failure.failure !== 'not-http') return undefined;
+  return { reason: failure.reason, ...(failure.code ? { code: failure.code } : {}) };
+}
+
+/** Grades one exchange: the expected status class, in time, no redirect, and never a 5xx (it means "retry"). */
 export function grade(spec: CheckSpec, got: Exchange, deadlineMs: number): CheckResult {
   const base = { name: spec.name, title: spec.title, group: spec.group, expected: spec.expected, sent: spec.sent, why: spec.why, fix: spec.fix };
   if (got.kind === 'failure') {
@@ -110,7 +139,8 @@ export function grade(spec: CheckSpec, got: Exchange, deadlineMs: number): Check
   if (got.ms > deadlineMs) verdict = `answered after ${seconds(got.ms)}, over the ${seconds(deadlineMs)} deadline`;
   else if (got.status >= 300 && got.status < 400)
     verdict = `a redirect${got.location ? ` to ${got.location}` : ''}: senders do not follow redirects, a 3xx is a failed delivery`;
-  else if (got.status < 200 || got.status >= 500 || !(spec.expected === '2xx' ? got.status < 300 : got.status >= 400)) verdict = `expected ${spec.expected}`;
+  else if (got.status >= 500 && spec.expected === '4xx') verdict = 'expected 4xx: a 5xx tells the sender to retry it (refuse it with 400 or 401)';
+  else if (got.status < 200 || !(spec.expected === '2xx' ? got.status < 300 : got.status >= 400)) verdict = `expected ${spec.expected}`;
   const text = `${got.status} in ${got.ms} ms${cut}${verdict ? ` — ${verdict}` : ''}`;
   return { ...base, ok: verdict === undefined, status: got.status, ms: got.ms, got: text, ...(got.body !== '' ? { body: got.body } : {}) };
 }

@@ -31,6 +31,27 @@ export interface CheckResult {
   readonly why: string;
   /** What to change when it does not. */
   readonly fix: string;
+  /** Set on a failed check that follows from one of the report's causes (say it once, not per check). */
+  readonly cause?: CauseKind;
+}
+
+/**
+ * One reason that many checks failed together, told once:
+ * - `secret-refused`: every delivery signed with the probe's secret(s) got 401/403: the handler does not use them;
+ * - `key-set-not-fetched`: dynamic deliveries failed and the probe's key server was never asked for its keys.
+ */
+export type CauseKind = 'secret-refused' | 'key-set-not-fetched';
+
+export interface ProbeCause {
+  readonly kind: CauseKind;
+  /** A few words a check that follows from it is marked with: "wrong secret", "key set never fetched". */
+  readonly label: string;
+  /** One line: what is wrong, naming the secret or the key set. */
+  readonly summary: string;
+  /** What to do about it. */
+  readonly fix: string;
+  /** The failed checks that follow from it (names, report order); each carries `cause: kind`. */
+  readonly checks: readonly string[];
 }
 
 export interface ProbeReport {
@@ -45,6 +66,8 @@ export interface ProbeReport {
   readonly secrets: number;
   /** Present when dynamic deliveries were checked: where the probe's key set is, and the `aud` its tokens carry. */
   readonly dynamic?: { readonly jwksUri: string; readonly audience: string };
+  /** Why many checks failed together, each said once (empty when none applies). */
+  readonly causes: readonly ProbeCause[];
   /** Things the reader should know about the run (e.g. static checks skipped without a secret). */
   readonly notes: readonly string[];
 }

@@ -23,7 +23,4 @@ export interface HandlerDeps {
 }
 
 /** One run's request and how to name it: what Re-run repeats. */
-export interface CheckRequest extends ProbeRequest {
-  /** How the secrets are named in the scorecard (never the secret). */
-  readonly secretLabel: string;
-}
+export type CheckRequest = ProbeRequest;

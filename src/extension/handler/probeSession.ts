@@ -13,7 +13,12 @@ export interface ProbeRequest {
   readonly url: string;
   readonly secrets: readonly string[];
   readonly dynamic: boolean;
+  /** How the secrets are named — `the secret of "Batch results"` — in the scorecard and the probe's summary (never the secret). */
+  readonly secretLabel: string;
 }
+
+/** Check My Handler's answer that asks for dynamic checks (the scorecard's note names it when they were not run). */
+export const staticAndDynamicLabel = (): string => vscode.l10n.t('Static and dynamic deliveries');
 
 export class ProbeSession extends Disposable {
   private keyServer: Promise<ProbeKeyServer> | undefined;
@@ -84,7 +89,10 @@ export class ProbeSession extends Disposable {
       secrets: request.secrets,
       signal,
       onProgress,
-      ...(keyServer ? { dynamic: { keys: keyServer.keys, jwksUri: keyServer.url } } : {}),
+      secretsName: request.secretLabel,
+      askForDynamic: vscode.l10n.t('ask for them in Check My Handler: "{0}"', staticAndDynamicLabel()),
+      // The server lives as long as the session: a handler that fetched the keys in an earlier run has been pointed at it.
+      ...(keyServer ? { dynamic: { keys: keyServer.keys, jwksUri: keyServer.url, keyFetches: () => keyServer.fetches } } : {}),
     });
   }
 }

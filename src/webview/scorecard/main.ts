@@ -1,9 +1,11 @@
 /**
- * The handler scorecard page (browser bundle): the summary, one entry per check (✓/✗, status, time;
- * a failed one open with what was sent, expected, got, why and fix), Re-run and Copy as JSON.
+ * The handler scorecard page (browser bundle): the summary; each cause that many failures share, said
+ * once (what is wrong, the fix, how many checks follow from it); one entry per check (✓/✗, status,
+ * time; a failed one open with what was sent, expected, got, why and fix — or, when it follows from a
+ * cause, closed and marked with it); Re-run and Copy as JSON.
  * Every piece of data goes in as text. Talks to the host only through ./protocol.
  */
-import type { CheckResult, ProbeReport } from '../../core/probe/types';
+import type { CheckResult, ProbeCause, ProbeReport } from '../../core/probe/types';
 import { clear, el } from '../inspector/dom';
 import { HostMessage, PageMessage, ProbeTarget, isHostMessage } from './protocol';
 
@@ -18,6 +20,7 @@ const summary = node<HTMLElement>('summary');
 const target = node<HTMLElement>('target');
 const status = node<HTMLElement>('status');
 const list = node<HTMLElement>('checks');
+const causes = node<HTMLElement>('causes');
 const rerun = node<HTMLButtonElement>('rerun');
 const copy = node<HTMLButtonElement>('copy');
 const onlyFailed = node<HTMLInputElement>('only-failed');
@@ -35,15 +38,18 @@ function field(dl: HTMLElement, name: string, value: string, className?: string)
   dl.appendChild(el('dd', className, value));
 }
 
-function checkEntry(check: CheckResult): HTMLElement {
+function checkEntry(check: CheckResult, cause: ProbeCause | undefined): HTMLElement {
   const item = el('li', `check ${check.ok ? 'passed' : 'failed'}`);
   const details = el('details');
-  details.open = !check.ok;
+  details.open = !check.ok && !cause;
   const head = el('summary');
   const mark = el('span', 'mark', check.ok ? '✓' : '✗');
   mark.setAttribute('aria-label', check.ok ? 'passed' : 'failed');
   head.appendChild(mark);
-  head.appendChild(el('span', 'title', check.title));
+  const title = el('span', 'title', check.title);
+  // Inside the title, so the status and time columns stay aligned.
+  if (cause) title.appendChild(el('span', 'cause-tag', cause.label));
+  head.appendChild(title);
   head.appendChild(el('span', 'status', check.status === null ? 'no answer' : String(check.status)));
   head.appendChild(el('span', 'time', seconds(check.ms)));
   head.appendChild(el('span', 'group', check.group));
@@ -53,8 +59,11 @@ function checkEntry(check: CheckResult): HTMLElement {
   field(dl, 'Expected', check.expected);
   field(dl, 'Got', check.got, check.ok ? undefined : 'bad');
   if (check.body !== undefined) field(dl, 'Answer', check.body, 'code');
-  field(dl, 'Why', check.why);
-  field(dl, 'Fix', check.fix);
+  if (cause) field(dl, 'Follows from', cause.summary);
+  else {
+    field(dl, 'Why', check.why);
+    field(dl, 'Fix', check.fix);
+  }
   field(dl, 'Check', check.name, 'code');
   details.appendChild(dl);
   item.appendChild(details);
@@ -69,12 +78,31 @@ function show(report: ProbeReport, probed: ProbeTarget): void {
   if (report.dynamic) parts.push(`key set ${report.dynamic.jwksUri} (aud "${report.dynamic.audience}")`);
   target.textContent = parts.join(' · ');
   clear(list);
+  const said = showCauses(report.causes);
+  const causeOf = (check: CheckResult) => (check.cause ? report.causes.find((c) => c.kind === check.cause) : undefined);
   const failed = report.checks.filter((c) => !c.ok);
-  for (const check of [...failed, ...report.checks.filter((c) => c.ok)]) list.appendChild(checkEntry(check));
+  // Failures of their own first, then those a cause above explains, then the passes.
+  const order = [...failed.filter((c) => !causeOf(c)), ...failed.filter((c) => causeOf(c)), ...report.checks.filter((c) => c.ok)];
+  for (const check of order) list.appendChild(checkEntry(check, causeOf(check)));
   for (const note of report.notes) list.appendChild(el('li', 'note', note));
   status.textContent = '';
   rerun.disabled = false;
-  vscode.postMessage({ type: 'rendered', checks: total, failed: failed.length });
+  vscode.postMessage({ type: 'rendered', checks: total, failed: failed.length, causes: said });
+}
+
+/** One block per cause: what is wrong, the fix, how many checks below follow from it. Answers the lines shown. */
+function showCauses(list: readonly ProbeCause[]): string[] {
+  clear(causes);
+  causes.hidden = list.length === 0;
+  return list.map((cause) => {
+    const block = el('div', 'cause');
+    block.appendChild(el('p', 'cause-summary', cause.summary));
+    block.appendChild(el('p', 'cause-fix', `Fix: ${cause.fix}`));
+    const n = cause.checks.length;
+    block.appendChild(el('p', 'cause-count', `${n} failed check${n === 1 ? '' : 's'} below follow${n === 1 ? 's' : ''} from this (marked "${cause.label}").`));
+    causes.appendChild(block);
+    return cause.summary;
+  });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -11,7 +11,7 @@ import type { ProbeReport } from '../../core/probe/types';
 /** What was probed, in words: for the header line (never a secret, only its label). */
 export interface ProbeTarget {
   readonly url: string;
-  /** e.g. `"Batch results" (current and previous secret)`, or "no secret". */
+  /** e.g. `the secrets of "Batch results" (current and previous)`, or "no secret (dynamic deliveries only)". */
   readonly secretLabel: string;
 }
 
@@ -19,8 +19,8 @@ export type PageMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'rerun' }
   | { readonly type: 'copyJson' }
-  /** The page rendered a report of this many checks (tests wait on it). */
-  | { readonly type: 'rendered'; readonly checks: number; readonly failed: number };
+  /** The page rendered a report of this many checks, and these cause lines above them (tests wait on it). */
+  | { readonly type: 'rendered'; readonly checks: number; readonly failed: number; readonly causes: readonly string[] };
 
 export type HostMessage =
   | { readonly type: 'show'; readonly report: ProbeReport; readonly target: ProbeTarget }
@@ -39,7 +39,9 @@ export function isPageMessage(value: unknown): value is PageMessage {
     case 'copyJson':
       return true;
     case 'rendered':
-      return typeof value.checks === 'number' && typeof value.failed === 'number';
+      return (
+        typeof value.checks === 'number' && typeof value.failed === 'number' && Array.isArray(value.causes) && value.causes.every((c) => typeof c === 'string')
+      );
     default:
       return false;
   }

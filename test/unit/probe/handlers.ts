@@ -3,7 +3,7 @@
  * raw body with every secret, then a webhook-id dedupe — and the same with one deliberate flaw each
  * (the quiet bugs the probe exists to find), plus misbehaving servers (hang, reset, huge answer, redirect).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, JsonWebKey, KeyObject, timingSafeEqual, verify as verifySignature } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -23,6 +23,19 @@ export interface Flaws {
   slowMs?: number;
   /** Body limit of 100 KB, like Express's default parsers (413 above). */
   smallBodyLimit?: boolean;
+  /** Answers this status (a 5xx: an unhandled verification error) instead of 401 when no signature verifies. */
+  forgeryStatus?: number;
+  /** Answers 400 when webhook-signature holds an entry of a scheme other than v1. */
+  v1Only?: boolean;
+  /** Verifies dynamic v1a entries with the first Ed25519 key of the set only. */
+  firstKeyOnly?: boolean;
+  /** Decodes v1 signatures strictly and crashes (500) on one that is not base64. */
+  crashOnMalformed?: boolean;
+}
+
+/** Dynamic deliveries: v1a entries verified against the JWK Set at this URL (JWTs are not, and get 401). */
+export interface DynamicOptions {
+  readonly jwksUri: string;
 }
 
 export type Misbehaviour = 'hang' | 'reset' | 'huge-answer' | 'redirect' | 'not-http';
@@ -93,8 +106,24 @@ function closer(server: Server): () => Promise<void> {
     });
 }
 
-export async function startHandler(secrets: readonly string[], flaws: Flaws = {}): Promise<TestHandler> {
+/** Ed25519 keys of the set at `jwksUri`, fetched once. */
+function keySet(jwksUri: string): () => Promise<KeyObject[]> {
+  let keys: Promise<KeyObject[]> | undefined;
+  return () =>
+    (keys ??= fetch(jwksUri)
+      .then((r) => r.json() as Promise<{ keys: Array<JsonWebKey & { kty: string }> }>)
+      .then((set) => set.keys.filter((k) => k.kty === 'OKP').map((k) => createPublicKey({ key: k, format: 'jwk' }))));
+}
+
+/** Some v1a entry verifies `${id}.${ts}.${body}` with one of `keys`. */
+function v1aMatch(keys: readonly KeyObject[], entries: readonly string[], id: string, ts: string, body: Buffer): boolean {
+  const content = Buffer.concat([Buffer.from(`${id}.${ts}.`), body]);
+  return entries.some((e) => keys.some((key) => verifySignature(null, content, key, Buffer.from(e.slice('v1a,'.length), 'base64'))));
+}
+
+export async function startHandler(secrets: readonly string[], flaws: Flaws = {}, dynamic?: DynamicOptions): Promise<TestHandler> {
   const webhooks = secrets.map((s) => new Webhook(s));
+  const keys = dynamic ? keySet(dynamic.jwksUri) : undefined;
   const seen = new Set<string>();
   let requests = 0;
   const answer = (res: ServerResponse, status: number, body: unknown) =>
@@ -118,8 +147,16 @@ export async function startHandler(secrets: readonly string[], flaws: Flaws = {}
           return answer(res, 400, { error: 'not JSON' });
         }
       }
+      const entries = headers['webhook-signature'].split(' ');
+      if (flaws.crashOnMalformed && entries.some((e) => e.startsWith('v1,') && !/^[A-Za-z0-9+/]+={0,2}$/.test(e.slice(3)))) throw new Error('invalid base64');
+      if (flaws.v1Only && entries.some((e) => !e.startsWith('v1,'))) return answer(res, 400, { error: 'unsupported signature scheme' });
       let verified = false;
-      if (flaws.noTimestampWindow || flaws.firstSignatureOnly) {
+      const v1a = entries.filter((e) => e.startsWith('v1a,'));
+      if (keys && v1a.length > 0 && !entries.some((e) => e.startsWith('v1,'))) {
+        const age = Math.abs(Date.now() / 1000 - Number(headers['webhook-timestamp']));
+        const set = await keys();
+        verified = age <= 300 && v1aMatch(flaws.firstKeyOnly ? set.slice(0, 1) : set, v1a, headers['webhook-id'], headers['webhook-timestamp'], raw);
+      } else if (flaws.noTimestampWindow || flaws.firstSignatureOnly) {
         const age = Math.abs(Date.now() / 1000 - Number(headers['webhook-timestamp']));
         if (!flaws.noTimestampWindow && !(age <= 300)) return answer(res, 401, { error: 'timestamp outside the window' });
         verified = manualMatch(secrets, req.headers, payload, flaws.firstSignatureOnly === true);
@@ -133,7 +170,7 @@ export async function startHandler(secrets: readonly string[], flaws: Flaws = {}
             // next secret
           }
         }
-      if (!verified) return answer(res, 401, { error: 'invalid signature' });
+      if (!verified) return answer(res, flaws.forgeryStatus ?? 401, { error: 'invalid signature' });
       const event = JSON.parse(raw.toString('utf8')) as { type?: string };
       if (seen.has(headers['webhook-id'])) return answer(res, flaws.rejectDuplicates ? 409 : 200, { status: 'duplicate' });
       seen.add(headers['webhook-id']);

@@ -4,7 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { main } from '../../../src/cli/main';
 import { startReceiver } from '../../../src/core/receiver';
 import { newSecret } from '../verify/fixtures';
 import { startHandler } from './handlers';
+import { junitCases, validJunit } from './junitSchema';
+import { all } from './xml';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -124,19 +127,184 @@ describe('gemini-webhooks probe', function () {
     }
   });
 
-  it('--dynamic without a secret runs the dynamic checks alone; a handler that never fetched the keys gets a hint', async () => {
+  it('--dynamic without a secret runs the dynamic checks alone; a handler that never fetched the keys is told once where to point, in text, --json and --junit', async () => {
     const handler = await startHandler([secret]);
+    const junit = path.join(dir, 'never-fetched.xml');
     try {
-      const run = await probe([handler.url, '--dynamic', '--jwks-port', '0', '--keys', path.join(dir, 'k2.json')]);
+      const run = await probe([handler.url, '--dynamic', '--jwks-port', '0', '--keys', path.join(dir, 'k2.json'), '--junit', junit]);
       assert.equal(run.code, 1);
       assert.ok(run.stdout.includes('note: static checks skipped: no signing secret given'));
-      assert.match(
-        run.stderr.join('\n'),
-        /hint: the handler never fetched the probe's key set: start it with GEMINI_WEBHOOK_JWKS_URI=http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json/,
+      const jwks = /^key set: (http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json) /.exec(run.stdout[0])?.[1];
+      assert.ok(jwks, run.stdout[0]);
+      const summary = `✗ The handler never asked the probe's key server for its keys: it is not pointed at ${jwks}.`;
+      const fix = `  fix: Start the handler with GEMINI_WEBHOOK_JWKS_URI=${jwks} (and GEMINI_WEBHOOK_AUDIENCE=${handler.url}), then run the checks again.`;
+      const at = run.stdout.indexOf(summary);
+      assert.ok(at > 0, run.stdout.join('\n'));
+      assert.deepEqual(run.stdout.slice(at + 1, at + 3), [fix, '  2 failed checks follow from this (marked "key set never fetched").']);
+      assert.match(run.stdout.find((l) => l.startsWith('✗ Dynamic delivery, v1a Ed25519')) ?? '', /401\s+\d+ ms {2}\(key set never fetched: see below\)$/);
+      assert.ok(!run.stdout.some((l) => /^\s+(why|fix): .*v1a/.test(l)), 'no "implement v1a"');
+      assert.deepEqual(run.stderr, []);
+
+      const json = await probe([handler.url, '--dynamic', '--jwks-port', '0', '--keys', path.join(dir, 'k2.json'), '--json']);
+      const object = JSON.parse(json.stdout[0]) as {
+        summary: { causes: Array<{ kind: string; checks: string[] }> };
+        checks: Array<{ name: string; cause?: string }>;
+      };
+      assert.deepEqual(
+        object.summary.causes.map((c) => [c.kind, c.checks]),
+        [['key-set-not-fetched', ['dynamic-v1a', 'dynamic-jwt']]],
+      );
+      assert.equal(object.checks.find((c) => c.name === 'dynamic-jwt')?.cause, 'key-set-not-fetched');
+
+      const suites = all(await validJunit(readFileSync(junit, 'utf8')), 'property');
+      assert.equal(
+        suites.find((p) => p.attrs.name === 'cause.key-set-not-fetched')?.attrs.value,
+        `The handler never asked the probe's key server for its keys: it is not pointed at ${jwks}.`,
       );
     } finally {
       await handler.close();
     }
+  });
+
+  it('a handler with another secret: one summary naming where the secret came from (flag or env), the 16 checks marked, not 16 whys', async () => {
+    const handler = await startHandler([newSecret()]);
+    try {
+      const run = await probe([handler.url, '--secret', secret]);
+      assert.equal(run.code, 1);
+      const summary = '✗ The handler does not use the secret given with --secret: it refused all 16 deliveries signed with it (401).';
+      const at = run.stdout.indexOf(summary);
+      assert.ok(at > 0, run.stdout.join('\n'));
+      assert.deepEqual(run.stdout.slice(at + 1, at + 3), [
+        '  fix: Start the handler with GEMINI_WEBHOOK_SECRET set to that secret, or run the checks with the secret it has.',
+        '  16 failed checks follow from this (marked "wrong secret").',
+      ]);
+      assert.equal(run.stdout.filter((l) => l.endsWith('(wrong secret: see below)')).length, 16);
+      assert.equal(run.stdout.filter((l) => /^\s+why: /.test(l)).length, 0, 'no generic why repeated');
+      assert.ok(!run.stdout.join('\n').includes(secret));
+
+      const env = await probe([handler.url], { GEMINI_WEBHOOKS_SECRETS: secret });
+      assert.ok(env.stdout.includes('✗ The handler does not use the secret in GEMINI_WEBHOOKS_SECRETS: it refused all 16 deliveries signed with it (401).'));
+      const both = await probe([handler.url, '--secret', secret, '--json'], { GEMINI_WEBHOOKS_SECRETS: newSecret() });
+      const object = JSON.parse(both.stdout[0]) as {
+        summary: { text: string; causes: Array<{ kind: string; summary: string; fix: string; checks: string[] }> };
+      };
+      assert.match(object.summary.text, /^8 passed, 16 failed \(24 checks/);
+      assert.equal(object.summary.causes.length, 1);
+      assert.equal(
+        object.summary.causes[0].summary,
+        'The handler does not use the 2 secrets given (1 with --secret, 1 in GEMINI_WEBHOOKS_SECRETS): it refused all 16 deliveries signed with them (401).',
+      );
+      assert.equal(object.summary.causes[0].checks.length, 16);
+    } finally {
+      await handler.close();
+    }
+  });
+
+  describe('--junit FILE', () => {
+    it('writes the JUnit report beside the usual output, replaces its own report, creates folders, never writes a secret', async () => {
+      // A handler that echoes the secret it expected in its 401: the report must not carry it.
+      const leaky = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(401, { 'content-type': 'text/plain' }).end(`expected a signature by ${secret}`));
+      });
+      await new Promise<void>((resolve) => leaky.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(leaky.address() as AddressInfo).port}/gemini-callback`;
+      const file = path.join(dir, 'reports', 'nested', 'probe.xml');
+      try {
+        const run = await probe([url, '--secret', secret, '--junit', file]);
+        assert.equal(run.code, 1);
+        assert.equal(run.stdout.at(-1), `JUnit report: ${file} (24 test cases, 16 failed)`);
+        const xml = readFileSync(file, 'utf8');
+        assert.ok(!xml.includes(secret), 'the secret is redacted');
+        assert.ok(xml.includes('expected a signature by «redacted»'), xml);
+        const cases = junitCases(await validJunit(xml));
+        assert.equal(cases.length, 24);
+        assert.equal(cases.filter((c) => c.failure).length, 16);
+        assert.equal(statSync(file).mode & 0o777 & ~0o022, 0o644 & ~0o022);
+        assert.deepEqual(readdirSync(path.dirname(file)), ['probe.xml'], 'no temp file left');
+
+        const handler = await startHandler([secret]);
+        try {
+          const again = await probe([handler.url, '--secret', secret, '--junit', file, '--json']);
+          assert.equal(again.code, 0);
+          assert.equal(again.stdout.length, 1, 'stdout stays one JSON object');
+          assert.deepEqual(again.stderr, [`JUnit report: ${file} (24 test cases, 0 failed)`]);
+          assert.equal(junitCases(await validJunit(readFileSync(file, 'utf8'))).filter((c) => c.failure).length, 0, 'replaced');
+        } finally {
+          await handler.close();
+        }
+      } finally {
+        leaky.close();
+      }
+    });
+
+    it('exit 2 before sending anything for a path that is a symlink, a folder, a FIFO or a file it did not write — each left as it was', async () => {
+      const handler = await startHandler([secret]);
+      const mine = path.join(dir, 'mine.txt');
+      writeFileSync(mine, 'my notes\n');
+      const link = path.join(dir, 'link.xml');
+      symlinkSync(mine, link);
+      const dangling = path.join(dir, 'dangling.xml');
+      symlinkSync(path.join(dir, 'nowhere.xml'), dangling);
+      const fifo = path.join(dir, 'pipe.xml');
+      execFileSync('mkfifo', [fifo]);
+      const otherJunit = path.join(dir, 'other.xml');
+      writeFileSync(otherJunit, '<?xml version="1.0"?>\n<testsuites name="another tool"></testsuites>\n');
+      try {
+        const cases: Array<[string, RegExp]> = [
+          [link, /--junit: .*link\.xml is a symbolic link: a report is never written through one/],
+          [dangling, /--junit: .*dangling\.xml is a symbolic link/],
+          [dir, /--junit: .* is a folder: give a file name/],
+          [fifo, /--junit: .*pipe\.xml is not a regular file \(a FIFO, socket or device\): not replaced/],
+          [mine, /--junit: .*mine\.txt exists and is not a report this tool wrote: not overwritten \(remove it, or choose another file\)/],
+          [otherJunit, /is not a report this tool wrote/],
+          [path.join(mine, 'x.xml'), /a part of its path is a file, not a folder/],
+        ];
+        for (const [target, message] of cases) {
+          const run = await probe([handler.url, '--secret', secret, '--junit', target]);
+          assert.equal(run.code, 2, target);
+          assert.match(run.stderr.join('\n'), message);
+        }
+        assert.equal(handler.requests, 0, 'refused before any delivery was sent');
+        assert.equal(readFileSync(mine, 'utf8'), 'my notes\n');
+        assert.ok(lstatSync(link).isSymbolicLink() && lstatSync(fifo).isFIFO());
+        assert.ok(!existsSync(path.join(dir, 'nowhere.xml')), 'nothing created through the dangling link');
+        assert.match(readFileSync(otherJunit, 'utf8'), /another tool/);
+        const empty = await probe([handler.url, '--secret', secret, '--junit', '']);
+        assert.equal(empty.code, 2);
+      } finally {
+        await handler.close();
+      }
+    });
+
+    it('an empty file (as mktemp makes) is replaced; a folder that appears at the path during the run is exit 2, left as it is', async () => {
+      const handler = await startHandler([secret]);
+      const empty = path.join(dir, 'empty.xml');
+      writeFileSync(empty, '');
+      const racing = path.join(dir, 'racing.xml');
+      // A server that makes a folder at the report's path when the first delivery arrives.
+      const server = createServer((req, res) => {
+        req.resume();
+        if (!existsSync(racing)) mkdirSync(racing);
+        res.writeHead(401).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const run = await probe([handler.url, '--secret', secret, '--junit', empty]);
+        assert.equal(run.code, 0);
+        await validJunit(readFileSync(empty, 'utf8'));
+
+        const late = await probe([`http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`, '--secret', secret, '--junit', racing]);
+        assert.equal(late.code, 2);
+        assert.match(late.stderr.join('\n'), /--junit: .*racing\.xml is a folder: give a file name/);
+        assert.ok(statSync(racing).isDirectory());
+        assert.deepEqual(readdirSync(racing), []);
+      } finally {
+        await handler.close();
+        server.closeAllConnections();
+        server.close();
+      }
+    });
   });
 
   it('exit 2 on bad usage, never echoing a secret', async () => {

@@ -13,6 +13,7 @@ import { checkHttpUrl } from '../../../core/util/url';
 import { SETTINGS } from '../../platform/ids';
 import { UserCancelledError } from '../../platform/userInterface';
 import { CheckRequest, HandlerDeps } from '../deps';
+import { staticAndDynamicLabel } from '../probeSession';
 
 /** Where the scaffolds listen when run as their header says. */
 export const DEFAULT_HANDLER_URL = 'http://127.0.0.1:8000/gemini-callback';
@@ -68,9 +69,10 @@ export async function runChecks(deps: HandlerDeps, request: CheckRequest, fromPa
     return;
   }
   const report = outcome.report;
-  const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
+  const failed = report.checks.filter((c) => !c.ok && !c.cause).map((c) => c.name);
+  const said = [...report.causes.map((c) => c.summary), ...(failed.length > 0 ? [`failed: ${failed.join(', ')}`] : [])];
   deps.log.info(
-    `Check My Handler: ${shown}: ${report.passed} passed, ${report.failed} failed${failed.length > 0 ? ` (${failed.join(', ')})` : ''} in ${report.durationMs} ms`,
+    `Check My Handler: ${shown}: ${report.passed} passed, ${report.failed} failed in ${report.durationMs} ms${said.length > 0 ? ` — ${said.join(' ')}` : ''}`,
   );
   deps.scorecard.show({ report, target: { url: shown, secretLabel: request.secretLabel } });
 }
@@ -122,14 +124,17 @@ async function pickSecrets(deps: HandlerDeps): Promise<SecretChoice> {
         values.length === 1
           ? vscode.l10n.t('Its current signing secret')
           : vscode.l10n.t('Its current signing secret and the previous one (rotation grace window): deliveries carry one signature each'),
-      choice: { values, label: values.length === 1 ? vscode.l10n.t('secret of {0}', label) : vscode.l10n.t('secrets of {0} (current and previous)', label) },
+      choice: {
+        values,
+        label: values.length === 1 ? vscode.l10n.t('the secret of {0}', label) : vscode.l10n.t('the secrets of {0} (current and previous)', label),
+      },
     });
   }
   for (const c of candidates.filter((x) => !x.webhookId))
     items.push({
       label: c.label,
       detail: vscode.l10n.t('A signing secret added by hand'),
-      choice: { values: [c.secret], label: vscode.l10n.t('secret "{0}"', c.label) },
+      choice: { values: [c.secret], label: vscode.l10n.t('the secret "{0}"', c.label) },
     });
   items.push({ label: `$(key) ${vscode.l10n.t('Enter a signing secret…')}`, action: 'enter' });
   items.push({ label: `$(circle-slash) ${vscode.l10n.t('No secret: dynamic deliveries only')}`, action: 'none' });
@@ -148,7 +153,7 @@ async function pickSecrets(deps: HandlerDeps): Promise<SecretChoice> {
       validateInput: (v) => validateSigningSecret(v),
     })
   ).trim();
-  return { values: [secret], label: vscode.l10n.t('a secret entered for this run') };
+  return { values: [secret], label: vscode.l10n.t('the secret entered for this run') };
 }
 
 async function pickDynamic(deps: HandlerDeps): Promise<boolean> {
@@ -160,7 +165,7 @@ async function pickDynamic(deps: HandlerDeps): Promise<boolean> {
         dynamic: false,
       },
       {
-        label: vscode.l10n.t('Static and dynamic deliveries'),
+        label: staticAndDynamicLabel(),
         detail: vscode.l10n.t(
           "Also v1a Ed25519 and JWT deliveries signed by the probe's own key set, served on this machine: your handler's GEMINI_WEBHOOK_JWKS_URI must point at it",
         ),

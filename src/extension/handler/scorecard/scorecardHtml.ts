@@ -19,6 +19,7 @@ export function scorecardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
   </div>
 </header>
 <main>
+  <section id="causes" class="causes" aria-label="${escapeHtml(vscode.l10n.t('What most failures have in common'))}" hidden></section>
   <ul id="checks" class="checks" aria-label="${escapeHtml(vscode.l10n.t('Checks, failed first'))}"></ul>
 </main>`,
   );
